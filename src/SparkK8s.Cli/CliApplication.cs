@@ -1,0 +1,84 @@
+using System.CommandLine;
+using SparkK8s.Cli.Commands;
+using SparkK8s.Core.Errors;
+
+namespace SparkK8s.Cli;
+
+/// <summary>Builds the command tree and maps outcomes to exit codes: 0 ok, 1 findings or failure, 2 usage error.</summary>
+public static class CliApplication
+{
+    public const int ExitOk = 0;
+    public const int ExitFindings = 1;
+    public const int ExitUsage = 2;
+
+    public static RootCommand BuildRootCommand()
+    {
+        var root = new RootCommand("spark-k8s: plan, render, validate and operate Apache Spark on Kubernetes.");
+        foreach (var command in CommandCatalog.All())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+
+        var root = BuildRootCommand();
+        var parseResult = root.Parse(args);
+        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = stdout, Error = stderr };
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var error in parseResult.Errors)
+            {
+                await stderr.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+            }
+
+            await stderr.WriteLineAsync($"Run 'spark-k8s {string.Join(' ', CommandPath(parseResult))} --help' for usage.").ConfigureAwait(false);
+            return ExitUsage;
+        }
+
+        try
+        {
+            return await parseResult.InvokeAsync(configuration, cancellation.Token).ConfigureAwait(false);
+        }
+        catch (UserInputException ex)
+        {
+            await stderr.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return ExitUsage;
+        }
+        catch (OperationFailedException ex)
+        {
+            await stderr.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return ExitFindings;
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("cancelled").ConfigureAwait(false);
+            return 130;
+        }
+        catch (Exception ex) when (Environment.GetEnvironmentVariable("SPARK_K8S_DEBUG") is null)
+        {
+            await stderr.WriteLineAsync($"error: {ex.GetType().Name}: {ex.Message} (set SPARK_K8S_DEBUG=1 for details)").ConfigureAwait(false);
+            return ExitFindings;
+        }
+    }
+
+    private static IEnumerable<string> CommandPath(ParseResult parseResult)
+    {
+        var names = new List<string>();
+        for (var result = parseResult.CommandResult; result is not null && result.Command is not RootCommand; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, result.Command.Name);
+        }
+
+        return names;
+    }
+}

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SparkK8s.Cli.Output;
+
+/// <summary>How a command prints its result: a table for people, JSON (or CSV) for machines.</summary>
+public enum OutputFormat
+{
+    Table,
+    Json,
+    Csv,
+}
+
+public static class OutputOptions
+{
+    /// <summary>The shared <c>--output/-o</c> option, restricted to the formats a command supports.</summary>
+    public static Option<OutputFormat> Create(params OutputFormat[] allowed)
+    {
+        var formats = allowed.Length == 0 ? [OutputFormat.Table, OutputFormat.Json] : allowed;
+        var option = new Option<OutputFormat>("--output", "-o")
+        {
+            Description = $"Output format: {string.Join(", ", formats.Select(f => f.ToString().ToLowerInvariant()))}.",
+            DefaultValueFactory = _ => formats[0],
+            CustomParser = result =>
+            {
+                var token = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+                foreach (var format in formats)
+                {
+                    if (string.Equals(format.ToString(), token, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return format;
+                    }
+                }
+
+                result.AddError($"--output: '{token}' is not one of {string.Join(", ", formats.Select(f => f.ToString().ToLowerInvariant()))}.");
+                return formats[0];
+            },
+        };
+        return option;
+    }
+
+    /// <summary>JSON settings every command uses: camelCase, indented, enums as camelCase strings.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static void WriteJson<T>(TextWriter writer, T value)
+    {
+        writer.WriteLine(JsonSerializer.Serialize(value, Json));
+    }
+}
