@@ -41,7 +41,7 @@ public static class CliApplication
                 await stderr.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
             }
 
-            await stderr.WriteLineAsync($"Run 'spark-k8s {string.Join(' ', CommandPath(parseResult))} --help' for usage.").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"Run '{string.Join(' ', ["spark-k8s", .. CommandPath(parseResult), "--help"])}' for usage.").ConfigureAwait(false);
             return ExitUsage;
         }
 
