@@ -4,7 +4,7 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-cd "$root"
+cd "$root" || exit 1
 results="$root/.tools/test-results"
 
 "$root/scripts/ensure-test-deps.sh" || { echo "error: installing test dependencies failed" >&2; echo "0 passed, 1 failed"; exit 1; }
