@@ -1,0 +1,83 @@
+using System.Text.Json.Nodes;
+using SparkK8s.Core.Manifests;
+
+namespace SparkK8s.Core.Validation.Spark;
+
+/// <summary>
+/// SPK004: a Spark Connect server that runs executors on Kubernetes (spark.master k8s://...) needs its pod's service account
+/// bound (RoleBinding/ClusterRoleBinding) to a role granting pods create, delete, get, list and watch.
+/// </summary>
+public sealed class ConnectRbacCheck : SparkCheck
+{
+    public static readonly IReadOnlyList<string> RequiredVerbs = ["create", "delete", "get", "list", "watch"];
+
+    public override string Id => "SPK004";
+    public override Severity Severity => Severity.Error;
+    public override string Title => "Spark Connect runs executors on Kubernetes without RBAC to manage executor pods";
+    public override string Fix => "Render a ServiceAccount, a Role granting pods create/delete/get/list/watch, and a RoleBinding to the Connect pod's service account";
+
+    public override IEnumerable<Finding> Run(SparkCheckContext context)
+    {
+        var model = context.Model;
+        var conf = model.Connect;
+        var master = conf?.Get("spark.master");
+        if (conf is null || master is null || !master.StartsWith("k8s://", StringComparison.Ordinal))
+        {
+            yield break;
+        }
+
+        foreach (var workload in model.Workloads(c => c.Contains("connect", StringComparison.OrdinalIgnoreCase)))
+        {
+            var spec = workload.Object.PodSpec!;
+            var account = (string?)spec["serviceAccountName"] ?? (string?)spec["serviceAccount"] ?? "default";
+            var ns = workload.Object.Namespace;
+            if (account != "default" && !model.Objects.Any(o => o.Kind == "ServiceAccount" && o.Name == account))
+            {
+                yield return Found(workload.Object.DisplayName, "spec.template.spec.serviceAccountName",
+                    $"the Connect pod runs as service account '{account}', which the render does not create");
+            }
+
+            var missing = MissingVerbs(model.Objects.ToList(), account, ns);
+            if (missing.Count > 0)
+            {
+                yield return Found(workload.Object.DisplayName, "spec.template.spec.serviceAccountName",
+                    $"service account '{account}' is not bound to a role granting pods {string.Join("/", missing)} (spark.master={master})");
+            }
+        }
+    }
+
+    /// <summary>The pod verbs the bindings of <paramref name="account"/> in the render do not grant.</summary>
+    public static IReadOnlyList<string> MissingVerbs(IReadOnlyList<KubeObject> objects, string account, string? ns)
+    {
+        var granted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var binding in objects.Where(o => o.Kind is "RoleBinding" or "ClusterRoleBinding"))
+        {
+            var subjects = binding.Body["subjects"] as JsonArray ?? [];
+            var bound = subjects.OfType<JsonObject>().Any(s => (string?)s["kind"] == "ServiceAccount" && (string?)s["name"] == account
+                && ((string?)s["namespace"] is null || ns is null || (string?)s["namespace"] == ns));
+            if (!bound)
+            {
+                continue;
+            }
+
+            var roleKind = (string?)binding.Body["roleRef"]?["kind"];
+            var roleName = (string?)binding.Body["roleRef"]?["name"];
+            var role = objects.FirstOrDefault(o => o.Kind == roleKind && o.Name == roleName);
+            foreach (var rule in (role?.Body["rules"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                if (Contains(rule["apiGroups"], "") && Contains(rule["resources"], "pods"))
+                {
+                    foreach (var verb in (rule["verbs"] as JsonArray ?? []).Select(v => v?.ToString() ?? string.Empty))
+                    {
+                        granted.Add(verb);
+                    }
+                }
+            }
+        }
+
+        return granted.Contains("*") ? [] : RequiredVerbs.Where(v => !granted.Contains(v)).ToList();
+    }
+
+    private static bool Contains(JsonNode? list, string value) =>
+        (list as JsonArray ?? []).Any(v => v?.ToString() == value || v?.ToString() == "*");
+}
