@@ -51,10 +51,10 @@ public sealed partial class PlaceholderCheck : SparkCheck
                     text = Decode(text);
                 }
 
-                var match = Placeholder().Match(text);
-                if (match.Success)
+                var matches = Placeholder().Matches(text).Select(m => m.Value).Distinct(StringComparer.Ordinal).ToList();
+                if (matches.Count > 0)
                 {
-                    hits.Add((path, match.Value));
+                    hits.Add((path, string.Join("', '", matches)));
                 }
 
                 break;
@@ -73,6 +73,6 @@ public sealed partial class PlaceholderCheck : SparkCheck
         }
     }
 
-    [GeneratedRegex(@"[A-Za-z0-9.-]*\bexample\.invalid\b|\bchange[-_]?me\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"[A-Za-z0-9._:/-]*(example\.invalid|(?<![a-z])change[-_]?me(?![a-z]))[A-Za-z0-9._-]*", RegexOptions.IgnoreCase)]
     private static partial Regex Placeholder();
 }
