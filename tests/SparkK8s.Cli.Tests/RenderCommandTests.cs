@@ -1,0 +1,105 @@
+using FluentAssertions;
+using SparkK8s.Testing;
+using Xunit;
+
+namespace SparkK8s.Cli.Tests;
+
+public class RenderCommandTests
+{
+    [Fact]
+    public async Task Prints_the_yaml_stream_without_out()
+    {
+        var result = await CliRunner.RunAsync("render", "jupyter-connect-k8s", "--env", "dev", "--spark-version", "3.5");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        result.Stdout.Should().Contain("kind: Deployment").And.Contain("3.5.");
+    }
+
+    [Fact]
+    public async Task Writes_one_file_per_object_by_component()
+    {
+        using var temp = new TempDirectory();
+        var target = temp.Combine("out");
+
+        var result = await CliRunner.RunAsync("render", "jupyter-connect-k8s", "--out", target, "-o", "json");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var json = result.Json();
+        var files = json.RootElement.GetProperty("objects").EnumerateArray().Select(o => o.GetProperty("file").GetString()!).ToList();
+        files.Should().Contain(f => f.StartsWith("connect/deployment-", StringComparison.Ordinal));
+        files.Should().OnlyContain(f => File.Exists(Path.Combine(target, f)));
+        Directory.GetDirectories(temp.Path).Should().ContainSingle("the staging directory is moved into place");
+    }
+
+    [Fact]
+    public async Task Accepts_a_preset_given_as_a_file()
+    {
+        var result = await CliRunner.RunAsync("render", Path.Combine(RepoPaths.Chart, "presets", "connect-k8s-minimal.yaml"), "-o", "json");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var json = result.Json();
+        json.RootElement.GetProperty("objects").GetArrayLength().Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task Failed_render_leaves_no_output_directory()
+    {
+        using var temp = new TempDirectory();
+        var target = temp.Combine("out");
+
+        var result = await CliRunner.RunAsync("render", "jupyter-connect-k8s", "--out", target, "--spark-version", "9.9");
+
+        result.ShouldBeUsageError("--spark-version", "9.9", "3.5", "4.1");
+        Directory.Exists(target).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Unknown_preset_lists_the_known_ones()
+    {
+        var result = await CliRunner.RunAsync("render", "no-such-preset");
+
+        result.ShouldBeUsageError("no-such-preset", "jupyter-connect-k8s");
+    }
+
+    [Fact]
+    public async Task Unknown_environment_names_the_flag()
+    {
+        var result = await CliRunner.RunAsync("render", "jupyter-connect-k8s", "--env", "qa");
+
+        result.ShouldBeUsageError("--env", "qa", "dev");
+    }
+
+    [Fact]
+    public async Task Unreadable_values_file_names_the_flag()
+    {
+        var result = await CliRunner.RunAsync("render", "jupyter-connect-k8s", "-f", "/nonexistent/extra.yaml");
+
+        result.ShouldBeUsageError("-f", "/nonexistent/extra.yaml");
+    }
+
+    [Fact]
+    public async Task Missing_helm_names_the_flag()
+    {
+        var result = await CliRunner.RunAsync("render", "jupyter-connect-k8s", "--helm", "/nonexistent/helm");
+
+        result.ShouldBeUsageError("--helm", "/nonexistent/helm");
+    }
+
+    [Fact]
+    public async Task Set_without_equals_is_a_usage_error()
+    {
+        var result = await CliRunner.RunAsync("render", "jupyter-connect-k8s", "--set", "connect.replicas");
+
+        result.ShouldBeUsageError("--set", "connect.replicas");
+    }
+
+    [Fact]
+    public async Task Typo_in_set_key_passes_helms_schema_error_through()
+    {
+        using var chart = FixtureChart.WithStrictSchema();
+
+        var result = await CliRunner.RunAsync("render", "jupyter-connect-k8s", "--chart", chart.Path, "--set", "connect.replicass=2");
+
+        result.ShouldBeUsageError("replicass", "schema");
+    }
+}
