@@ -21,7 +21,7 @@ public class RenderCommandTests
         using var temp = new TempDirectory();
         var target = temp.Combine("out");
 
-        var result = await CliRunner.RunAsync("render", "jupyter-connect-k8s", "--out", target, "-o", "json");
+        var result = await CliRunner.RunAsync("render", "jupyter-connect-k8s", "--out", target + "/", "-o", "json");
 
         result.ExitCode.Should().Be(0, result.Stderr);
         using var json = result.Json();

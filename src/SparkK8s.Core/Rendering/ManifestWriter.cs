@@ -14,7 +14,7 @@ public static class ManifestWriter
 
     public static async Task<IReadOnlyList<string>> WriteAsync(RenderedManifest manifest, string directory, CancellationToken cancellationToken)
     {
-        var target = Path.GetFullPath(directory);
+        var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         if (File.Exists(target))
         {
             throw new UserInputException($"--out: '{directory}' is a file. Give a directory (it is created or replaced).");
