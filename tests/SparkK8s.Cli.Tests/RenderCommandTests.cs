@@ -53,44 +53,20 @@ public class RenderCommandTests
         Directory.Exists(target).Should().BeFalse();
     }
 
-    [Fact]
-    public async Task Unknown_preset_lists_the_known_ones()
+    [Theory]
+    [InlineData("unknown preset lists the known ones", "no-such-preset", "", "no-such-preset|jupyter-connect-k8s")]
+    [InlineData("unknown environment names the flag", "jupyter-connect-k8s", "--env|qa", "--env|qa|dev")]
+    [InlineData("unreadable values file names the flag", "jupyter-connect-k8s", "-f|/nonexistent/extra.yaml", "-f|/nonexistent/extra.yaml")]
+    [InlineData("missing helm names the flag", "jupyter-connect-k8s", "--helm|/nonexistent/helm", "--helm|/nonexistent/helm")]
+    [InlineData("--set without '=' names the flag", "jupyter-connect-k8s", "--set|connect.replicas", "--set|connect.replicas")]
+    public async Task Bad_input_is_a_usage_error_naming_the_cause(string why, string preset, string flags, string mentions)
     {
-        var result = await CliRunner.RunAsync("render", "no-such-preset");
+        string[] args = ["render", preset, .. flags.Split('|', StringSplitOptions.RemoveEmptyEntries)];
 
-        result.ShouldBeUsageError("no-such-preset", "jupyter-connect-k8s");
-    }
+        var result = await CliRunner.RunAsync(args);
 
-    [Fact]
-    public async Task Unknown_environment_names_the_flag()
-    {
-        var result = await CliRunner.RunAsync("render", "jupyter-connect-k8s", "--env", "qa");
-
-        result.ShouldBeUsageError("--env", "qa", "dev");
-    }
-
-    [Fact]
-    public async Task Unreadable_values_file_names_the_flag()
-    {
-        var result = await CliRunner.RunAsync("render", "jupyter-connect-k8s", "-f", "/nonexistent/extra.yaml");
-
-        result.ShouldBeUsageError("-f", "/nonexistent/extra.yaml");
-    }
-
-    [Fact]
-    public async Task Missing_helm_names_the_flag()
-    {
-        var result = await CliRunner.RunAsync("render", "jupyter-connect-k8s", "--helm", "/nonexistent/helm");
-
-        result.ShouldBeUsageError("--helm", "/nonexistent/helm");
-    }
-
-    [Fact]
-    public async Task Set_without_equals_is_a_usage_error()
-    {
-        var result = await CliRunner.RunAsync("render", "jupyter-connect-k8s", "--set", "connect.replicas");
-
-        result.ShouldBeUsageError("--set", "connect.replicas");
+        result.ShouldBeUsageError(mentions.Split('|'));
+        why.Should().NotBeEmpty();
     }
 
     [Fact]
