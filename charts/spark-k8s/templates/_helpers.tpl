@@ -308,10 +308,13 @@ data:
   {{- end }}
 {{- end }}
 
-{{/* A PersistentVolumeClaim (template) body. Takes root, component, persistence, name (optional, else component name). */}}
+{{/* A PersistentVolumeClaim body: a top-level PVC, or a volumeClaimTemplate when "name" is given. Takes root, component, persistence, name. */}}
 {{- define "spark-k8s.pvc" -}}
 metadata:
   name: {{ .name | default (include "spark-k8s.componentName" .) }}
+  {{- if not .name }}
+  namespace: {{ .root.Release.Namespace }}
+  {{- end }}
   labels:
     {{- include "spark-k8s.labels" . | trim | nindent 4 }}
 spec:
