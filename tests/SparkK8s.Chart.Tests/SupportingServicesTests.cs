@@ -24,6 +24,7 @@ public class SupportingServicesTests
             ["spark.hadoop.fs.s3a.endpoint"] = "http://spark-spark-k8s-minio.spark.svc:9000",
         });
         var container = rendered.Single("Deployment", "history-server").Container("history-server");
+        ((string?)container.EnvVar("SPARK_DAEMON_MEMORY")["value"]).Should().Be("512m");
         ((string?)container.EnvVar("SPARK_DAEMON_CLASSPATH")["value"]).Should().Be("/opt/spark/extra-jars/*");
     }
 
@@ -31,7 +32,7 @@ public class SupportingServicesTests
     public async Task Minio_bucket_job_is_idempotent_and_creates_every_bucket()
     {
         var rendered = await ChartRender.RenderAsync("4.1");
-        var job = rendered.OfKind("Job").Single(j => j.Name.EndsWith("-minio-buckets", StringComparison.Ordinal));
+        var job = rendered.OfKind("Job").Single(j => j.Name == "spark-spark-k8s-minio-buckets-r1");
         var script = (string)job.Container("create-buckets")["command"]!.AsArray().Last()!;
 
         foreach (var bucket in new[] { "spark-events", "spark-warehouse", "spark-backups" })
@@ -40,7 +41,7 @@ public class SupportingServicesTests
         }
 
         script.Should().Contain("s3/spark-events/spark-events/");
-        ((string?)job.Body["metadata"]?["annotations"]?["helm.sh/hook"]).Should().Be("post-install,post-upgrade");
+        job.Body["metadata"]?["annotations"]?["helm.sh/hook"].Should().BeNull("a hook would block helm install --wait");
         var minio = rendered.Single("StatefulSet", "minio");
         minio.Body["spec"]!["volumeClaimTemplates"]![0]!["spec"]!["resources"]!["requests"]!["storage"]!.ToString().Should().Be("10Gi");
     }
@@ -49,7 +50,7 @@ public class SupportingServicesTests
     public async Task Metastore_schema_job_is_idempotent_and_uses_postgresql()
     {
         var rendered = await ChartRender.RenderAsync("4.1");
-        var job = rendered.OfKind("Job").Single(j => j.Name.EndsWith("-metastore-schema", StringComparison.Ordinal));
+        var job = rendered.OfKind("Job").Single(j => j.Name == "spark-spark-k8s-metastore-schema-r1");
         var script = (string)job.Container("schematool")["command"]!.AsArray().Last()!;
 
         script.Should().Contain("schematool -dbType \"$DB_DRIVER\" -initOrUpgradeSchema");
