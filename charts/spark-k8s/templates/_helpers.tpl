@@ -209,12 +209,12 @@ spark.hadoop.fs.s3a.impl: "org.apache.hadoop.fs.s3a.S3AFileSystem"
 {{/*
 Init container that downloads Maven jars (and checks each against its .sha1) into the
 "extra-jars" emptyDir, using the Spark image (which has wget and sha1sum).
-Takes root, coordinates (list), target (mount path).
+Takes root, image (values image map), coordinates (list), target (mount path).
 */}}
 {{- define "spark-k8s.jarsInitContainer" -}}
 {{- $root := .root }}
 - name: fetch-jars
-  {{- include "spark-k8s.containerImage" (dict "root" $root "image" $root.Values.connect.image) | trim | nindent 2 }}
+  {{- include "spark-k8s.containerImage" (dict "root" $root "image" .image) | trim | nindent 2 }}
   command:
     - /bin/bash
     - -ec
@@ -237,11 +237,12 @@ Takes root, coordinates (list), target (mount path).
       mountPath: {{ .target }}
 {{- end }}
 
-{{/* Spark pods' init containers (jar download) unless the image bundles the jars. */}}
+{{/* Spark pods' init containers (jar download) unless the image bundles the jars. Takes root and image. */}}
 {{- define "spark-k8s.sparkInitContainers" -}}
-{{- if not .Values.jars.bundled }}
+{{- $root := .root }}
+{{- if not $root.Values.jars.bundled }}
 initContainers:
-  {{- include "spark-k8s.jarsInitContainer" (dict "root" . "coordinates" (include "spark-k8s.release" . | fromYaml).extraJars "target" .Values.jars.mountPath) | trim | nindent 2 }}
+  {{- include "spark-k8s.jarsInitContainer" (dict "root" $root "image" .image "coordinates" (include "spark-k8s.release" $root | fromYaml).extraJars "target" $root.Values.jars.mountPath) | trim | nindent 2 }}
 {{- end }}
 {{- end }}
 
@@ -308,10 +309,13 @@ data:
   {{- end }}
 {{- end }}
 
-{{/* A PersistentVolumeClaim (template) body. Takes root, component, persistence, name (optional, else component name). */}}
+{{/* A PersistentVolumeClaim body: a top-level PVC, or a volumeClaimTemplate when "name" is given. Takes root, component, persistence, name. */}}
 {{- define "spark-k8s.pvc" -}}
 metadata:
   name: {{ .name | default (include "spark-k8s.componentName" .) }}
+  {{- if not .name }}
+  namespace: {{ .root.Release.Namespace }}
+  {{- end }}
   labels:
     {{- include "spark-k8s.labels" . | trim | nindent 4 }}
 spec:

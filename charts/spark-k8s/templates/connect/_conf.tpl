@@ -62,7 +62,7 @@ metadata:
 spec:
   automountServiceAccountToken: false
   {{- include "spark-k8s.podSpecCommon" (dict "root" . "uid" 185) | trim | nindent 2 }}
-  {{- include "spark-k8s.sparkInitContainers" . | trim | nindent 2 }}
+  {{- include "spark-k8s.sparkInitContainers" (dict "root" . "image" .Values.connect.image) | trim | nindent 2 }}
   containers:
     - name: spark-executor
       {{- include "spark-k8s.containerImage" (dict "root" . "image" .Values.connect.image) | trim | nindent 6 }}

@@ -17,10 +17,10 @@
 {{ include "spark-k8s.s3Env" . }}
 {{- end }}
 
-{{/* Init container fetching the PostgreSQL JDBC driver (the Hive image has none). */}}
+{{/* Init container fetching the PostgreSQL JDBC driver (the Hive image has none) with the Spark image's wget. */}}
 {{- define "spark-k8s.metastore.initContainers" -}}
 initContainers:
-  {{- include "spark-k8s.jarsInitContainer" (dict "root" . "coordinates" (list .Values.metastore.jdbcDriver) "target" "/jars") | trim | nindent 2 }}
+  {{- include "spark-k8s.jarsInitContainer" (dict "root" . "image" .Values.connect.image "coordinates" (list .Values.metastore.jdbcDriver) "target" "/jars") | trim | nindent 2 }}
 {{- end }}
 
 {{- define "spark-k8s.metastore.jdbcJarName" -}}
