@@ -109,6 +109,16 @@ public class SparkChecksTests
     }
 
     [Fact]
+    public void SPK002_uses_the_version_default_of_shuffle_tracking_and_accepts_decommissioning()
+    {
+        var unset = GoodConf.Replace("\nspark.dynamicAllocation.shuffleTracking.enabled true", string.Empty, StringComparison.Ordinal);
+
+        Check(ConnectConf(unset, Rbac), "3.5").Should().ContainSingle(f => f.Id == "SPK002").Which.Message.Should().Contain("false on Spark 3.5");
+        Check(ConnectConf(unset, Rbac), "4.1").Should().NotContain(f => f.Id == "SPK002");
+        Check(ConnectConf(unset + "\nspark.decommission.enabled true", Rbac), "3.5").Should().NotContain(f => f.Id == "SPK002");
+    }
+
+    [Fact]
     public void SPK003_fires_when_the_history_server_reads_another_directory_or_is_missing()
     {
         const string events = "\nspark.eventLog.enabled true\nspark.eventLog.dir s3a://events/spark-events";

@@ -49,5 +49,6 @@ public class UnitsTests
         For(("spark.executor.memory", "8g")).OverheadMiB.Should().Be(819);
         For(("spark.executor.memory", "8g"), ("spark.executor.memoryOverheadFactor", "0.2")).OverheadMiB.Should().Be(1638);
         For(("spark.executor.memory", "8g"), ("spark.executor.memoryOverhead", "1g"), ("spark.executor.pyspark.memory", "512m")).TotalMiB.Should().Be(8192 + 1024 + 512);
+        For(("spark.executor.memory", "2g"), ("spark.memory.offHeap.enabled", "true"), ("spark.memory.offHeap.size", "1073741824")).TotalMiB.Should().Be(2048 + 384 + 1024);
     }
 }

@@ -6,18 +6,20 @@ namespace SparkK8s.Core.Validation.Spark;
 /// <summary>
 /// The memory Spark asks for per executor pod, by Spark's rule: spark.executor.memory + overhead + spark.executor.pyspark.memory,
 /// where overhead is spark.executor.memoryOverhead when set, else max(factor × memory, minimum overhead) with factor
-/// spark.executor.memoryOverheadFactor (0.10 by default) and minimum 384 MiB (spark.executor.minMemoryOverhead on 4.x).
+/// spark.executor.memoryOverheadFactor (0.10 by default) and minimum 384 MiB (spark.executor.minMemoryOverhead on 4.x),
+/// plus spark.memory.offHeap.size when spark.memory.offHeap.enabled is true.
 /// </summary>
-public sealed record ExecutorMemory(long MemoryMiB, long OverheadMiB, long PysparkMiB)
+public sealed record ExecutorMemory(long MemoryMiB, long OverheadMiB, long PysparkMiB, long OffHeapMiB = 0)
 {
     public const long MinimumOverheadMiB = 384;
     public const double DefaultOverheadFactor = 0.10;
 
-    public long TotalMiB => MemoryMiB + OverheadMiB + PysparkMiB;
+    public long TotalMiB => MemoryMiB + OverheadMiB + PysparkMiB + OffHeapMiB;
     public long TotalBytes => TotalMiB * SparkSize.MiB;
 
     public string Explain() =>
-        $"{MemoryMiB}Mi memory + {OverheadMiB}Mi overhead" + (PysparkMiB > 0 ? $" + {PysparkMiB}Mi pyspark" : string.Empty) + $" = {TotalMiB}Mi";
+        $"{MemoryMiB}Mi memory + {OverheadMiB}Mi overhead" + (PysparkMiB > 0 ? $" + {PysparkMiB}Mi pyspark" : string.Empty)
+        + (OffHeapMiB > 0 ? $" + {OffHeapMiB}Mi off-heap" : string.Empty) + $" = {TotalMiB}Mi";
 
     public static ExecutorMemory From(SparkConf conf)
     {
@@ -35,9 +37,11 @@ public sealed record ExecutorMemory(long MemoryMiB, long OverheadMiB, long Pyspa
             overhead = Math.Max((long)(factor * memory), minimum);
         }
 
-        return new ExecutorMemory(memory, overhead, MiB(conf.Get("spark.executor.pyspark.memory"), 0));
+        var offHeap = conf.IsTrue("spark.memory.offHeap.enabled") ? MiB(conf.Get("spark.memory.offHeap.size"), 0, defaultUnit: 1) : 0;
+        return new ExecutorMemory(memory, overhead, MiB(conf.Get("spark.executor.pyspark.memory"), 0), offHeap);
     }
 
-    private static long MiB(string? text, long fallback) =>
-        text is not null && SparkSize.TryParseBytes(text, SparkSize.MiB, out var bytes) ? bytes / SparkSize.MiB : fallback;
+    /// <summary>A Spark size in MiB; plain numbers are in <paramref name="defaultUnit"/> bytes (MiB for the memory settings, bytes for off-heap).</summary>
+    private static long MiB(string? text, long fallback, long defaultUnit = SparkSize.MiB) =>
+        text is not null && SparkSize.TryParseBytes(text, defaultUnit, out var bytes) ? bytes / SparkSize.MiB : fallback;
 }

@@ -19,6 +19,8 @@ public sealed class SparkConf
 
     public bool IsTrue(string key) => string.Equals(Get(key)?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
 
+    public bool IsFalse(string key) => string.Equals(Get(key)?.Trim(), "false", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Parses spark-defaults.conf text (java.util.Properties style: "key value", "key=value" or "key: value").</summary>
     public static IEnumerable<(string Key, string Value)> ParseDefaults(string text)
     {
