@@ -69,6 +69,9 @@ public class SparkChecksTests
           - apiGroups: [""]
             resources: [pods]
             verbs: [create, delete, get, list, watch]
+          - apiGroups: [""]
+            resources: [configmaps]
+            verbs: [create, delete]
         ---
         apiVersion: rbac.authorization.k8s.io/v1
         kind: RoleBinding
@@ -147,7 +150,16 @@ public class SparkChecksTests
     {
         var findings = Check(ConnectConf(GoodConf, Rbac.Replace("verbs: [create, delete, get, list, watch]", "verbs: [get]", StringComparison.Ordinal)));
 
-        findings.Should().ContainSingle(f => f.Id == "SPK004").Which.Message.Should().Contain("create/delete/list/watch");
+        findings.Should().ContainSingle(f => f.Id == "SPK004").Which.Message.Should().Contain("pods create/delete/list/watch");
+    }
+
+    [Fact]
+    public void SPK004_requires_configmaps_create_unless_executor_config_maps_are_disabled()
+    {
+        var noConfigMaps = Rbac.Replace("resources: [configmaps]", "resources: [secrets]", StringComparison.Ordinal);
+
+        Check(ConnectConf(GoodConf, noConfigMaps)).Should().ContainSingle(f => f.Id == "SPK004").Which.Message.Should().Contain("configmaps create");
+        Check(ConnectConf(GoodConf + "\nspark.kubernetes.executor.disableConfigMap true", noConfigMaps)).Should().NotContain(f => f.Id == "SPK004");
     }
 
     [Fact]

@@ -5,16 +5,18 @@ namespace SparkK8s.Core.Validation.Spark;
 
 /// <summary>
 /// SPK004: a Spark Connect server that runs executors on Kubernetes (spark.master k8s://...) needs its pod's service account
-/// bound (RoleBinding/ClusterRoleBinding) to a role granting pods create, delete, get, list and watch.
+/// bound (RoleBinding/ClusterRoleBinding) to a role granting pods create, delete, get, list and watch, and configmaps create
+/// (the driver creates the executors' ConfigMap unless spark.kubernetes.executor.disableConfigMap is true).
 /// </summary>
 public sealed class ConnectRbacCheck : SparkCheck
 {
-    public static readonly IReadOnlyList<string> RequiredVerbs = ["create", "delete", "get", "list", "watch"];
+    public static readonly IReadOnlyList<string> PodVerbs = ["create", "delete", "get", "list", "watch"];
+    public static readonly IReadOnlyList<string> ConfigMapVerbs = ["create"];
 
     public override string Id => "SPK004";
     public override Severity Severity => Severity.Error;
     public override string Title => "Spark Connect runs executors on Kubernetes without RBAC to manage executor pods";
-    public override string Fix => "Render a ServiceAccount, a Role granting pods create/delete/get/list/watch, and a RoleBinding to the Connect pod's service account";
+    public override string Fix => "Render a ServiceAccount, a Role granting pods create/delete/get/list/watch and configmaps create, and a RoleBinding to the Connect pod's service account";
 
     public override IEnumerable<Finding> Run(SparkCheckContext context)
     {
@@ -37,17 +39,30 @@ public sealed class ConnectRbacCheck : SparkCheck
                     $"the Connect pod runs as service account '{account}', which the render does not create");
             }
 
-            var missing = MissingVerbs(model.Objects.ToList(), account, ns);
+            var objects = model.Objects.ToList();
+            var missing = new List<string>();
+            var pods = MissingVerbs(objects, account, ns, "pods", PodVerbs);
+            if (pods.Count > 0)
+            {
+                missing.Add($"pods {string.Join("/", pods)}");
+            }
+
+            var configMaps = conf.IsTrue("spark.kubernetes.executor.disableConfigMap") ? [] : MissingVerbs(objects, account, ns, "configmaps", ConfigMapVerbs);
+            if (configMaps.Count > 0)
+            {
+                missing.Add($"configmaps {string.Join("/", configMaps)}");
+            }
+
             if (missing.Count > 0)
             {
                 yield return Found(workload.Object.DisplayName, "spec.template.spec.serviceAccountName",
-                    $"service account '{account}' is not bound to a role granting pods {string.Join("/", missing)} (spark.master={master})");
+                    $"service account '{account}' is not bound to a role granting {string.Join(" and ", missing)} (spark.master={master})");
             }
         }
     }
 
-    /// <summary>The pod verbs the bindings of <paramref name="account"/> in the render do not grant.</summary>
-    public static IReadOnlyList<string> MissingVerbs(IReadOnlyList<KubeObject> objects, string account, string? ns)
+    /// <summary>The <paramref name="required"/> verbs on core-group <paramref name="resource"/> the bindings of <paramref name="account"/> in the render do not grant.</summary>
+    public static IReadOnlyList<string> MissingVerbs(IReadOnlyList<KubeObject> objects, string account, string? ns, string resource, IReadOnlyList<string> required)
     {
         var granted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var binding in objects.Where(o => o.Kind is "RoleBinding" or "ClusterRoleBinding"))
@@ -65,7 +80,7 @@ public sealed class ConnectRbacCheck : SparkCheck
             var role = objects.FirstOrDefault(o => o.Kind == roleKind && o.Name == roleName);
             foreach (var rule in (role?.Body["rules"] as JsonArray ?? []).OfType<JsonObject>())
             {
-                if (Contains(rule["apiGroups"], "") && Contains(rule["resources"], "pods"))
+                if (Contains(rule["apiGroups"], "") && Contains(rule["resources"], resource))
                 {
                     foreach (var verb in (rule["verbs"] as JsonArray ?? []).Select(v => v?.ToString() ?? string.Empty))
                     {
@@ -75,7 +90,7 @@ public sealed class ConnectRbacCheck : SparkCheck
             }
         }
 
-        return granted.Contains("*") ? [] : RequiredVerbs.Where(v => !granted.Contains(v)).ToList();
+        return granted.Contains("*") ? [] : required.Where(v => !granted.Contains(v)).ToList();
     }
 
     private static bool Contains(JsonNode? list, string value) =>
