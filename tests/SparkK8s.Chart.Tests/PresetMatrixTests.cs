@@ -1,5 +1,6 @@
 using FluentAssertions;
 using SparkK8s.Chart.Tests.Infrastructure;
+using SparkK8s.Core.Helm;
 using SparkK8s.Testing;
 using Xunit;
 
@@ -70,6 +71,37 @@ public class PresetMatrixTests
 
         rendered.SparkDefaults("connect")["spark.dynamicAllocation.maxExecutors"].Should().Be(maxExecutors);
         rendered.SparkDefaults("history-server")["spark.history.fs.cleaner.maxAge"].Should().Be(maxAge);
+    }
+
+    public static TheoryData<string, string> PresetsByEnvironment()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var preset in Names("presets"))
+        {
+            foreach (var environment in Names("environments"))
+            {
+                data.Add(preset, environment);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PresetsByEnvironment))]
+    public async Task Preset_passes_strict_lint(string preset, string environment)
+    {
+        var result = await TestHelm.Client.LintAsync(
+            new HelmRenderRequest
+            {
+                ChartDirectory = RepoPaths.Chart,
+                Namespace = "spark",
+                ValueFiles = [Path.Combine(RepoPaths.Chart, "presets", preset + ".yaml"), Path.Combine(RepoPaths.Chart, "environments", environment + ".yaml")],
+            },
+            strict: true,
+            TestContext.Current.CancellationToken);
+
+        result.Succeeded.Should().BeTrue(result.StandardOutput + result.StandardError);
     }
 
     [Fact]

@@ -93,4 +93,13 @@ public class SupportingServicesTests
         jupyter.InitContainers().Should().BeEmpty();
         jupyter.Container("jupyter").Env().Should().NotContain(e => (string?)e["name"] == "PYTHONPATH");
     }
+
+    [Fact]
+    public void Notes_explain_how_to_connect()
+    {
+        var notes = File.ReadAllText(Path.Combine(SparkK8s.Testing.RepoPaths.Chart, "templates", "NOTES.txt"));
+
+        notes.Should().Contain("port-forward svc/").And.Contain("SPARK_REMOTE=sc://localhost:")
+            .And.Contain("spark-k8s.connectUrl").And.Contain("get secret").And.Contain("jupyterSecretName");
+    }
 }

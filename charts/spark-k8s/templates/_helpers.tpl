@@ -359,3 +359,30 @@ key: {{ $e.passwordKey }}
 {{- define "spark-k8s.jupyterSecretName" -}}
 {{- .Values.jupyter.token.existingSecret | default (include "spark-k8s.componentName" (dict "root" . "component" "jupyter")) }}
 {{- end }}
+
+{{/*
+A Service selecting one component of this release. Takes root, component, optional suffix,
+type, ports (list of dicts: name, port; targetPort is the container port of that name),
+headless (bool).
+*/}}
+{{- define "spark-k8s.service" -}}
+apiVersion: v1
+kind: Service
+metadata:
+  {{- include "spark-k8s.metadata" . | trim | nindent 2 }}
+spec:
+  {{- if .headless }}
+  clusterIP: None
+  publishNotReadyAddresses: true
+  {{- else }}
+  type: {{ .type | default "ClusterIP" }}
+  {{- end }}
+  selector:
+    {{- include "spark-k8s.selectorLabels" . | trim | nindent 4 }}
+  ports:
+    {{- range .ports }}
+    - name: {{ .name }}
+      port: {{ .port }}
+      targetPort: {{ .name }}
+    {{- end }}
+{{- end }}
