@@ -132,7 +132,7 @@ public static class PlanBuilder
     }
 
     private static int? IntOf(JsonNode? node) =>
-        node is JsonValue value && (value.TryGetValue<long>(out var l) || (value.TryGetValue<int>(out var i) && (l = i) == i)) ? (int)l : null;
+        node is JsonValue value && int.TryParse(value.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null;
 
     private static int Int(string? text, int fallback) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : fallback;
