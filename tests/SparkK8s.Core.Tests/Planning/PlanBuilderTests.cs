@@ -1,6 +1,5 @@
 using FluentAssertions;
 using SparkK8s.Core.Planning;
-using SparkK8s.Core.Rendering;
 using SparkK8s.Core.Validation;
 using Xunit;
 
@@ -8,21 +7,14 @@ namespace SparkK8s.Core.Tests.Planning;
 
 public class PlanBuilderTests
 {
-    private const string Render = """
-        ---
-        apiVersion: v1
-        kind: ConfigMap
-        metadata:
-          name: connect
-          labels:
-            app.kubernetes.io/component: connect
-        data:
-          spark-defaults.conf: |
-            spark.executor.memory 2g
-            spark.executor.cores 2
-            spark.dynamicAllocation.enabled true
-            spark.dynamicAllocation.minExecutors 1
-            spark.dynamicAllocation.maxExecutors 3
+    private static readonly string Render = RenderFixtures.ConnectConfigMap("""
+        spark.executor.memory 2g
+        spark.executor.cores 2
+        spark.dynamicAllocation.enabled true
+        spark.dynamicAllocation.minExecutors 1
+        spark.dynamicAllocation.maxExecutors 3
+        """) + """
+
         ---
         apiVersion: apps/v1
         kind: Deployment
@@ -68,7 +60,7 @@ public class PlanBuilderTests
 
     private static DeploymentPlan Plan()
     {
-        var manifest = RenderedManifest.Parse(Render, new RenderOptions { ChartDirectory = ".", Preset = "p", Namespace = "data" });
+        var manifest = RenderFixtures.Parse(Render, ns: "data");
         return PlanBuilder.Build(manifest, new ValidationRun("p", null, "4.1", [], manifest.Documents.Count, null));
     }
 

@@ -9,23 +9,10 @@ namespace SparkK8s.Core.Tests.Validation;
 
 public class SparkChecksTests
 {
-    private static IReadOnlyList<Finding> Check(string yaml, string version = "4.1")
-    {
-        var manifest = RenderedManifest.Parse(yaml, new RenderOptions { ChartDirectory = ".", Preset = "test" });
-        return SparkChecks.Run(new SparkCheckContext(SparkRenderModel.From(manifest.Documents), version, KnownSparkProperties.For(version)));
-    }
+    private static IReadOnlyList<Finding> Check(string yaml, string version = "4.1") =>
+        SparkChecks.Run(new SparkCheckContext(SparkRenderModel.From(RenderFixtures.Parse(yaml).Documents), version, KnownSparkProperties.For(version)));
 
-    private static string ConnectConf(string conf, string extraDocuments = "") => $"""
-        ---
-        apiVersion: v1
-        kind: ConfigMap
-        metadata:
-          name: connect
-          labels:
-            app.kubernetes.io/component: connect
-        data:
-          spark-defaults.conf: |
-        {string.Join('\n', conf.Split('\n').Select(l => "    " + l))}
+    private const string ExecutorTemplate = """
           executor-pod-template.yaml: |
             apiVersion: v1
             kind: Pod
@@ -35,8 +22,10 @@ public class SparkChecksTests
                   resources:
                     limits:
                       memory: 2Gi
-        {extraDocuments}
         """;
+
+    private static string ConnectConf(string conf, string extraDocuments = "") =>
+        RenderFixtures.ConnectConfigMap(conf, ExecutorTemplate) + "\n" + extraDocuments;
 
     private const string GoodConf = """
         spark.master k8s://https://kubernetes.default.svc
