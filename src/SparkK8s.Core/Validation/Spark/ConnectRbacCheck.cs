@@ -8,15 +8,14 @@ namespace SparkK8s.Core.Validation.Spark;
 /// bound (RoleBinding/ClusterRoleBinding) to a role granting pods create, delete, get, list and watch, and configmaps create
 /// (the driver creates the executors' ConfigMap unless spark.kubernetes.executor.disableConfigMap is true).
 /// </summary>
-public sealed class ConnectRbacCheck : SparkCheck
+public sealed class ConnectRbacCheck() : SparkCheck(
+    "SPK004",
+    Severity.Error,
+    "Spark Connect runs executors on Kubernetes without RBAC to manage executor pods",
+    "Render a ServiceAccount, a Role granting pods create/delete/get/list/watch and configmaps create, and a RoleBinding to the Connect pod's service account")
 {
     public static readonly IReadOnlyList<string> PodVerbs = ["create", "delete", "get", "list", "watch"];
     public static readonly IReadOnlyList<string> ConfigMapVerbs = ["create"];
-
-    public override string Id => "SPK004";
-    public override Severity Severity => Severity.Error;
-    public override string Title => "Spark Connect runs executors on Kubernetes without RBAC to manage executor pods";
-    public override string Fix => "Render a ServiceAccount, a Role granting pods create/delete/get/list/watch and configmaps create, and a RoleBinding to the Connect pod's service account";
 
     public override IEnumerable<Finding> Run(SparkCheckContext context)
     {

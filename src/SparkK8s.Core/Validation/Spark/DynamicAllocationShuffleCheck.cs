@@ -5,14 +5,13 @@ namespace SparkK8s.Core.Validation.Spark;
 /// shuffle service, shuffle-block decommissioning, or a ShuffleDataIO plugin with reliable storage. Shuffle tracking
 /// defaults to false on Spark 3.5 and to true on Spark 4.x, so an unset value counts as on only for 4.x.
 /// </summary>
-public sealed class DynamicAllocationShuffleCheck : SparkCheck
+public sealed class DynamicAllocationShuffleCheck() : SparkCheck(
+    "SPK002",
+    Severity.Error,
+    "Dynamic allocation is on without shuffle tracking, an external shuffle service or shuffle-block decommissioning",
+    "Set spark.dynamicAllocation.shuffleTracking.enabled=true (Kubernetes has no external shuffle service)")
 {
     private const string ShuffleTracking = "spark.dynamicAllocation.shuffleTracking.enabled";
-
-    public override string Id => "SPK002";
-    public override Severity Severity => Severity.Error;
-    public override string Title => "Dynamic allocation is on without shuffle tracking, an external shuffle service or shuffle-block decommissioning";
-    public override string Fix => "Set spark.dynamicAllocation.shuffleTracking.enabled=true (Kubernetes has no external shuffle service)";
 
     public override IEnumerable<Finding> Run(SparkCheckContext context)
     {

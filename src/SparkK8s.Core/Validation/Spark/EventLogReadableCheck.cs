@@ -1,14 +1,13 @@
 namespace SparkK8s.Core.Validation.Spark;
 
 /// <summary>SPK003: the event logs Connect writes must be where the History Server reads, on the same S3 endpoint.</summary>
-public sealed class EventLogReadableCheck : SparkCheck
+public sealed class EventLogReadableCheck() : SparkCheck(
+    "SPK003",
+    Severity.Error,
+    "Event logs are not readable by the History Server (different directory or S3 endpoint, or no History Server)",
+    "Point spark.eventLog.dir and spark.history.fs.logDirectory at the same location and S3 endpoint, and enable the History Server")
 {
     private const string EndpointKey = "spark.hadoop.fs.s3a.endpoint";
-
-    public override string Id => "SPK003";
-    public override Severity Severity => Severity.Error;
-    public override string Title => "Event logs are not readable by the History Server (different directory or S3 endpoint, or no History Server)";
-    public override string Fix => "Point spark.eventLog.dir and spark.history.fs.logDirectory at the same location and S3 endpoint, and enable the History Server";
 
     public override IEnumerable<Finding> Run(SparkCheckContext context)
     {

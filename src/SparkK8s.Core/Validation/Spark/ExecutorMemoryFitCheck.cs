@@ -4,13 +4,12 @@ using SparkK8s.Core.Units;
 namespace SparkK8s.Core.Validation.Spark;
 
 /// <summary>SPK001: executor memory + overhead + pyspark memory must fit the executor pod template's limit and any LimitRange maximum.</summary>
-public sealed class ExecutorMemoryFitCheck : SparkCheck
+public sealed class ExecutorMemoryFitCheck() : SparkCheck(
+    "SPK001",
+    Severity.Error,
+    "Executor memory + overhead + pyspark memory exceeds the executor pod template's memory limit or a LimitRange maximum",
+    "Lower spark.executor.memory/memoryOverhead/pyspark.memory, or raise the executor pod template's memory limit or the LimitRange max")
 {
-    public override string Id => "SPK001";
-    public override Severity Severity => Severity.Error;
-    public override string Title => "Executor memory + overhead + pyspark memory exceeds the executor pod template's memory limit or a LimitRange maximum";
-    public override string Fix => "Lower spark.executor.memory/memoryOverhead/pyspark.memory, or raise the executor pod template's memory limit or the LimitRange max";
-
     public override IEnumerable<Finding> Run(SparkCheckContext context)
     {
         var model = context.Model;

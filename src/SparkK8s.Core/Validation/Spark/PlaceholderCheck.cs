@@ -6,13 +6,12 @@ using System.Text.RegularExpressions;
 namespace SparkK8s.Core.Validation.Spark;
 
 /// <summary>SPK005 (warning): placeholder endpoints or secrets left in the render (example.invalid, CHANGE-ME, changeme).</summary>
-public sealed partial class PlaceholderCheck : SparkCheck
+public sealed partial class PlaceholderCheck() : SparkCheck(
+    "SPK005",
+    Severity.Warning,
+    "A placeholder endpoint or secret (example.invalid, CHANGE-ME, changeme) is left in place",
+    "Set the real endpoint or credential in your values (or an environment file) before deploying")
 {
-    public override string Id => "SPK005";
-    public override Severity Severity => Severity.Warning;
-    public override string Title => "A placeholder endpoint or secret (example.invalid, CHANGE-ME, changeme) is left in place";
-    public override string Fix => "Set the real endpoint or credential in your values (or an environment file) before deploying";
-
     public override IEnumerable<Finding> Run(SparkCheckContext context)
     {
         foreach (var obj in context.Model.Objects)

@@ -4,13 +4,12 @@ namespace SparkK8s.Core.Validation.Spark;
 /// SPK006: a Spark property that is not a known property of the chosen Spark version. An error with "did you mean"
 /// when a known name is a few edits away (a typo), a warning otherwise (a plugin's or a newer property).
 /// </summary>
-public sealed class PropertyNameCheck : SparkCheck
+public sealed class PropertyNameCheck() : SparkCheck(
+    "SPK006",
+    Severity.Error,
+    "A Spark property name is misspelled or unknown for the chosen Spark version (did you mean ...)",
+    "Use the suggested property name; unknown names without a suggestion are warnings (check the Spark docs of your version)")
 {
-    public override string Id => "SPK006";
-    public override Severity Severity => Severity.Error;
-    public override string Title => "A Spark property name is misspelled or unknown for the chosen Spark version (did you mean ...)";
-    public override string Fix => "Use the suggested property name; unknown names without a suggestion are warnings (check the Spark docs of your version)";
-
     public override IEnumerable<Finding> Run(SparkCheckContext context)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -3,15 +3,13 @@ namespace SparkK8s.Core.Validation.Spark;
 /// <summary>What a Spark-aware check gets: the render's Spark model, the Spark version and its known properties.</summary>
 public sealed record SparkCheckContext(SparkRenderModel Model, string SparkVersion, KnownSparkProperties Known);
 
-/// <summary>A Spark-aware check over a render, with a stable id and a default severity.</summary>
-public abstract class SparkCheck
+/// <summary>A Spark-aware check over a render: a stable id, a default severity, what it finds and how to fix it (one line each).</summary>
+public abstract class SparkCheck(string id, Severity severity, string title, string fix)
 {
-    public abstract string Id { get; }
-    public abstract Severity Severity { get; }
-    /// <summary>One line: what the check finds.</summary>
-    public abstract string Title { get; }
-    /// <summary>One line: how to fix what it finds.</summary>
-    public abstract string Fix { get; }
+    public string Id { get; } = id;
+    public Severity Severity { get; } = severity;
+    public string Title { get; } = title;
+    public string Fix { get; } = fix;
 
     public abstract IEnumerable<Finding> Run(SparkCheckContext context);
 
