@@ -313,11 +313,15 @@ data:
 {{- define "spark-k8s.pvc" -}}
 metadata:
   name: {{ .name | default (include "spark-k8s.componentName" .) }}
-  {{- if not .name }}
+  {{- if .name }}
+  # volumeClaimTemplates are immutable: only the stable selector labels, so upgrades can change versions.
+  labels:
+    {{- include "spark-k8s.selectorLabels" . | trim | nindent 4 }}
+  {{- else }}
   namespace: {{ .root.Release.Namespace }}
-  {{- end }}
   labels:
     {{- include "spark-k8s.labels" . | trim | nindent 4 }}
+  {{- end }}
 spec:
   accessModes:
     - ReadWriteOnce
