@@ -390,3 +390,20 @@ spec:
       targetPort: {{ .name }}
     {{- end }}
 {{- end }}
+
+{{/*
+Readiness and liveness probes of a long-running container. Takes handler (probe action map,
+e.g. (dict "tcpSocket" (dict "port" "grpc"))), optional livenessHandler (defaults to handler),
+readyDelay (seconds, default 10) and liveDelay (seconds, default 60).
+*/}}
+{{- define "spark-k8s.probes" -}}
+readinessProbe:
+  {{- toYaml .handler | nindent 2 }}
+  initialDelaySeconds: {{ .readyDelay | default 10 }}
+  periodSeconds: 10
+livenessProbe:
+  {{- toYaml (.livenessHandler | default .handler) | nindent 2 }}
+  initialDelaySeconds: {{ .liveDelay | default 60 }}
+  periodSeconds: 20
+  failureThreshold: 6
+{{- end }}
