@@ -102,4 +102,21 @@ public class SupportingServicesTests
         notes.Should().Contain("port-forward svc/").And.Contain("SPARK_REMOTE=sc://localhost:")
             .And.Contain("spark-k8s.connectUrl").And.Contain("get secret").And.Contain("jupyterSecretName");
     }
+
+    [Fact]
+    public async Task Upgrading_spark_keeps_immutable_fields_unchanged()
+    {
+        var old = await ChartRender.RenderAsync("3.5");
+        var current = await ChartRender.RenderAsync("4.1");
+
+        foreach (var kind in new[] { "StatefulSet", "Deployment" })
+        {
+            foreach (var before in old.OfKind(kind))
+            {
+                var after = current.OfKind(kind).Single(o => o.Name == before.Name);
+                after.Body["spec"]!["selector"]!.ToJsonString().Should().Be(before.Body["spec"]!["selector"]!.ToJsonString(), before.DisplayName);
+                (after.Body["spec"]!["volumeClaimTemplates"]?.ToJsonString()).Should().Be(before.Body["spec"]!["volumeClaimTemplates"]?.ToJsonString(), before.DisplayName);
+            }
+        }
+    }
 }

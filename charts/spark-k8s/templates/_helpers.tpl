@@ -313,11 +313,15 @@ data:
 {{- define "spark-k8s.pvc" -}}
 metadata:
   name: {{ .name | default (include "spark-k8s.componentName" .) }}
-  {{- if not .name }}
+  {{- if .name }}
+  # volumeClaimTemplates are immutable: only the stable selector labels, so upgrades can change versions.
+  labels:
+    {{- include "spark-k8s.selectorLabels" . | trim | nindent 4 }}
+  {{- else }}
   namespace: {{ .root.Release.Namespace }}
-  {{- end }}
   labels:
     {{- include "spark-k8s.labels" . | trim | nindent 4 }}
+  {{- end }}
 spec:
   accessModes:
     - ReadWriteOnce
@@ -385,4 +389,21 @@ spec:
       port: {{ .port }}
       targetPort: {{ .name }}
     {{- end }}
+{{- end }}
+
+{{/*
+Readiness and liveness probes of a long-running container. Takes handler (probe action map,
+e.g. (dict "tcpSocket" (dict "port" "grpc"))), optional livenessHandler (defaults to handler),
+readyDelay (seconds, default 10) and liveDelay (seconds, default 60).
+*/}}
+{{- define "spark-k8s.probes" -}}
+readinessProbe:
+  {{- toYaml .handler | nindent 2 }}
+  initialDelaySeconds: {{ .readyDelay | default 10 }}
+  periodSeconds: 10
+livenessProbe:
+  {{- toYaml (.livenessHandler | default .handler) | nindent 2 }}
+  initialDelaySeconds: {{ .liveDelay | default 60 }}
+  periodSeconds: 20
+  failureThreshold: 6
 {{- end }}
