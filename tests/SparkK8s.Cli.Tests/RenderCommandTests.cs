@@ -74,6 +74,6 @@ public class RenderCommandTests
     {
         var result = await CliRunner.RunAsync("render", "jupyter-connect-k8s", "--set", "connect.replicass=2");
 
-        result.ShouldBeUsageError("replicass", "/connect", "schema");
+        result.ShouldBeUsageError("replicass", "connect", "schema");
     }
 }
