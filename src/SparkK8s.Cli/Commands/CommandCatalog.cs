@@ -7,5 +7,10 @@ public static class CommandCatalog
 {
     public static IEnumerable<Command> All() =>
     [
+        PresetsCommand.Create(),
+        RenderCommand.Create(),
+        ValidateCommand.Create(),
+        PlanCommand.Create(),
+        DocsCommand.Create(),
     ];
 }

@@ -13,6 +13,8 @@ public sealed record HelmRenderRequest
     public IReadOnlyList<string> ValueFiles { get; init; } = [];
     /// <summary><c>key=value</c> overrides, applied after the files, as <c>--set</c> does.</summary>
     public IReadOnlyList<string> SetValues { get; init; } = [];
+    /// <summary><c>key=value</c> overrides kept as strings, applied after <see cref="SetValues"/>, as <c>--set-string</c> does.</summary>
+    public IReadOnlyList<string> SetStringValues { get; init; } = [];
     /// <summary>Extra API versions to advertise (for example <c>monitoring.coreos.com/v1</c>).</summary>
     public IReadOnlyList<string> ApiVersions { get; init; } = [];
     public string? KubeVersion { get; init; }
@@ -89,6 +91,11 @@ public sealed class HelmClient(string executablePath)
         foreach (var set in request.SetValues)
         {
             arguments.AddRange(["--set", set]);
+        }
+
+        foreach (var set in request.SetStringValues)
+        {
+            arguments.AddRange(["--set-string", set]);
         }
     }
 }

@@ -79,7 +79,8 @@ public static partial class ManifestParser
         };
     }
 
-    private static IEnumerable<(string Text, string? Source)> SplitDocuments(string manifests)
+    /// <summary>Splits a YAML stream at <c>---</c> lines, keeping each document's text and its <c># Source:</c> template.</summary>
+    public static IEnumerable<(string Text, string? Source)> SplitDocuments(string manifests)
     {
         var current = new System.Text.StringBuilder();
         string? source = null;

@@ -1,0 +1,124 @@
+using System.CommandLine;
+using SparkK8s.Cli.Output;
+using SparkK8s.Core.Errors;
+using SparkK8s.Core.Helm;
+using SparkK8s.Core.Processes;
+using SparkK8s.Core.Rendering;
+using SparkK8s.Core.Validation;
+using SparkK8s.Core.Validation.Schema;
+
+namespace SparkK8s.Cli.Commands;
+
+/// <summary>Options every chart command shares: --chart, --helm and --output.</summary>
+internal sealed class ChartCommandOptions
+{
+    public Option<string?> Chart { get; } = new("--chart") { Description = "Chart directory (default: charts/spark-k8s of this checkout, or $SPARK_K8S_CHART)." };
+    public Option<string?> Helm { get; } = new("--helm") { Description = "Helm binary (default: $SPARK_K8S_HELM, helm on PATH, or .tools/helm/v4/helm)." };
+    public Option<OutputFormat> Output { get; } = OutputOptions.Create();
+
+    public void AddTo(Command command, bool withHelm = true)
+    {
+        command.Options.Add(Chart);
+        if (withHelm)
+        {
+            command.Options.Add(Helm);
+        }
+
+        command.Options.Add(Output);
+    }
+
+    public string ChartDirectory(ParseResult parseResult) => ChartLocator.Locate(parseResult.GetValue(Chart));
+
+    /// <summary>The helm client; a missing helm is a usage error that says how to get one.</summary>
+    public async Task<HelmClient> HelmAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await HelmLocator.LocateAsync(parseResult.GetValue(Helm), ChartLocator.FindRepositoryRoot(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ToolNotFoundException ex)
+        {
+            throw new UserInputException($"--helm: {ex.InnerException?.Message ?? ex.Message}", ex);
+        }
+    }
+}
+
+/// <summary>What to render: the preset argument and --env, --spark-version, -f, --set, --release, --namespace.</summary>
+internal sealed class RenderInputOptions
+{
+    public RenderInputOptions(bool presetRequired = true)
+    {
+        Preset = new Argument<string?>("preset")
+        {
+            Description = "Preset name (see 'spark-k8s presets') or path to a values YAML file.",
+            Arity = presetRequired ? ArgumentArity.ExactlyOne : ArgumentArity.ZeroOrOne,
+        };
+    }
+
+    public Argument<string?> Preset { get; }
+    public Option<string?> Environment { get; } = new("--env", "-e") { Description = "Environment overlay: dev, staging or prod (environments/<env>.yaml)." };
+    public Option<string?> SparkVersion { get; } = new("--spark-version") { Description = $"Spark line: {string.Join(" or ", SparkVersions.Supported)} (sets spark.version)." };
+    public Option<string[]> Values { get; } = new("--values", "-f") { Description = "Extra values file, applied after the preset and environment (repeatable).", DefaultValueFactory = _ => [] };
+    public Option<string[]> Set { get; } = new("--set") { Description = "Override a value, key=value as in helm (repeatable).", DefaultValueFactory = _ => [] };
+    public Option<string> Release { get; } = new("--release") { Description = "Release name.", DefaultValueFactory = _ => "spark" };
+    public Option<string> Namespace { get; } = new("--namespace", "-n") { Description = "Namespace to render for.", DefaultValueFactory = _ => "spark" };
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(Preset);
+        foreach (var option in new Option[] { Environment, SparkVersion, Values, Set, Release, Namespace })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public RenderOptions Bind(ParseResult parseResult, string chartDirectory, string? preset = null) => new()
+    {
+        ChartDirectory = chartDirectory,
+        Preset = preset ?? parseResult.GetValue(Preset) ?? throw new UserInputException("preset: give a preset name (see 'spark-k8s presets') or a values file."),
+        Environment = parseResult.GetValue(Environment),
+        SparkVersion = parseResult.GetValue(SparkVersion),
+        ValueFiles = parseResult.GetValue(Values) ?? [],
+        SetValues = parseResult.GetValue(Set) ?? [],
+        ReleaseName = parseResult.GetValue(Release) ?? "spark",
+        Namespace = parseResult.GetValue(Namespace) ?? "spark",
+    };
+}
+
+/// <summary>--schema-location and --skip-kinds, for the commands that validate.</summary>
+internal sealed class SchemaOptions
+{
+    public Option<string?> Location { get; } = new(SchemaLocation.Flag)
+    {
+        Description = "Directory with kubernetes/*swagger*.json and crds/<group>/<kind>_<version>.json (default: ~/.cache/spark-k8s/k8s-schemas).",
+    };
+
+    public Option<string[]> SkipKinds { get; } = new("--skip-kinds")
+    {
+        Description = "Kinds not to schema-check, as Kind or group/version/Kind (repeatable or comma-separated).",
+        DefaultValueFactory = _ => [],
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Location);
+        command.Options.Add(SkipKinds);
+    }
+
+    /// <summary>Settings with a required schema location (validate) or an optional one (plan: skipped when absent).</summary>
+    public ValidationSettings Bind(ParseResult parseResult, bool required)
+    {
+        var explicitLocation = parseResult.GetValue(Location);
+        var location = required ? SchemaLocation.Require(explicitLocation) : SchemaLocation.Find(explicitLocation);
+        var skip = (parseResult.GetValue(SkipKinds) ?? []).SelectMany(k => k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
+        var reason = location is null
+            ? $"strict schema validation was skipped: no schema location found (--schema-location not given, cache {SchemaLocation.DefaultDirectory} empty). {SchemaLocation.HowToFill}"
+            : null;
+        if (location is not null)
+        {
+            SchemaStore.Open(location);
+        }
+
+        return new ValidationSettings(location, skip, reason);
+    }
+}

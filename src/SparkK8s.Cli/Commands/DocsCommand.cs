@@ -1,0 +1,80 @@
+using System.CommandLine;
+using SparkK8s.Cli.Output;
+using SparkK8s.Core.Docs;
+using SparkK8s.Core.Errors;
+using Spectre.Console;
+
+namespace SparkK8s.Cli.Commands;
+
+/// <summary><c>spark-k8s docs values</c>: generates (or with --check verifies) the values reference from values.yaml comments.</summary>
+public static class DocsCommand
+{
+    public static Command Create()
+    {
+        var docs = new Command("docs", "Generate reference documentation.");
+        docs.Subcommands.Add(CreateValues());
+        return docs;
+    }
+
+    private static Command CreateValues()
+    {
+        var chart = new ChartCommandOptions();
+        var outFile = new Option<string?>("--out") { Description = "Markdown file to write (default: docs/<lang>/reference/values.md of the checkout)." };
+        var language = new Option<string>("--lang") { Description = "Language of headings and intro: en or ru.", DefaultValueFactory = _ => "en" };
+        var check = new Option<bool>("--check") { Description = "Do not write; exit 1 if the file is stale or a key has no '# --' description." };
+        var command = new Command("values", "Write the values.yaml reference (key, type, default, description) as a Markdown table.");
+        chart.AddTo(command, withHelm: false);
+        command.Options.Add(outFile);
+        command.Options.Add(language);
+        command.Options.Add(check);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var terminal = Terminal.For(parseResult);
+            var lang = parseResult.GetValue(language) ?? "en";
+            if (!ValuesMarkdown.Languages.Contains(lang))
+            {
+                throw new UserInputException($"--lang: '{lang}' is not supported. Use one of: {string.Join(", ", ValuesMarkdown.Languages)}.");
+            }
+
+            var chartDirectory = chart.ChartDirectory(parseResult);
+            var keys = await ValuesReference.ReadAsync(Path.Combine(chartDirectory, "values.yaml"), cancellationToken).ConfigureAwait(false);
+            var markdown = ValuesMarkdown.Render(keys, lang);
+            var target = Path.GetFullPath(parseResult.GetValue(outFile)
+                ?? Path.Combine(chartDirectory, "..", "..", "docs", lang, "reference", "values.md"));
+            var undocumented = ValuesReference.Undocumented(keys);
+            var isCheck = parseResult.GetValue(check);
+            var stale = isCheck && (!File.Exists(target) || await File.ReadAllTextAsync(target, cancellationToken).ConfigureAwait(false) != markdown);
+            if (!isCheck)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                await File.WriteAllTextAsync(target, markdown, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (parseResult.GetValue(chart.Output) == OutputFormat.Json)
+            {
+                OutputOptions.WriteJson(terminal.Out, new
+                {
+                    file = target,
+                    check = isCheck,
+                    stale,
+                    documented = keys.Count(k => k.Description is not null),
+                    undocumented = undocumented.Select(k => new { key = k.Path, line = k.Line }),
+                });
+            }
+            else
+            {
+                foreach (var key in undocumented)
+                {
+                    terminal.Ansi.WriteLine(Markup.Escape($"values.yaml:{key.Line}: '{key.Path}' has no '# --' description"));
+                }
+
+                terminal.Ansi.WriteLine(Markup.Escape(isCheck
+                    ? stale ? $"{target} is stale: run 'spark-k8s docs values --lang {lang}' and commit it." : $"{target} is up to date."
+                    : $"Wrote {target} ({keys.Count(k => k.Description is not null)} keys)."));
+            }
+
+            return stale || undocumented.Count > 0 ? CliApplication.ExitFindings : CliApplication.ExitOk;
+        });
+        return command;
+    }
+}

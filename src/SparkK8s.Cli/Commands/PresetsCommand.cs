@@ -1,0 +1,39 @@
+using System.CommandLine;
+using SparkK8s.Cli.Output;
+using SparkK8s.Core.Presets;
+using Spectre.Console;
+
+namespace SparkK8s.Cli.Commands;
+
+/// <summary><c>spark-k8s presets</c>: the chart's presets with description, components and backend.</summary>
+public static class PresetsCommand
+{
+    public static Command Create()
+    {
+        var options = new ChartCommandOptions();
+        var command = new Command("presets", "List the chart's presets: description, components and backend (reads YAML, no helm needed).");
+        options.AddTo(command, withHelm: false);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var terminal = Terminal.For(parseResult);
+            var catalog = new PresetCatalog(options.ChartDirectory(parseResult));
+            var presets = await catalog.ListAsync(cancellationToken).ConfigureAwait(false);
+            if (parseResult.GetValue(options.Output) == OutputFormat.Json)
+            {
+                OutputOptions.WriteJson(terminal.Out, new { chart = catalog.ChartDirectory, presets, environments = catalog.EnvironmentNames });
+                return CliApplication.ExitOk;
+            }
+
+            var table = new Table().AddColumns("Preset", "Description", "Components", "Backend");
+            foreach (var preset in presets)
+            {
+                table.AddRow(Markup.Escape(preset.Name), Markup.Escape(preset.Description), Markup.Escape(string.Join(", ", preset.Components)), Markup.Escape(preset.Backend ?? "-"));
+            }
+
+            terminal.Ansi.Write(table);
+            terminal.Ansi.WriteLine($"Environments: {string.Join(", ", catalog.EnvironmentNames)}");
+            return CliApplication.ExitOk;
+        });
+        return command;
+    }
+}

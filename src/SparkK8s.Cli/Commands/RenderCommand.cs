@@ -1,0 +1,68 @@
+using System.CommandLine;
+using SparkK8s.Cli.Output;
+using SparkK8s.Core.Rendering;
+using Spectre.Console;
+
+namespace SparkK8s.Cli.Commands;
+
+/// <summary><c>spark-k8s render</c>: renders a preset through helm, to stdout or one file per object under --out.</summary>
+public static class RenderCommand
+{
+    public static Command Create()
+    {
+        var chart = new ChartCommandOptions();
+        var input = new RenderInputOptions();
+        var outDirectory = new Option<string?>("--out") { Description = "Write DIR/<component>/<kind>-<name>.yaml (DIR is replaced only when rendering succeeds)." };
+        var command = new Command("render", "Render a preset to Kubernetes manifests (YAML stream, or one file per object with --out).");
+        input.AddTo(command);
+        chart.AddTo(command);
+        command.Options.Add(outDirectory);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var terminal = Terminal.For(parseResult);
+            var format = parseResult.GetValue(chart.Output);
+            var options = input.Bind(parseResult, chart.ChartDirectory(parseResult));
+            ChartRenderer.BuildRequest(options);
+            var helm = await chart.HelmAsync(parseResult, cancellationToken).ConfigureAwait(false);
+            var manifest = await terminal.WithProgressAsync("Rendering ...", format, _ => new ChartRenderer(helm).RenderAsync(options, cancellationToken)).ConfigureAwait(false);
+            var target = parseResult.GetValue(outDirectory);
+            IReadOnlyList<string>? files = target is null ? null : await ManifestWriter.WriteAsync(manifest, target, cancellationToken).ConfigureAwait(false);
+            if (format == OutputFormat.Json)
+            {
+                OutputOptions.WriteJson(terminal.Out, new
+                {
+                    preset = options.Preset,
+                    environment = options.Environment,
+                    sparkVersion = options.SparkVersion,
+                    @out = target is null ? null : Path.GetFullPath(target),
+                    objects = manifest.Documents.Select((d, i) => new
+                    {
+                        component = d.Component,
+                        kind = d.Object.Kind,
+                        name = d.Object.Name,
+                        file = files?[i],
+                        manifest = target is null ? d.Object.Body : null,
+                    }),
+                });
+                return CliApplication.ExitOk;
+            }
+
+            if (files is null)
+            {
+                await terminal.Out.WriteAsync(manifest.Yaml).ConfigureAwait(false);
+                return CliApplication.ExitOk;
+            }
+
+            var table = new Table().AddColumns("File", "Kind", "Name");
+            for (var i = 0; i < files.Count; i++)
+            {
+                table.AddRow(Markup.Escape(files[i]), Markup.Escape(manifest.Documents[i].Object.Kind), Markup.Escape(manifest.Documents[i].Object.Name));
+            }
+
+            terminal.Ansi.Write(table);
+            terminal.Ansi.WriteLine($"Wrote {files.Count} objects to {Path.GetFullPath(target!)}");
+            return CliApplication.ExitOk;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using SparkK8s.Cli.Output;
+using SparkK8s.Core.Errors;
+using SparkK8s.Core.Validation;
+
+namespace SparkK8s.Cli.Commands;
+
+/// <summary>
+/// <c>spark-k8s validate</c>: helm lint --strict, rendering, strict schema validation and Spark-aware checks for one preset,
+/// or for every preset × environment × Spark version with --all. Exit 1 when any check reports an error.
+/// </summary>
+public static class ValidateCommand
+{
+    public static Command Create()
+    {
+        var chart = new ChartCommandOptions();
+        var input = new RenderInputOptions(presetRequired: false);
+        var schema = new SchemaOptions();
+        var all = new Option<bool>("--all") { Description = "Validate every preset × environment × Spark version." };
+        var parallel = new Option<int>("--parallel") { Description = "Renders to run at once with --all.", DefaultValueFactory = _ => 3 };
+        var command = new Command("validate", "Lint, render, schema-check (strict) and Spark-check a preset, or all presets with --all.");
+        input.AddTo(command);
+        command.Options.Add(all);
+        command.Options.Add(parallel);
+        schema.AddTo(command);
+        chart.AddTo(command);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var terminal = Terminal.For(parseResult);
+            var format = parseResult.GetValue(chart.Output);
+            var preset = parseResult.GetValue(input.Preset);
+            var everything = parseResult.GetValue(all);
+            if (everything == (preset is not null))
+            {
+                throw new UserInputException("validate: give either a preset (name or values file) or --all, not both and not neither.");
+            }
+
+            if (everything && (parseResult.GetValue(input.Environment) is not null || parseResult.GetValue(input.SparkVersion) is not null))
+            {
+                throw new UserInputException("--all: covers every environment and Spark version; drop --env and --spark-version.");
+            }
+
+            var chartDirectory = chart.ChartDirectory(parseResult);
+            var options = input.Bind(parseResult, chartDirectory, preset ?? "(all)");
+            if (!everything)
+            {
+                Core.Rendering.ChartRenderer.BuildRequest(options);
+            }
+
+            var settings = schema.Bind(parseResult, required: true);
+            var helm = await chart.HelmAsync(parseResult, cancellationToken).ConfigureAwait(false);
+            var runner = new ValidationRunner(helm);
+            var runs = await terminal.WithProgressAsync("Validating ...", format, async progress => everything
+                ? await runner.RunAllAsync(options, settings, parseResult.GetValue(parallel), progress, cancellationToken).ConfigureAwait(false)
+                : [(await runner.RunAsync(options, settings, cancellationToken).ConfigureAwait(false)).Run]).ConfigureAwait(false);
+
+            if (format == OutputFormat.Json)
+            {
+                OutputOptions.WriteJson(terminal.Out, new
+                {
+                    errors = runs.Sum(r => r.Errors),
+                    warnings = runs.Sum(r => r.Warnings),
+                    schemaLocation = settings.SchemaLocation,
+                    runs,
+                });
+            }
+            else
+            {
+                FindingsView.Write(terminal, runs);
+            }
+
+            return runs.Any(r => r.Errors > 0) ? CliApplication.ExitFindings : CliApplication.ExitOk;
+        });
+        return command;
+    }
+}

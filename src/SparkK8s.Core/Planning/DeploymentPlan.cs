@@ -1,0 +1,48 @@
+using SparkK8s.Core.Validation;
+
+namespace SparkK8s.Core.Planning;
+
+/// <summary>CPU (cores) and memory (bytes) requests and limits. A null limit means at least one container sets none (unbounded).</summary>
+public sealed record ResourceTotals(decimal CpuRequest, decimal? CpuLimit, decimal MemoryRequest, decimal? MemoryLimit)
+{
+    public static readonly ResourceTotals Zero = new(0, 0, 0, 0);
+
+    public ResourceTotals Add(ResourceTotals other) => new(
+        CpuRequest + other.CpuRequest, CpuLimit + other.CpuLimit, MemoryRequest + other.MemoryRequest, MemoryLimit + other.MemoryLimit);
+
+    public ResourceTotals Times(int count) => new(CpuRequest * count, CpuLimit * count, MemoryRequest * count, MemoryLimit * count);
+}
+
+public sealed record PlannedImage(string Reference, string Repository, string Tag);
+
+/// <summary>A workload and what it runs; Jobs run once and are not counted in the platform totals.</summary>
+public sealed record PlannedWorkload(string Component, string Kind, string Name, int Replicas, bool Counted, IReadOnlyList<PlannedImage> Images, ResourceTotals PerReplica, ResourceTotals Total);
+
+/// <summary>A Service port: how to reach it inside the cluster and from a workstation.</summary>
+public sealed record PlannedEndpoint(string Component, string Service, string PortName, int Port, string InClusterUrl, string PortForward);
+
+/// <summary>Executor pods Spark Connect can start: per-pod cores and memory (heap + overhead + pyspark) × the executor count.</summary>
+public sealed record ExecutorCapacity(
+    bool DynamicAllocation,
+    decimal CoresPerExecutor,
+    long MemoryPerExecutorBytes,
+    string MemoryRule,
+    int MinExecutors,
+    int? MaxExecutors,
+    ResourceTotals AtMin,
+    ResourceTotals? AtMax);
+
+/// <summary>What deploying a preset would create, what it needs, and whether it validates.</summary>
+public sealed record DeploymentPlan(
+    string Preset,
+    string? Environment,
+    string SparkVersion,
+    string Release,
+    string Namespace,
+    IReadOnlyList<string> Components,
+    IReadOnlyList<PlannedWorkload> Workloads,
+    IReadOnlyList<PlannedImage> Images,
+    IReadOnlyList<PlannedEndpoint> Endpoints,
+    ResourceTotals PlatformTotal,
+    ExecutorCapacity? Executors,
+    ValidationRun Validation);

@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using SparkK8s.Core.Errors;
+
+namespace SparkK8s.Core.Presets;
+
+/// <summary>One preset of the chart: its file, one-line description, and what it deploys.</summary>
+public sealed record PresetInfo(string Name, string Description, string Path, IReadOnlyList<string> Components, string? Backend);
+
+/// <summary>
+/// The presets (<c>presets/*.yaml</c>) and environments (<c>environments/*.yaml</c>) of a chart.
+/// Components and backend come from the preset merged over the chart's values.yaml: every top-level key whose
+/// <c>enabled</c> is true is a component; the backend is <c>connect.backend</c>.
+/// </summary>
+public sealed class PresetCatalog(string chartDirectory)
+{
+    public const string DescriptionPrefix = "# description:";
+
+    public string ChartDirectory { get; } = chartDirectory;
+    public string PresetDirectory => Path.Combine(ChartDirectory, "presets");
+    public string EnvironmentDirectory => Path.Combine(ChartDirectory, "environments");
+
+    public IReadOnlyList<string> PresetNames => NamesIn(PresetDirectory);
+    public IReadOnlyList<string> EnvironmentNames => NamesIn(EnvironmentDirectory);
+
+    public async Task<IReadOnlyList<PresetInfo>> ListAsync(CancellationToken cancellationToken)
+    {
+        var defaults = await ValuesDocument.LoadAsync(Path.Combine(ChartDirectory, "values.yaml"), "--chart", cancellationToken).ConfigureAwait(false);
+        var presets = new List<PresetInfo>();
+        foreach (var name in PresetNames)
+        {
+            presets.Add(await DescribeAsync(defaults, Path.Combine(PresetDirectory, name + ".yaml"), cancellationToken).ConfigureAwait(false));
+        }
+
+        return presets;
+    }
+
+    /// <summary>A preset name from presets/, or a path to a YAML file; unknown names list the known ones.</summary>
+    public string ResolvePreset(string nameOrPath)
+    {
+        var byName = Path.Combine(PresetDirectory, nameOrPath + ".yaml");
+        if (File.Exists(byName) && !nameOrPath.Contains('/', StringComparison.Ordinal))
+        {
+            return byName;
+        }
+
+        var looksLikePath = nameOrPath.Contains('/', StringComparison.Ordinal) || nameOrPath.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)
+            || nameOrPath.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+        if (looksLikePath)
+        {
+            return File.Exists(nameOrPath)
+                ? Path.GetFullPath(nameOrPath)
+                : throw new UserInputException($"preset: file '{nameOrPath}' does not exist. Give a preset name ({string.Join(", ", PresetNames)}) or a path to a values file.");
+        }
+
+        throw new UserInputException(
+            $"preset: unknown preset '{nameOrPath}'. Known presets: {string.Join(", ", PresetNames)} (run 'spark-k8s presets'), or give a path to a YAML file.");
+    }
+
+    /// <summary>environments/&lt;name&gt;.yaml; an unknown name lists the known ones.</summary>
+    public string ResolveEnvironment(string name)
+    {
+        var path = Path.Combine(EnvironmentDirectory, name + ".yaml");
+        return EnvironmentNames.Contains(name, StringComparer.Ordinal)
+            ? path
+            : throw new UserInputException($"--env: unknown environment '{name}'. Use one of: {string.Join(", ", EnvironmentNames)}.");
+    }
+
+    public async Task<PresetInfo> DescribeAsync(JsonObject defaults, string presetPath, CancellationToken cancellationToken)
+    {
+        var preset = await ValuesDocument.LoadAsync(presetPath, "preset", cancellationToken).ConfigureAwait(false);
+        var merged = ValuesDocument.Merge(defaults, preset);
+        var description = await ReadDescriptionAsync(presetPath, cancellationToken).ConfigureAwait(false);
+        return new PresetInfo(
+            Path.GetFileNameWithoutExtension(presetPath),
+            description,
+            presetPath,
+            EnabledComponents(merged),
+            (string?)ValuesDocument.Get(merged, "connect.backend") is { } backend ? backend : null);
+    }
+
+    public static IReadOnlyList<string> EnabledComponents(JsonObject values) =>
+        values.Where(p => p.Value is JsonObject component && component["enabled"] is JsonValue enabled
+                && enabled.TryGetValue<bool>(out var on) && on)
+            .Select(p => p.Key)
+            .ToList();
+
+    private static async Task<string> ReadDescriptionAsync(string path, CancellationToken cancellationToken)
+    {
+        foreach (var line in await File.ReadAllLinesAsync(path, cancellationToken).ConfigureAwait(false))
+        {
+            var trimmed = line.Trim();
+            if (trimmed.StartsWith(DescriptionPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return trimmed[DescriptionPrefix.Length..].Trim();
+            }
+
+            if (trimmed.Length > 0 && !trimmed.StartsWith('#'))
+            {
+                break;
+            }
+        }
+
+        return string.Empty;
+    }
+
+    private static IReadOnlyList<string> NamesIn(string directory) =>
+        Directory.Exists(directory)
+            ? Directory.GetFiles(directory, "*.yaml").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal).ToList()
+            : [];
+}

@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using SparkK8s.Core.Errors;
+using SparkK8s.Core.Manifests;
+
+namespace SparkK8s.Core.Presets;
+
+/// <summary>Reads Helm values files as JSON and merges them the way helm does (maps deep-merge, later files win, null deletes).</summary>
+public static class ValuesDocument
+{
+    public static async Task<JsonObject> LoadAsync(string path, string flag, CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"{flag}: cannot read '{path}': {ex.Message}. Check the path and its permissions.", ex);
+        }
+
+        var node = ManifestParser.ParseYaml(text, path);
+        return node switch
+        {
+            null => [],
+            JsonObject obj => obj,
+            _ => throw new UserInputException($"{flag}: '{path}' is not a YAML mapping of values. A values file maps keys to values, e.g. 'spark:\\n  version: \"3.5\"'."),
+        };
+    }
+
+    /// <summary>Returns <paramref name="baseValues"/> with <paramref name="overlay"/> merged over it (inputs are not changed).</summary>
+    public static JsonObject Merge(JsonObject baseValues, JsonObject overlay)
+    {
+        var result = (JsonObject)baseValues.DeepClone();
+        MergeInto(result, overlay);
+        return result;
+    }
+
+    private static void MergeInto(JsonObject target, JsonObject overlay)
+    {
+        foreach (var (key, value) in overlay)
+        {
+            if (value is null)
+            {
+                target.Remove(key);
+            }
+            else if (value is JsonObject overlayChild && target[key] is JsonObject targetChild)
+            {
+                MergeInto(targetChild, overlayChild);
+            }
+            else
+            {
+                target[key] = value.DeepClone();
+            }
+        }
+    }
+
+    /// <summary>The node at a dotted path ("connect.backend"), or null.</summary>
+    public static JsonNode? Get(JsonObject values, string dottedPath)
+    {
+        JsonNode? current = values;
+        foreach (var part in dottedPath.Split('.'))
+        {
+            current = (current as JsonObject)?[part];
+        }
+
+        return current;
+    }
+}

@@ -1,0 +1,35 @@
+namespace SparkK8s.Core.Validation.Spark;
+
+/// <summary>
+/// SPK002: dynamic allocation needs a way to keep shuffle data when executors go away: shuffle tracking, an external
+/// shuffle service, shuffle-block decommissioning, or a ShuffleDataIO plugin with reliable storage. Shuffle tracking
+/// defaults to false on Spark 3.5 and to true on Spark 4.x, so an unset value counts as on only for 4.x.
+/// </summary>
+public sealed class DynamicAllocationShuffleCheck() : SparkCheck(
+    "SPK002",
+    Severity.Error,
+    "Dynamic allocation is on without shuffle tracking, an external shuffle service or shuffle-block decommissioning",
+    "Set spark.dynamicAllocation.shuffleTracking.enabled=true (Kubernetes has no external shuffle service)")
+{
+    private const string ShuffleTracking = "spark.dynamicAllocation.shuffleTracking.enabled";
+
+    public override IEnumerable<Finding> Run(SparkCheckContext context)
+    {
+        var trackingDefault = !context.SparkVersion.StartsWith("3.", StringComparison.Ordinal);
+        foreach (var conf in context.Model.ConfByComponent.Values)
+        {
+            if (!conf.IsTrue("spark.dynamicAllocation.enabled"))
+            {
+                continue;
+            }
+
+            var tracking = conf.Get(ShuffleTracking) is not null ? conf.IsTrue(ShuffleTracking) : trackingDefault;
+            var decommission = conf.IsTrue("spark.decommission.enabled") && !conf.IsFalse("spark.storage.decommission.shuffleBlocks.enabled");
+            if (!tracking && !decommission && !conf.IsTrue("spark.shuffle.service.enabled") && conf.Get("spark.shuffle.sort.io.plugin.class") is null)
+            {
+                yield return Found(conf.Find(ShuffleTracking) ?? conf.Find("spark.dynamicAllocation.enabled")!,
+                    $"spark.dynamicAllocation.enabled is true, but {ShuffleTracking} is {(conf.Get(ShuffleTracking) is null ? $"unset (false on Spark {context.SparkVersion})" : "false")} and neither spark.shuffle.service.enabled nor shuffle-block decommissioning is on");
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using System.Text.RegularExpressions;
+using SparkK8s.Core.Errors;
+using SparkK8s.Core.Helm;
+using SparkK8s.Core.Presets;
+using SparkK8s.Core.Rendering;
+using SparkK8s.Core.Validation.Schema;
+using SparkK8s.Core.Validation.Spark;
+
+namespace SparkK8s.Core.Validation;
+
+/// <summary>How to validate: the schema location (null: skip strict schema validation) and kinds not to schema-check.</summary>
+public sealed record ValidationSettings(string? SchemaLocation, IReadOnlyCollection<string> SkipKinds, string? SchemaSkippedReason = null)
+{
+    public SchemaValidator? CreateSchemaValidator() => SchemaLocation is null ? null : new SchemaValidator(SchemaStore.Open(SchemaLocation));
+}
+
+/// <summary>The outcome of validating one preset × environment × Spark version.</summary>
+public sealed record ValidationRun(
+    string Preset,
+    string? Environment,
+    string SparkVersion,
+    IReadOnlyList<Finding> Findings,
+    int ObjectCount,
+    string? SchemaSkipped)
+{
+    public int Errors => Findings.Count(f => f.Severity == Severity.Error);
+    public int Warnings => Findings.Count(f => f.Severity == Severity.Warning);
+}
+
+/// <summary>Runs the checks in order: helm lint --strict, rendering, strict schema validation, Spark-aware checks.</summary>
+public sealed partial class ValidationRunner(HelmClient helm)
+{
+    public HelmClient Helm { get; } = helm;
+
+    public async Task<(ValidationRun Run, RenderedManifest? Manifest)> RunAsync(RenderOptions options, ValidationSettings settings, CancellationToken cancellationToken)
+    {
+        var request = ChartRenderer.BuildRequest(options);
+        var version = await EffectiveSparkVersionAsync(options, request.ValueFiles, cancellationToken).ConfigureAwait(false);
+        var findings = new List<Finding>();
+        var userValues = options.ValueFiles.Count > 0 || options.SetValues.Count > 0;
+
+        var lint = await Helm.LintAsync(request, strict: true, cancellationToken).ConfigureAwait(false);
+        if (!lint.Succeeded)
+        {
+            var text = (lint.StandardOutput + "\n" + lint.StandardError).Trim();
+            if (userValues && HelmErrors.IsUserInput(text))
+            {
+                throw HelmErrors.Classify(text, "helm lint");
+            }
+
+            findings.AddRange(LintFindings(text));
+        }
+
+        RenderedManifest manifest;
+        try
+        {
+            manifest = await new ChartRenderer(Helm).RenderAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationFailedException || (ex is UserInputException && !userValues))
+        {
+            findings.Add(new Finding(ValidationStage.Render, "HELM002", Severity.Error, "chart", string.Empty, ex.Message, "Fix the template or values helm names above"));
+            return (new ValidationRun(PresetName(options), options.Environment, version, findings, 0, null), null);
+        }
+
+        var schema = settings.CreateSchemaValidator();
+        if (schema is not null)
+        {
+            foreach (var document in manifest.Documents)
+            {
+                foreach (var violation in schema.Validate(document.Object, settings.SkipKinds))
+                {
+                    findings.Add(new Finding(ValidationStage.Schema, violation.Id, Severity.Error, document.Object.DisplayName, violation.Path, violation.Message,
+                        violation.Kind == ViolationKind.NoSchema
+                            ? $"Add its JSON schema to {settings.SchemaLocation}/crds/<group>/<kind>_<version>.json, or pass --skip-kinds {document.Object.Kind}"
+                            : "Fix the template or values that produce this field"));
+                }
+            }
+        }
+
+        var model = SparkRenderModel.From(manifest.Documents);
+        findings.AddRange(SparkChecks.Run(new SparkCheckContext(model, version, KnownSparkProperties.For(version))));
+        var skipped = schema is null ? settings.SchemaSkippedReason ?? "no schema location" : null;
+        return (new ValidationRun(PresetName(options), options.Environment, version, findings, manifest.Documents.Count, skipped), manifest);
+    }
+
+    /// <summary>Every preset × environment × supported Spark version, <paramref name="parallelism"/> at a time, in a stable order.</summary>
+    public async Task<IReadOnlyList<ValidationRun>> RunAllAsync(
+        RenderOptions template, ValidationSettings settings, int parallelism, Action<string>? progress, CancellationToken cancellationToken)
+    {
+        var catalog = new PresetCatalog(template.ChartDirectory);
+        var environments = catalog.EnvironmentNames.Count > 0 ? catalog.EnvironmentNames.Select(e => (string?)e).ToList() : [null];
+        var targets = (from preset in catalog.PresetNames
+                       from environment in environments
+                       from version in SparkVersions.Supported
+                       select template with { Preset = preset, Environment = environment, SparkVersion = version }).ToList();
+        var runs = new ValidationRun[targets.Count];
+        var done = 0;
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, targets.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken },
+            async (i, token) =>
+            {
+                runs[i] = (await RunAsync(targets[i], settings, token).ConfigureAwait(false)).Run;
+                progress?.Invoke($"validated {Interlocked.Increment(ref done)}/{targets.Count}: {targets[i].Preset} {targets[i].Environment} {targets[i].SparkVersion}");
+            }).ConfigureAwait(false);
+        return runs;
+    }
+
+    /// <summary>The Spark version a render uses: --spark-version, else a --set, else spark.version from the merged values files.</summary>
+    public static async Task<string> EffectiveSparkVersionAsync(RenderOptions options, IReadOnlyList<string> valueFiles, CancellationToken cancellationToken)
+    {
+        if (options.SparkVersion is not null)
+        {
+            return options.SparkVersion;
+        }
+
+        var fromSet = options.SetValues.LastOrDefault(s => s.StartsWith("spark.version=", StringComparison.Ordinal));
+        if (fromSet is not null)
+        {
+            return fromSet["spark.version=".Length..];
+        }
+
+        var values = await ValuesDocument.LoadAsync(Path.Combine(options.ChartDirectory, "values.yaml"), "--chart", cancellationToken).ConfigureAwait(false);
+        foreach (var file in valueFiles)
+        {
+            values = ValuesDocument.Merge(values, await ValuesDocument.LoadAsync(file, "-f", cancellationToken).ConfigureAwait(false));
+        }
+
+        var version = ValuesDocument.Get(values, "spark.version")?.ToString();
+        return version is not null && SparkVersions.Supported.Contains(version) ? version : SparkVersions.Supported[0];
+    }
+
+    private static string PresetName(RenderOptions options) =>
+        options.Preset.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) ? Path.GetFileName(options.Preset) : options.Preset;
+
+    private static IEnumerable<Finding> LintFindings(string output)
+    {
+        var found = false;
+        foreach (Match match in LintLine().Matches(output))
+        {
+            found = true;
+            yield return new Finding(ValidationStage.Lint, "HELM001", Severity.Error, match.Groups["where"].Value.Trim(), string.Empty,
+                $"[{match.Groups["level"].Value}] {match.Groups["message"].Value.Trim()}", "Fix what helm lint --strict reports");
+        }
+
+        if (!found)
+        {
+            yield return new Finding(ValidationStage.Lint, "HELM001", Severity.Error, "chart", string.Empty, output, "Fix what helm lint --strict reports");
+        }
+    }
+
+    [GeneratedRegex(@"^\[(?<level>ERROR|WARNING)\]\s*(?<where>[^:]*):(?<message>.*)$", RegexOptions.Multiline)]
+    private static partial Regex LintLine();
+}

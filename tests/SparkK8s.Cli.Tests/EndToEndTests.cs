@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using FluentAssertions;
+using Xunit;
+
+namespace SparkK8s.Cli.Tests;
+
+/// <summary>Runs the built spark-k8s binary as a separate process.</summary>
+public class EndToEndTests
+{
+    private static async Task<CliResult> RunBinaryAsync(params string[] args)
+    {
+        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "spark-k8s.dll"));
+        foreach (var arg in args)
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        startInfo.Environment["XDG_CACHE_HOME"] = CliRunner.EmptyCache;
+        using var process = Process.Start(startInfo)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Binary_lists_presets_as_json()
+    {
+        var result = await RunBinaryAsync("presets", "-o", "json");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var json = result.Json();
+        json.RootElement.GetProperty("presets").GetArrayLength().Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task Binary_exits_2_on_bad_input_without_a_stack_trace()
+    {
+        var result = await RunBinaryAsync("validate", "jupyter-connect-k8s", "--schema-location", "/nonexistent");
+
+        result.ShouldBeUsageError("--schema-location");
+    }
+}

@@ -1,0 +1,42 @@
+using FluentAssertions;
+using SparkK8s.Testing;
+using Xunit;
+
+namespace SparkK8s.Cli.Tests;
+
+public class PlanCommandTests
+{
+    [Fact]
+    public async Task Plan_without_schemas_succeeds_and_says_schema_validation_was_skipped()
+    {
+        var result = await CliRunner.RunAsync("plan", "jupyter-connect-k8s");
+
+        result.ExitCode.Should().Be(0, result.Stdout + result.Stderr);
+        result.Stdout.Should().Contain("sc://").And.Contain("port-forward").And.Contain("apache/spark")
+            .And.Contain("strict schema validation was skipped").And.Contain("--schema-location");
+    }
+
+    [Fact]
+    public async Task Json_plan_has_totals_executors_endpoints_and_validation()
+    {
+        var result = await CliRunner.RunAsync("plan", "jupyter-connect-k8s", "--env", "prod", "--schema-location", RepoPaths.K8sSchemas, "-o", "json");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var json = result.Json();
+        var root = json.RootElement;
+        root.GetProperty("components").EnumerateArray().Select(c => c.GetString()).Should().Contain("connect");
+        root.GetProperty("platformTotal").GetProperty("memoryRequest").GetDecimal().Should().BeGreaterThan(0);
+        root.GetProperty("executors").GetProperty("memoryPerExecutorBytes").GetInt64().Should().BeGreaterThan(384L * 1024 * 1024);
+        root.GetProperty("endpoints").EnumerateArray().Should().Contain(e => e.GetProperty("inClusterUrl").GetString()!.StartsWith("sc://", StringComparison.Ordinal));
+        root.GetProperty("validation").GetProperty("schemaSkipped").ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null);
+        root.GetProperty("validation").GetProperty("errors").GetInt32().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Unknown_preset_is_a_usage_error()
+    {
+        var result = await CliRunner.RunAsync("plan", "nope", "-o", "json");
+
+        result.ShouldBeUsageError("nope");
+    }
+}

@@ -1,0 +1,47 @@
+using FluentAssertions;
+using Xunit;
+
+namespace SparkK8s.Cli.Tests;
+
+public class PresetsCommandTests
+{
+    [Fact]
+    public async Task Lists_presets_with_description_components_and_backend()
+    {
+        var result = await CliRunner.RunAsync("presets");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        result.Stdout.Should().Contain("jupyter-connect-k8s").And.Contain("connect-k8s-minimal").And.Contain("k8s");
+    }
+
+    [Fact]
+    public async Task Json_output_parses_and_derives_components_from_values()
+    {
+        var result = await CliRunner.RunAsync("presets", "--output", "json");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var json = result.Json();
+        var presets = json.RootElement.GetProperty("presets").EnumerateArray().ToList();
+        var jupyter = presets.Single(p => p.GetProperty("name").GetString() == "jupyter-connect-k8s");
+        jupyter.GetProperty("description").GetString().Should().NotBeNullOrEmpty();
+        jupyter.GetProperty("components").EnumerateArray().Select(c => c.GetString()).Should().Contain(["connect", "jupyter"]);
+        jupyter.GetProperty("backend").GetString().Should().Be("k8s");
+        json.RootElement.GetProperty("environments").EnumerateArray().Select(e => e.GetString()).Should().BeEquivalentTo(["dev", "prod", "staging"]);
+    }
+
+    [Fact]
+    public async Task Bad_output_format_is_a_usage_error()
+    {
+        var result = await CliRunner.RunAsync("presets", "--output", "xml");
+
+        result.ShouldBeUsageError("--output", "xml");
+    }
+
+    [Fact]
+    public async Task Bad_chart_directory_is_a_usage_error()
+    {
+        var result = await CliRunner.RunAsync("presets", "--chart", "/nonexistent/chart");
+
+        result.ShouldBeUsageError("--chart");
+    }
+}

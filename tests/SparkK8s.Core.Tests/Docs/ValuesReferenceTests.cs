@@ -1,0 +1,52 @@
+using FluentAssertions;
+using SparkK8s.Core.Docs;
+using Xunit;
+
+namespace SparkK8s.Core.Tests.Docs;
+
+public class ValuesReferenceTests
+{
+    private const string Values = """
+        # Header comment, not a description.
+
+        # -- Spark settings.
+        spark:
+          # -- Spark line: "3.5" or "4.1".
+          # Continued here.
+          version: "4.1"
+          # @ignored plain comment
+          releases: {}
+        # -- Labels for every object.
+        # @default -- none
+        labels:
+          team: data
+        undocumented: 1
+        """;
+
+    [Fact]
+    public void Reads_helm_docs_descriptions_types_and_defaults()
+    {
+        var keys = ValuesReference.Parse(Values, "values.yaml");
+
+        keys.Single(k => k.Path == "spark.version").Should().Match<ValuesKey>(k =>
+            k.Type == "string" && k.Default == "\"4.1\"" && k.Description == "Spark line: \"3.5\" or \"4.1\". Continued here.");
+        keys.Single(k => k.Path == "labels").Default.Should().Be("none");
+        keys.Single(k => k.Path == "spark.releases").Description.Should().BeNull();
+    }
+
+    [Fact]
+    public void Keys_under_a_documented_map_are_covered_and_others_are_reported()
+    {
+        var undocumented = ValuesReference.Undocumented(ValuesReference.Parse(Values, "values.yaml"));
+
+        undocumented.Select(k => k.Path).Should().BeEquivalentTo(["undocumented"]);
+    }
+
+    [Fact]
+    public void Renders_russian_headings()
+    {
+        var markdown = ValuesMarkdown.Render(ValuesReference.Parse(Values, "values.yaml"), "ru");
+
+        markdown.Should().Contain("| Ключ | Тип | По умолчанию | Описание |").And.Contain("| `spark.version` | string | `\"4.1\"` |");
+    }
+}

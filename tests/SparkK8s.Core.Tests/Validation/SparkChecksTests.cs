@@ -1,0 +1,193 @@
+using FluentAssertions;
+using SparkK8s.Core.Rendering;
+using SparkK8s.Core.Validation;
+using SparkK8s.Core.Validation.Spark;
+using SparkK8s.Testing;
+using Xunit;
+
+namespace SparkK8s.Core.Tests.Validation;
+
+public class SparkChecksTests
+{
+    private static IReadOnlyList<Finding> Check(string yaml, string version = "4.1") =>
+        SparkChecks.Run(new SparkCheckContext(SparkRenderModel.From(RenderFixtures.Parse(yaml).Documents), version, KnownSparkProperties.For(version)));
+
+    private const string ExecutorTemplate = """
+          executor-pod-template.yaml: |
+            apiVersion: v1
+            kind: Pod
+            spec:
+              containers:
+                - name: spark-executor
+                  resources:
+                    limits:
+                      memory: 2Gi
+        """;
+
+    private static string ConnectConf(string conf, string extraDocuments = "") =>
+        RenderFixtures.ConnectConfigMap(conf, ExecutorTemplate) + "\n" + extraDocuments;
+
+    private const string GoodConf = """
+        spark.master k8s://https://kubernetes.default.svc
+        spark.executor.memory 1g
+        spark.dynamicAllocation.enabled true
+        spark.dynamicAllocation.shuffleTracking.enabled true
+        """;
+
+    private const string Rbac = """
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: connect
+          labels: {"app.kubernetes.io/component": connect}
+        spec:
+          template:
+            spec:
+              serviceAccountName: connect
+              containers: [{name: connect, image: spark}]
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: connect}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: connect}
+        rules:
+          - apiGroups: [""]
+            resources: [pods]
+            verbs: [create, delete, get, list, watch]
+          - apiGroups: [""]
+            resources: [configmaps]
+            verbs: [create, delete]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: connect}
+        roleRef: {kind: Role, name: connect, apiGroup: rbac.authorization.k8s.io}
+        subjects: [{kind: ServiceAccount, name: connect}]
+
+        """;
+
+    [Fact]
+    public void A_good_configuration_has_no_findings()
+    {
+        Check(ConnectConf(GoodConf, Rbac)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void SPK001_fires_when_memory_plus_overhead_exceeds_the_template_limit()
+    {
+        var findings = Check(ConnectConf(GoodConf + "\nspark.executor.memory 2g", Rbac));
+
+        findings.Should().ContainSingle(f => f.Id == "SPK001").Which.Message.Should().Contain("2048Mi memory + 384Mi overhead");
+    }
+
+    [Fact]
+    public void SPK001_fires_on_a_limit_range_maximum()
+    {
+        const string limitRange = "---\napiVersion: v1\nkind: LimitRange\nmetadata: {name: lr}\nspec:\n  limits:\n    - type: Container\n      max: {memory: 1Gi}\n";
+
+        Check(ConnectConf(GoodConf, Rbac + limitRange)).Should().ContainSingle(f => f.Id == "SPK001" && f.Object == "LimitRange/lr");
+    }
+
+    [Fact]
+    public void SPK002_fires_when_dynamic_allocation_has_no_shuffle_tracking_or_service()
+    {
+        var findings = Check(ConnectConf(GoodConf.Replace("shuffleTracking.enabled true", "shuffleTracking.enabled false", StringComparison.Ordinal), Rbac));
+
+        findings.Should().ContainSingle(f => f.Id == "SPK002").Which.Severity.Should().Be(Severity.Error);
+    }
+
+    [Fact]
+    public void SPK002_uses_the_version_default_of_shuffle_tracking_and_accepts_decommissioning()
+    {
+        var unset = GoodConf.Replace("\nspark.dynamicAllocation.shuffleTracking.enabled true", string.Empty, StringComparison.Ordinal);
+
+        Check(ConnectConf(unset, Rbac), "3.5").Should().ContainSingle(f => f.Id == "SPK002").Which.Message.Should().Contain("false on Spark 3.5");
+        Check(ConnectConf(unset, Rbac), "4.1").Should().NotContain(f => f.Id == "SPK002");
+        Check(ConnectConf(unset + "\nspark.decommission.enabled true", Rbac), "3.5").Should().NotContain(f => f.Id == "SPK002");
+    }
+
+    [Fact]
+    public void SPK003_fires_when_the_history_server_reads_another_directory_or_is_missing()
+    {
+        const string events = "\nspark.eventLog.enabled true\nspark.eventLog.dir s3a://events/spark-events";
+        const string history = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hs\n  labels: {\"app.kubernetes.io/component\": history-server}\ndata:\n  spark-defaults.conf: |\n    spark.history.fs.logDirectory s3a://events/other\n" +
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: hs\n  labels: {\"app.kubernetes.io/component\": history-server}\nspec:\n  template:\n    spec:\n      containers: [{name: hs, image: spark}]\n";
+
+        Check(ConnectConf(GoodConf + events, Rbac + history)).Should().ContainSingle(f => f.Id == "SPK003" && f.Severity == Severity.Error)
+            .Which.Message.Should().Contain("s3a://events/other");
+        Check(ConnectConf(GoodConf + events, Rbac)).Should().ContainSingle(f => f.Id == "SPK003" && f.Severity == Severity.Warning);
+        Check(ConnectConf(GoodConf + events, Rbac + history.Replace("events/other", "events/spark-events/", StringComparison.Ordinal)))
+            .Should().NotContain(f => f.Id == "SPK003");
+    }
+
+    [Fact]
+    public void SPK003_fires_when_the_s3_endpoints_differ()
+    {
+        const string events = "\nspark.eventLog.enabled true\nspark.eventLog.dir s3a://events/e\nspark.hadoop.fs.s3a.endpoint http://minio:9000";
+        const string history = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hs\n  labels: {\"app.kubernetes.io/component\": history-server}\ndata:\n  spark-defaults.conf: |\n    spark.history.fs.logDirectory s3a://events/e\n    spark.hadoop.fs.s3a.endpoint https://s3.amazonaws.com\n" +
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: hs\n  labels: {\"app.kubernetes.io/component\": history-server}\nspec:\n  template:\n    spec:\n      containers: [{name: hs, image: spark}]\n";
+
+        Check(ConnectConf(GoodConf + events, Rbac + history)).Should().ContainSingle(f => f.Id == "SPK003").Which.Message.Should().Contain("endpoint");
+    }
+
+    [Fact]
+    public void SPK004_fires_when_connect_has_no_rbac_for_pods()
+    {
+        var findings = Check(ConnectConf(GoodConf, Rbac.Replace("verbs: [create, delete, get, list, watch]", "verbs: [get]", StringComparison.Ordinal)));
+
+        findings.Should().ContainSingle(f => f.Id == "SPK004").Which.Message.Should().Contain("pods create/delete/list/watch");
+    }
+
+    [Fact]
+    public void SPK004_requires_configmaps_create_unless_executor_config_maps_are_disabled()
+    {
+        var noConfigMaps = Rbac.Replace("resources: [configmaps]", "resources: [secrets]", StringComparison.Ordinal);
+
+        Check(ConnectConf(GoodConf, noConfigMaps)).Should().ContainSingle(f => f.Id == "SPK004").Which.Message.Should().Contain("configmaps create");
+        Check(ConnectConf(GoodConf + "\nspark.kubernetes.executor.disableConfigMap true", noConfigMaps)).Should().NotContain(f => f.Id == "SPK004");
+    }
+
+    [Fact]
+    public void SPK005_flags_placeholders_as_warnings_including_base64_secret_data()
+    {
+        const string secret = "---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  password: Q0hBTkdFLU1F\n";
+
+        var findings = Check(ConnectConf(GoodConf + "\nspark.hadoop.fs.s3a.endpoint https://s3.example.invalid", Rbac + secret));
+
+        findings.Where(f => f.Id == "SPK005").Should().HaveCount(2).And.OnlyContain(f => f.Severity == Severity.Warning);
+    }
+
+    [Fact]
+    public void SPK006_suggests_the_closest_known_property()
+    {
+        var findings = Check(ConnectConf(GoodConf + "\nspark.dynamicAllocation.maxExecutor 4\nspark.mycompany.custom x", Rbac));
+
+        findings.Should().ContainSingle(f => f.Id == "SPK006" && f.Severity == Severity.Error)
+            .Which.Message.Should().Contain("did you mean 'spark.dynamicAllocation.maxExecutors'");
+        findings.Should().ContainSingle(f => f.Id == "SPK006" && f.Severity == Severity.Warning).Which.Message.Should().Contain("spark.mycompany.custom");
+    }
+
+    [Fact]
+    public void SPK006_knows_version_specific_properties()
+    {
+        var conf = ConnectConf(GoodConf + "\nspark.executor.minMemoryOverhead 512m", Rbac);
+
+        Check(conf, "4.1").Should().NotContain(f => f.Id == "SPK006");
+        Check(conf, "3.5").Should().Contain(f => f.Id == "SPK006");
+    }
+
+    [Theory]
+    [InlineData("jupyter-connect-k8s", "3.5")]
+    [InlineData("jupyter-connect-k8s", "4.1")]
+    public async Task The_full_preset_has_no_spark_findings(string preset, string version)
+    {
+        var objects = await TestHelm.RenderAsync([$"presets/{preset}.yaml"], [$"spark.version={version}"], cancellationToken: TestContext.Current.CancellationToken);
+        var documents = objects.Select(o => new RenderedDocument(string.Empty, o)).ToList();
+
+        SparkChecks.Run(new SparkCheckContext(SparkRenderModel.From(documents), version, KnownSparkProperties.For(version))).Should().BeEmpty();
+    }
+}
