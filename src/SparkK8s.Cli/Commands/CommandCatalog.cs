@@ -7,5 +7,7 @@ public static class CommandCatalog
 {
     public static IEnumerable<Command> All() =>
     [
+        CostCommand.Create(),
+        SizeCommand.Create(),
     ];
 }

@@ -65,7 +65,7 @@ internal static class EventLineParser
     {
         try
         {
-            var reader = Reader(line);
+            var reader = new Utf8JsonReader(line, isFinalBlock: true, state: default);
             if (!reader.Read())
             {
                 return false;
@@ -97,7 +97,7 @@ internal static class EventLineParser
     {
         try
         {
-            var reader = Reader(line);
+            var reader = new Utf8JsonReader(line, isFinalBlock: true, state: default);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return default;
