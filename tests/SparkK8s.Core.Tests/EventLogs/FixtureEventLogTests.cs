@@ -1,5 +1,6 @@
 using System.Text;
 using FluentAssertions;
+using SparkK8s.Core.Cost;
 using SparkK8s.Core.Errors;
 using SparkK8s.Core.EventLogs;
 using SparkK8s.Testing;
@@ -106,12 +107,12 @@ public class FixtureEventLogTests
         var app = await RealEventLogTests.ReadAsync(path);
 
         app.Labels.Should().BeEquivalentTo(new Dictionary<string, string> { ["team"] = "payments", ["project"] = "ledger" });
-        new Cost.AttributionKey("team").ValueOf(app).Should().Be("payments");
-        new Cost.AttributionKey("project").ValueOf(app).Should().Be("ledger");
-        new Cost.AttributionKey("namespace").ValueOf(app).Should().Be("fin");
-        new Cost.AttributionKey("user").ValueOf(app).Should().Be("alice");
-        new Cost.AttributionKey("app").ValueOf(app).Should().Be("nightly-etl");
-        new Cost.AttributionKey("cost-center").ValueOf(app).Should().Be("(none)");
+        new AttributionKey("team").ValueOf(app).Should().Be("payments");
+        new AttributionKey("project").ValueOf(app).Should().Be("ledger");
+        new AttributionKey("namespace").ValueOf(app).Should().Be("fin");
+        new AttributionKey("user").ValueOf(app).Should().Be("alice");
+        new AttributionKey("app").ValueOf(app).Should().Be("nightly-etl");
+        new AttributionKey("cost-center").ValueOf(app).Should().Be("(none)");
     }
 
     [Fact]
