@@ -44,7 +44,7 @@ public static class CostCommand
                 throw new UserInputException("--fail-on-waste: give a percentage between 0 and 100, for example --fail-on-waste 40.");
             }
 
-            var sinceMs = ParseSince(parseResult.GetValue(since), DateTimeOffset.UtcNow);
+            var sinceMs = SinceFilter.Parse(parseResult.GetValue(since), DateTimeOffset.UtcNow);
             var catalog = PriceCatalog.Load(parseResult.GetValue(prices));
             var options = new CostOptions(catalog.Node(parseResult.GetValue(nodeType)), parseResult.GetValue(spot), catalog.SpotDiscount, AttributionKey.Parse(parseResult.GetValue(groupBy)), catalog.CatalogDate);
             var terminal = Terminal.For(parseResult);
@@ -84,29 +84,6 @@ public static class CostCommand
             return CliApplication.ExitOk;
         });
         return command;
-    }
-
-    /// <summary>Epoch milliseconds for --since: an ISO date/time, or a duration back from <paramref name="now"/>.</summary>
-    internal static long? ParseSince(string? text, DateTimeOffset now)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
-        {
-            return instant.ToUnixTimeMilliseconds();
-        }
-
-        try
-        {
-            return (now - DurationText.Parse(text, "--since")).ToUnixTimeMilliseconds();
-        }
-        catch (UserInputException)
-        {
-            throw new UserInputException($"--since: '{text}' is neither a date/time (2026-11-01, 2026-11-01T08:00Z) nor a duration back from now (7d, 24h).");
-        }
     }
 
     private static void RenderTables(Terminal terminal, CostReport report, bool byApp)

@@ -51,7 +51,9 @@ public static class WasteDiagnosis
             return Invariant($"idle executors kept by dynamic allocation between jobs (executorIdleTimeout={app.Property("spark.dynamicAllocation.executorIdleTimeout") ?? "60s"}); utilization {utilization}.");
         }
 
-        return Invariant($"tasks used {utilization} of the executor core time: fewer or smaller executors would do the same work.");
+        return app.DriverRanTasks
+            ? Invariant($"local mode: tasks used {utilization} of the driver's {app.DriverCores} cores; a smaller driver (local[N]) would do the same work.")
+            : Invariant($"tasks used {utilization} of the executor core time: fewer or smaller executors would do the same work.");
     }
 
     /// <summary>The most executor cores alive at the same moment.</summary>

@@ -150,3 +150,25 @@ public class CostTests
         WasteDiagnosis.Explain(app).Should().BeNull();
     }
 }
+
+public class SinceFilterTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Accepts_dates_and_durations_back_from_now()
+    {
+        SinceFilter.Parse(null, Now).Should().BeNull();
+        SinceFilter.Parse("2026-11-01", Now).Should().Be(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds());
+        SinceFilter.Parse("2026-11-01T08:00Z", Now).Should().Be(new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds());
+        SinceFilter.Parse("7d", Now).Should().Be(Now.AddDays(-7).ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
+    public void Rejects_anything_else_naming_the_flag()
+    {
+        var act = () => SinceFilter.Parse("last tuesday", Now);
+
+        act.Should().Throw<UserInputException>().WithMessage("--since: *");
+    }
+}
