@@ -103,7 +103,7 @@ internal static class EventLineParser
                 return default;
             }
 
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (NextProperty(ref reader))
             {
                 var isEvent = reader.ValueTextEquals("Event"u8);
                 reader.Read();
@@ -133,7 +133,7 @@ internal static class EventLineParser
     private static void ParseTaskEnd(ref Utf8JsonReader reader, ApplicationAccumulator app)
     {
         var task = new TaskEndRecord { Success = true };
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader))
         {
             if (reader.ValueTextEquals("Task End Reason"u8))
             {
@@ -152,8 +152,7 @@ internal static class EventLineParser
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
@@ -162,13 +161,12 @@ internal static class EventLineParser
 
     private static void ParseEndReason(ref Utf8JsonReader reader, ref TaskEndRecord task)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!IsObject(ref reader))
         {
-            reader.Skip();
             return;
         }
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader))
         {
             var isReason = reader.ValueTextEquals("Reason"u8);
             reader.Read();
@@ -186,13 +184,12 @@ internal static class EventLineParser
 
     private static void ParseTaskInfo(ref Utf8JsonReader reader, ref TaskEndRecord task)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!IsObject(ref reader))
         {
-            reader.Skip();
             return;
         }
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader))
         {
             if (reader.ValueTextEquals("Executor ID"u8))
             {
@@ -211,21 +208,19 @@ internal static class EventLineParser
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
     }
 
     private static void ParseTaskMetrics(ref Utf8JsonReader reader, ref TaskEndRecord task)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!IsObject(ref reader))
         {
-            reader.Skip();
             return;
         }
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader))
         {
             if (reader.ValueTextEquals("Executor Run Time"u8))
             {
@@ -269,8 +264,7 @@ internal static class EventLineParser
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
     }
@@ -278,14 +272,13 @@ internal static class EventLineParser
     /// <summary>Sums the numeric fields named <paramref name="first"/> and <paramref name="second"/> of the object at the reader.</summary>
     private static long SumFields(ref Utf8JsonReader reader, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!IsObject(ref reader))
         {
-            reader.Skip();
             return 0;
         }
 
         long sum = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader))
         {
             var wanted = reader.ValueTextEquals(first) || (!second.IsEmpty && reader.ValueTextEquals(second));
             reader.Read();
@@ -308,7 +301,7 @@ internal static class EventLineParser
         string? reason = null;
         long timestamp = 0;
         var cores = 1;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader))
         {
             if (reader.ValueTextEquals("Executor ID"u8))
             {
@@ -332,8 +325,7 @@ internal static class EventLineParser
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
@@ -354,7 +346,7 @@ internal static class EventLineParser
 
     private static void ParseStageCompleted(ref Utf8JsonReader reader, ApplicationAccumulator app)
     {
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader))
         {
             var isInfo = reader.ValueTextEquals("Stage Info"u8);
             reader.Read();
@@ -365,7 +357,7 @@ internal static class EventLineParser
             }
 
             app.StageCount++;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (NextProperty(ref reader))
             {
                 if (reader.ValueTextEquals("Number of Tasks"u8))
                 {
@@ -387,8 +379,7 @@ internal static class EventLineParser
                 }
                 else
                 {
-                    reader.Read();
-                    reader.Skip();
+                    SkipValue(ref reader);
                 }
             }
         }
@@ -401,7 +392,7 @@ internal static class EventLineParser
             app.JobCount++;
         }
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader))
         {
             if (reader.ValueTextEquals("Submission Time"u8) || reader.ValueTextEquals("Completion Time"u8))
             {
@@ -417,7 +408,7 @@ internal static class EventLineParser
                     continue;
                 }
 
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                while (NextProperty(ref reader))
                 {
                     var isResult = reader.ValueTextEquals("Result"u8);
                     reader.Read();
@@ -431,8 +422,7 @@ internal static class EventLineParser
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
     }
@@ -441,7 +431,7 @@ internal static class EventLineParser
     {
         var name = "";
         long? timestamp = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader))
         {
             if (reader.ValueTextEquals("Event"u8))
             {
@@ -475,8 +465,7 @@ internal static class EventLineParser
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
@@ -497,7 +486,7 @@ internal static class EventLineParser
     /// <summary>Reads "Spark Properties", which is a JSON object in most Spark versions and a list of [key, value] pairs in others.</summary>
     private static void ParseEnvironmentUpdate(ref Utf8JsonReader reader, ApplicationAccumulator app)
     {
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader))
         {
             var isProperties = reader.ValueTextEquals("Spark Properties"u8);
             reader.Read();
@@ -507,7 +496,7 @@ internal static class EventLineParser
             }
             else if (reader.TokenType == JsonTokenType.StartObject)
             {
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                while (NextProperty(ref reader))
                 {
                     var key = reader.GetString()!;
                     reader.Read();
@@ -557,6 +546,28 @@ internal static class EventLineParser
                 reader.Skip();
             }
         }
+    }
+
+    /// <summary>True at the start of an object; otherwise skips the value (an unexpected shape is ignored, not fatal).</summary>
+    private static bool IsObject(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.StartObject)
+        {
+            return true;
+        }
+
+        reader.Skip();
+        return false;
+    }
+
+    /// <summary>Moves to the next property name of the current object; false at its end.</summary>
+    private static bool NextProperty(ref Utf8JsonReader reader) => reader.Read() && reader.TokenType == JsonTokenType.PropertyName;
+
+    /// <summary>At a property name: skips its value, however deep.</summary>
+    private static void SkipValue(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        reader.Skip();
     }
 
     private static long Long(ref Utf8JsonReader reader)
