@@ -81,11 +81,24 @@ public sealed record S3Location(string Bucket, string Prefix)
         return [.. keys.Where(k => !k.EndsWith('/')).Select(key => new EventLogEntry(
             key[root.Length..],
             Uri(key),
-            async ct =>
-            {
-                var response = await client.GetObjectAsync(Bucket, key, ct).ConfigureAwait(false);
-                return response.ResponseStream;
-            }))];
+            ct => OpenAsync(client, key, ct)))];
+    }
+
+    private async Task<Stream> OpenAsync(IAmazonS3 client, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await client.GetObjectAsync(Bucket, key, cancellationToken).ConfigureAwait(false);
+            return response.ResponseStream;
+        }
+        catch (AmazonS3Exception ex)
+        {
+            throw new OperationFailedException($"reading {Uri(key)} failed: {ex.Message} (HTTP {(int)ex.StatusCode}).", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new OperationFailedException($"cannot reach S3 to read {Uri(key)}: {ex.Message}. Check --s3-endpoint.", ex);
+        }
     }
 
     private async Task<List<string>> ListKeysAsync(IAmazonS3 client, string prefix, CancellationToken cancellationToken)

@@ -77,6 +77,24 @@ public class FixtureEventLogTests
     }
 
     [Fact]
+    public async Task A_running_rolling_log_is_marked_in_progress_by_its_appstatus_file()
+    {
+        using var temp = new TempDirectory();
+        const string appId = "spark-running";
+        var log = new SparkEventLogBuilder().LogStart("4.0.0").ApplicationStart(appId, "stream", "dave", Start)
+            .ExecutorAdded("1", Start + 1_000, 2).TaskEnd(0, "1", Start + 1_000, Start + 5_000, 4_000).Build();
+        temp.WriteFile($"eventlog_v2_{appId}/events_1_{appId}", log);
+        temp.WriteFile($"eventlog_v2_{appId}/appstatus_{appId}.inprogress", "");
+
+        var app = await RealEventLogTests.ReadAsync(temp.Combine($"eventlog_v2_{appId}"));
+
+        app.Completed.Should().BeFalse();
+        app.EndMs.Should().Be(Start + 5_000);
+        app.Warnings.Should().Contain(w => w.Contains("still running", StringComparison.Ordinal));
+        app.ExecutorCoreSeconds.Should().Be(8);
+    }
+
+    [Fact]
     public async Task Spark_properties_as_a_list_of_pairs_are_understood()
     {
         using var temp = new TempDirectory();
