@@ -4,7 +4,6 @@ using System.Text;
 using SparkK8s.Cli.Output;
 using SparkK8s.Core.Cost;
 using SparkK8s.Core.Errors;
-using SparkK8s.Core.EventLogs;
 using SparkK8s.Core.Sizing;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -49,10 +48,12 @@ public static class CostCommand
             var options = new CostOptions(catalog.Node(parseResult.GetValue(nodeType)), parseResult.GetValue(spot), catalog.SpotDiscount, AttributionKey.Parse(parseResult.GetValue(groupBy)), catalog.CatalogDate);
             var terminal = Terminal.For(parseResult);
 
-            var (apps, skipped) = await input.ReadAsync(parseResult, terminal, format, parseResult.GetValue(path)!, "PATH", cancellationToken).ConfigureAwait(false);
-            var selected = apps.Where(a => sinceMs is null || a.StartMs >= sinceMs).ToList();
-            var report = CostCalculator.Report(selected.Select(a => CostCalculator.Price(a, options)), skipped, options);
-            EventLogInput.ReportWarnings(terminal, skipped, selected);
+            var (apps, skipped) = await input.ReadAsync(
+                parseResult, terminal, format, parseResult.GetValue(path)!, "PATH",
+                app => sinceMs is null || app.StartMs >= sinceMs ? CostCalculator.Price(app, options) : null,
+                cancellationToken).ConfigureAwait(false);
+            var report = CostCalculator.Report(apps, skipped, options);
+            EventLogInput.ReportWarnings(terminal, skipped, apps.Select(a => (a.AppId, a.Warnings)));
 
             switch (format)
             {

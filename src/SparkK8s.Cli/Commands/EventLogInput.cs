@@ -31,14 +31,19 @@ internal sealed class EventLogInput
         Region = parseResult.GetValue(Region),
     };
 
-    /// <summary>Reads every log behind <paramref name="input"/>; unreadable logs of a multi-log input are returned as skipped.</summary>
-    public async Task<(List<ApplicationSummary> Apps, List<SkippedLog> Skipped)> ReadAsync(
-        ParseResult parseResult, Terminal terminal, OutputFormat format, string input, string argumentName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads every log behind <paramref name="input"/> and keeps <paramref name="select"/>'s projection of each summary
+    /// (null drops it), so a directory of thousands of logs never holds their full summaries at once.
+    /// Unreadable logs of a multi-log input are returned as skipped.
+    /// </summary>
+    public async Task<(List<T> Apps, List<SkippedLog> Skipped)> ReadAsync<T>(
+        ParseResult parseResult, Terminal terminal, OutputFormat format, string input, string argumentName, Func<ApplicationSummary, T?> select, CancellationToken cancellationToken)
+        where T : class
     {
         using var scanner = await EventLogScanner.OpenAsync(input, S3(parseResult), argumentName, cancellationToken).ConfigureAwait(false);
         return await terminal.WithProgressAsync("Reading event logs", format, async status =>
         {
-            var apps = new List<ApplicationSummary>();
+            var apps = new List<T>();
             var skipped = new List<SkippedLog>();
             var index = 0;
             await foreach (var result in scanner.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -46,7 +51,10 @@ internal sealed class EventLogInput
                 status($"Read {++index}/{scanner.Logs.Count}: {result.Name}");
                 if (result.Summary is { } summary)
                 {
-                    apps.Add(summary);
+                    if (select(summary) is { } selected)
+                    {
+                        apps.Add(selected);
+                    }
                 }
                 else
                 {
@@ -59,18 +67,18 @@ internal sealed class EventLogInput
     }
 
     /// <summary>Skipped logs and reader warnings go to stderr, so stdout stays machine-readable.</summary>
-    public static void ReportWarnings(Terminal terminal, IEnumerable<SkippedLog> skipped, IEnumerable<ApplicationSummary> apps)
+    public static void ReportWarnings(Terminal terminal, IEnumerable<SkippedLog> skipped, IEnumerable<(string AppId, IReadOnlyList<string> Warnings)> apps)
     {
         foreach (var log in skipped)
         {
             terminal.Error.WriteLine(log.Reason.Contains(log.Source, StringComparison.Ordinal) ? $"warning: skipped {log.Reason}" : $"warning: skipped {log.Source}: {log.Reason}");
         }
 
-        foreach (var app in apps)
+        foreach (var (appId, warnings) in apps)
         {
-            foreach (var warning in app.Warnings)
+            foreach (var warning in warnings)
             {
-                terminal.Error.WriteLine($"warning: {app.AppId}: {warning}");
+                terminal.Error.WriteLine($"warning: {appId}: {warning}");
             }
         }
     }

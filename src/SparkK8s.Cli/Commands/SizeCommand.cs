@@ -64,8 +64,8 @@ public static class SizeCommand
             HistoryCalibration? calibration = null;
             if (parseResult.GetValue(fromHistory) is { } history)
             {
-                var (apps, skipped) = await input.ReadAsync(parseResult, terminal, format, history, "--from-history", cancellationToken).ConfigureAwait(false);
-                EventLogInput.ReportWarnings(terminal, skipped, apps);
+                var (apps, skipped) = await input.ReadAsync(parseResult, terminal, format, history, "--from-history", app => app, cancellationToken).ConfigureAwait(false);
+                EventLogInput.ReportWarnings(terminal, skipped, apps.Select(a => (a.AppId, a.Warnings)));
                 calibration = HistoryCalibration.From(apps, "--from-history");
             }
 

@@ -5,8 +5,9 @@ namespace SparkK8s.Core.EventLogs;
 /// <summary>An executor's life: added, removed (or the app's end when it never was), and its cores.</summary>
 public sealed record ExecutorSpan(string Id, long AddedMs, long RemovedMs, int Cores, bool WasRemoved, string? RemovedReason)
 {
-    public double Seconds => Math.Max(0, RemovedMs - AddedMs) / 1000.0;
-    public double CoreSeconds => Seconds * Cores;
+    public long Milliseconds => Math.Max(0, RemovedMs - AddedMs);
+    public double Seconds => Milliseconds / 1000.0;
+    public double CoreSeconds => Milliseconds * (long)Cores / 1000.0;
 }
 
 /// <summary>Task-level totals over every task attempt that ended (succeeded, failed or killed).</summary>
@@ -62,8 +63,9 @@ public sealed record ApplicationSummary
     public required IReadOnlyDictionary<string, string> Properties { get; init; }
 
     public double DurationSeconds => Math.Max(0, EndMs - StartMs) / 1000.0;
-    public double ExecutorSeconds => Executors.Sum(e => e.Seconds);
-    public double ExecutorCoreSeconds => Executors.Sum(e => e.CoreSeconds);
+    // Summed in whole milliseconds, then divided once, so 1696744 ms prints as 1696.744.
+    public double ExecutorSeconds => Executors.Sum(e => e.Milliseconds) / 1000.0;
+    public double ExecutorCoreSeconds => Executors.Sum(e => e.Milliseconds * (long)e.Cores) / 1000.0;
     public double DriverCoreSeconds => DurationSeconds * DriverCores;
 
     /// <summary>Local mode: no executors, and the tasks ran on the driver.</summary>
