@@ -156,7 +156,7 @@ public static class Sizer
         var minimumPod = MinimumHeapMiB + SparkMemoryRules.MinimumOverheadMiB;
         if (allocatable.CpuMillis < 1000 * MinCpuRequestShare || allocatable.MemoryMiB < minimumPod)
         {
-            throw new UserInputException(Invariant($"--node-type: {request.Node.Name} ({request.Node.Vcpu:0.##} vCPU, {request.Node.MemoryGiB:0.##} GiB) is too small for even one executor: after the system reserve it offers {allocatable.CpuMillis}m CPU and {allocatable.MemoryMiB} MiB, and an executor needs at least {1000 * MinCpuRequestShare:0}m and {minimumPod} MiB. Choose a larger node type."));
+            throw new UserInputException(Invariant($"--node-type / --node-cpu / --node-memory: {request.Node.Name} ({request.Node.Vcpu:0.##} vCPU, {request.Node.MemoryGiB:0.##} GiB) is too small for even one executor: after the system reserve it offers {allocatable.CpuMillis}m CPU and {allocatable.MemoryMiB} MiB, and an executor needs at least {1000 * MinCpuRequestShare:0}m and {minimumPod} MiB. Choose a larger node."));
         }
 
         Packing? best = null;
