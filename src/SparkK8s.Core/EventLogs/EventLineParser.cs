@@ -196,17 +196,7 @@ internal static class EventLineParser
                 reader.Read();
                 task.OnDriver = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("driver"u8);
             }
-            else if (reader.ValueTextEquals("Launch Time"u8))
-            {
-                reader.Read();
-                task.LaunchMs = Long(ref reader);
-            }
-            else if (reader.ValueTextEquals("Finish Time"u8))
-            {
-                reader.Read();
-                task.FinishMs = Long(ref reader);
-            }
-            else
+            else if (!Number(ref reader, "Launch Time"u8, ref task.LaunchMs) && !Number(ref reader, "Finish Time"u8, ref task.FinishMs))
             {
                 SkipValue(ref reader);
             }
@@ -222,51 +212,45 @@ internal static class EventLineParser
 
         while (NextProperty(ref reader))
         {
-            if (reader.ValueTextEquals("Executor Run Time"u8))
-            {
-                reader.Read();
-                task.RunMs = Long(ref reader);
-            }
-            else if (reader.ValueTextEquals("JVM GC Time"u8))
-            {
-                reader.Read();
-                task.GcMs = Long(ref reader);
-            }
-            else if (reader.ValueTextEquals("Memory Bytes Spilled"u8))
-            {
-                reader.Read();
-                task.MemorySpillBytes = Long(ref reader);
-            }
-            else if (reader.ValueTextEquals("Disk Bytes Spilled"u8))
-            {
-                reader.Read();
-                task.DiskSpillBytes = Long(ref reader);
-            }
-            else if (reader.ValueTextEquals("Shuffle Read Metrics"u8))
-            {
-                reader.Read();
-                task.ShuffleReadBytes = SumFields(ref reader, "Remote Bytes Read"u8, "Local Bytes Read"u8);
-            }
-            else if (reader.ValueTextEquals("Shuffle Write Metrics"u8))
-            {
-                reader.Read();
-                task.ShuffleWriteBytes = SumFields(ref reader, "Shuffle Bytes Written"u8, default);
-            }
-            else if (reader.ValueTextEquals("Input Metrics"u8))
-            {
-                reader.Read();
-                task.InputBytes = SumFields(ref reader, "Bytes Read"u8, default);
-            }
-            else if (reader.ValueTextEquals("Output Metrics"u8))
-            {
-                reader.Read();
-                task.OutputBytes = SumFields(ref reader, "Bytes Written"u8, default);
-            }
-            else
+            var known = Number(ref reader, "Executor Run Time"u8, ref task.RunMs)
+                || Number(ref reader, "JVM GC Time"u8, ref task.GcMs)
+                || Number(ref reader, "Memory Bytes Spilled"u8, ref task.MemorySpillBytes)
+                || Number(ref reader, "Disk Bytes Spilled"u8, ref task.DiskSpillBytes)
+                || Sum(ref reader, "Shuffle Read Metrics"u8, "Remote Bytes Read"u8, "Local Bytes Read"u8, ref task.ShuffleReadBytes)
+                || Sum(ref reader, "Shuffle Write Metrics"u8, "Shuffle Bytes Written"u8, default, ref task.ShuffleWriteBytes)
+                || Sum(ref reader, "Input Metrics"u8, "Bytes Read"u8, default, ref task.InputBytes)
+                || Sum(ref reader, "Output Metrics"u8, "Bytes Written"u8, default, ref task.OutputBytes);
+            if (!known)
             {
                 SkipValue(ref reader);
             }
         }
+    }
+
+    /// <summary>At property <paramref name="name"/>: reads its number into <paramref name="target"/> and returns true.</summary>
+    private static bool Number(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ref long target)
+    {
+        if (!reader.ValueTextEquals(name))
+        {
+            return false;
+        }
+
+        reader.Read();
+        target = Long(ref reader);
+        return true;
+    }
+
+    /// <summary>At property <paramref name="name"/> (an object): sums its fields <paramref name="first"/> and <paramref name="second"/> into <paramref name="target"/>.</summary>
+    private static bool Sum(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ref long target)
+    {
+        if (!reader.ValueTextEquals(name))
+        {
+            return false;
+        }
+
+        reader.Read();
+        target = SumFields(ref reader, first, second);
+        return true;
     }
 
     /// <summary>Sums the numeric fields named <paramref name="first"/> and <paramref name="second"/> of the object at the reader.</summary>
