@@ -12,5 +12,7 @@ public static class CommandCatalog
         ValidateCommand.Create(),
         PlanCommand.Create(),
         DocsCommand.Create(),
+        CostCommand.Create(),
+        SizeCommand.Create(),
     ];
 }

@@ -1,0 +1,185 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using SparkK8s.Cli.Output;
+using SparkK8s.Core.Cost;
+using SparkK8s.Core.Errors;
+using SparkK8s.Core.Sizing;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace SparkK8s.Cli.Commands;
+
+/// <summary><c>spark-k8s cost</c>: what Spark applications cost and wasted, attributed to teams, namespaces, users or apps, from their event logs.</summary>
+public static class CostCommand
+{
+    public static Command Create()
+    {
+        var path = new Argument<string>("path") { Description = "An event log file, a rolling log directory (eventlog_v2_*), a directory of event logs, or an s3:// / s3a:// prefix." };
+        var prices = new Option<string?>("--prices") { Description = "A YAML price catalog that overrides the built-in one (see docs/en/cost-and-sizing.md)." };
+        var nodeType = new Option<string?>("--node-type") { Description = "Node type from the price catalog to price with (default: the catalog's defaultNodeType)." };
+        var spot = new Option<bool>("--spot") { Description = "Price executors at the catalog's spot discount (the driver stays on-demand)." };
+        var groupBy = new Option<string>("--group-by") { Description = "Attribute costs by: team, namespace, user, app, or any label key (spark.kubernetes.{driver,executor}.label.KEY).", DefaultValueFactory = _ => "team" };
+        var since = new Option<string?>("--since") { Description = "Only apps started at or after T: an ISO date/time (2026-11-01, 2026-11-01T08:00Z) or a duration back from now (7d, 24h)." };
+        var byApp = new Option<bool>("--by-app") { Description = "Also list every application (table); CSV lists apps instead of groups." };
+        var failOnWaste = new Option<double?>("--fail-on-waste") { Description = "Exit 1 when any app wasted at least PCT percent of its cost (0-100)." };
+        var output = OutputOptions.Create(OutputFormat.Table, OutputFormat.Json, OutputFormat.Csv);
+        var input = new EventLogInput();
+
+        var command = new Command("cost", "Cost and waste of Spark applications from their event logs, attributed by team, namespace, user or app.");
+        command.Arguments.Add(path);
+        foreach (var option in new Option[] { prices, nodeType, spot, groupBy, since, byApp, failOnWaste, output })
+        {
+            command.Options.Add(option);
+        }
+
+        input.AddTo(command);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var format = parseResult.GetValue(output);
+            var wasteLimit = parseResult.GetValue(failOnWaste);
+            if (wasteLimit is < 0 or > 100)
+            {
+                throw new UserInputException("--fail-on-waste: give a percentage between 0 and 100, for example --fail-on-waste 40.");
+            }
+
+            var sinceMs = SinceFilter.Parse(parseResult.GetValue(since), DateTimeOffset.UtcNow);
+            var catalog = PriceCatalog.Load(parseResult.GetValue(prices));
+            var options = new CostOptions(catalog.Node(parseResult.GetValue(nodeType)), parseResult.GetValue(spot), catalog.SpotDiscount, AttributionKey.Parse(parseResult.GetValue(groupBy)), catalog.CatalogDate);
+            var terminal = Terminal.For(parseResult);
+
+            var (apps, skipped) = await input.ReadAsync(
+                parseResult, terminal, format, parseResult.GetValue(path)!, "PATH",
+                app => sinceMs is null || app.StartMs >= sinceMs ? CostCalculator.Price(app, options) : null,
+                cancellationToken).ConfigureAwait(false);
+            var report = CostCalculator.Report(apps, skipped, options);
+            EventLogInput.ReportWarnings(terminal, skipped, apps.Select(a => (a.AppId, a.Warnings)));
+
+            switch (format)
+            {
+                case OutputFormat.Json:
+                    OutputOptions.WriteJson(terminal.Out, report);
+                    break;
+                case OutputFormat.Csv:
+                    await terminal.Out.WriteAsync(CostCsv.Render(report, parseResult.GetValue(byApp))).ConfigureAwait(false);
+                    break;
+                default:
+                    RenderTables(terminal, report, parseResult.GetValue(byApp));
+                    break;
+            }
+
+            if (wasteLimit is { } limit)
+            {
+                var over = CostCalculator.OverWasteLimit(report, limit);
+                foreach (var app in over)
+                {
+                    terminal.Error.WriteLine(Invariant($"waste: {app.AppId} wasted {app.WasteUsd / app.CostUsd * 100:0.#}% of its cost (limit {limit:0.#}%): {app.Finding}"));
+                }
+
+                if (over.Count > 0)
+                {
+                    return CliApplication.ExitFindings;
+                }
+            }
+
+            return CliApplication.ExitOk;
+        });
+        return command;
+    }
+
+    private static void RenderTables(Terminal terminal, CostReport report, bool byApp)
+    {
+        var pricing = report.Pricing;
+        terminal.Ansi.Write(new Text(Invariant($"Priced as {pricing.NodeType}: {pricing.VcpuHourUsd:0.######} USD per vCPU-hour, {pricing.GibHourUsd:0.######} USD per GiB-hour{(pricing.Spot ? Invariant($", executors at {pricing.SpotDiscount:0%} spot discount") : "")} (catalog {pricing.CatalogDate}); grouped by {pricing.GroupBy}.\n")));
+        var groups = new Table().Title(new TableTitle($"Cost by {Markup.Escape(pricing.GroupBy)}"));
+        foreach (var column in new[] { pricing.GroupBy, "apps", "core-h", "GiB-h", "utilization", "cost USD", "waste USD" })
+        {
+            groups.AddColumn(new TableColumn(new Text(column)));
+        }
+
+        foreach (var group in report.Groups)
+        {
+            groups.AddRow(Cells(group.Group, Num(group.Apps), Num(group.CoreHours, "0.###"), Num(group.GibHours, "0.###"), Pct(group.Utilization), Num(group.CostUsd, "0.####"), Num(group.WasteUsd, "0.####")));
+        }
+
+        var totals = report.Totals;
+        groups.AddRow(Cells("TOTAL", Num(totals.Apps), Num(totals.CoreHours, "0.###"), Num(totals.GibHours, "0.###"), "", Num(totals.CostUsd, "0.####"), Num(totals.WasteUsd, "0.####") + Invariant($" ({totals.WastePercent:0.#}%)")));
+        terminal.Ansi.Write(groups);
+
+        if (byApp)
+        {
+            var apps = new Table().Title(new TableTitle("Cost by application"));
+            foreach (var column in new[] { "app id", "name", "user", pricing.GroupBy, "executors", "executor core-s", "task s", "utilization", "cost USD", "waste USD" })
+            {
+                apps.AddColumn(new TableColumn(new Text(column)));
+            }
+
+            foreach (var app in report.Apps)
+            {
+                apps.AddRow(Cells(app.AppId, app.AppName, app.User, app.Group, Num(app.ExecutorCount), Num(app.ExecutorCoreSeconds, "0.###"), Num(app.TaskRunSeconds, "0.###"), Pct(app.Utilization), Num(app.CostUsd, "0.######"), Num(app.WasteUsd, "0.######")));
+            }
+
+            terminal.Ansi.Write(apps);
+        }
+
+        foreach (var app in report.Apps.Where(a => a.Finding is not null))
+        {
+            terminal.Ansi.Write(new Text($"low utilization: {app.AppId} ({app.AppName}): {app.Finding}\n"));
+        }
+    }
+
+    private static IRenderable[] Cells(params string[] values) => [.. values.Select(v => (IRenderable)new Text(v))];
+
+    private static string Num(double value, string format = "0") => value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Pct(double fraction) => Invariant($"{fraction * 100:0.##}%");
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>CSV for chargeback: one row per group (or per app with --by-app), then a TOTAL row.</summary>
+internal static class CostCsv
+{
+    public static string Render(CostReport report, bool byApp)
+    {
+        var csv = new StringBuilder();
+        if (byApp)
+        {
+            Row(csv, "appId", "appName", "user", "group", "namespace", "startMs", "endMs", "executorCount", "executorCoreSeconds", "taskRunSeconds", "utilization", "coreHours", "gibHours", "costUsd", "wasteUsd", "finding");
+            foreach (var app in report.Apps)
+            {
+                Row(csv, app.AppId, app.AppName, app.User, app.Group, app.Namespace ?? "", N(app.StartMs), N(app.EndMs), N(app.ExecutorCount), N(app.ExecutorCoreSeconds), N(app.TaskRunSeconds), N(app.Utilization), N(app.CoreHours), N(app.GibHours), N(app.CostUsd), N(app.WasteUsd), app.Finding ?? "");
+            }
+
+            Row(csv, "TOTAL", "", "", "", "", "", "", "", "", "", "", N(report.Totals.CoreHours), N(report.Totals.GibHours), N(report.Totals.CostUsd), N(report.Totals.WasteUsd), "");
+        }
+        else
+        {
+            Row(csv, "group", "apps", "coreHours", "gibHours", "utilization", "costUsd", "wasteUsd");
+            foreach (var group in report.Groups)
+            {
+                Row(csv, group.Group, N(group.Apps), N(group.CoreHours), N(group.GibHours), N(group.Utilization), N(group.CostUsd), N(group.WasteUsd));
+            }
+
+            Row(csv, "TOTAL", N(report.Totals.Apps), N(report.Totals.CoreHours), N(report.Totals.GibHours), "", N(report.Totals.CostUsd), N(report.Totals.WasteUsd));
+        }
+
+        return csv.ToString();
+    }
+
+    private static string N(double value) => value.ToString("0.##########", CultureInfo.InvariantCulture);
+
+    private static void Row(StringBuilder csv, params string[] fields) =>
+        csv.Append(string.Join(',', fields.Select(Escape))).Append('\n');
+
+    /// <summary>RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so spreadsheets do not run it as a formula.</summary>
+    private static string Escape(string field)
+    {
+        if (field.Length > 0 && "=+-@".Contains(field[0], StringComparison.Ordinal) && !double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        {
+            field = "'" + field;
+        }
+
+        return field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+    }
+}

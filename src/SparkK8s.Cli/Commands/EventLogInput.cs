@@ -1,0 +1,85 @@
+using System.CommandLine;
+using SparkK8s.Cli.Output;
+using SparkK8s.Core.Cost;
+using SparkK8s.Core.EventLogs;
+
+namespace SparkK8s.Cli.Commands;
+
+/// <summary>The S3 options shared by commands that read event logs, and the read loop with progress.</summary>
+internal sealed class EventLogInput
+{
+    public Option<string?> Endpoint { get; } = new("--s3-endpoint")
+    {
+        Description = "S3-compatible endpoint URL, e.g. http://minio:9000 (default: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, else AWS). Credentials come from the standard AWS environment variables or profile.",
+    };
+
+    public Option<bool> PathStyle { get; } = new("--s3-path-style") { Description = "Use path-style S3 addressing (implied by --s3-endpoint)." };
+
+    public Option<string?> Region { get; } = new("--s3-region") { Description = "S3 region (default: AWS_REGION, else us-east-1)." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Endpoint);
+        command.Options.Add(PathStyle);
+        command.Options.Add(Region);
+    }
+
+    public S3Options S3(ParseResult parseResult) => new()
+    {
+        Endpoint = parseResult.GetValue(Endpoint),
+        ForcePathStyle = parseResult.GetValue(PathStyle),
+        Region = parseResult.GetValue(Region),
+    };
+
+    /// <summary>
+    /// Reads every log behind <paramref name="input"/> and keeps <paramref name="select"/>'s projection of each summary
+    /// (null drops it), so a directory of thousands of logs never holds their full summaries at once.
+    /// Unreadable logs of a multi-log input are returned as skipped.
+    /// </summary>
+    public async Task<(List<T> Apps, List<SkippedLog> Skipped)> ReadAsync<T>(
+        ParseResult parseResult, Terminal terminal, OutputFormat format, string input, string argumentName, Func<ApplicationSummary, T?> select, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var scanner = await EventLogScanner.OpenAsync(input, S3(parseResult), argumentName, cancellationToken).ConfigureAwait(false);
+        return await terminal.WithProgressAsync("Reading event logs", format, async status =>
+        {
+            var apps = new List<T>();
+            var skipped = new List<SkippedLog>();
+            var index = 0;
+            await foreach (var result in scanner.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                status($"Read {++index}/{scanner.Logs.Count}: {result.Name}");
+                if (result.Summary is { } summary)
+                {
+                    if (select(summary) is { } selected)
+                    {
+                        apps.Add(selected);
+                    }
+                }
+                else
+                {
+                    skipped.Add(new SkippedLog(result.Name, result.SkipReason ?? "unreadable"));
+                }
+            }
+
+            return (apps, skipped);
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Skipped logs and reader warnings go to stderr, so stdout stays machine-readable.</summary>
+    public static void ReportWarnings(Terminal terminal, IEnumerable<SkippedLog> skipped, IEnumerable<(string AppId, IReadOnlyList<string> Warnings)> apps)
+    {
+        foreach (var log in skipped)
+        {
+            terminal.Error.WriteLine(log.Reason.Contains(log.Source, StringComparison.Ordinal) ? $"warning: skipped {log.Reason}" : $"warning: skipped {log.Source}: {log.Reason}");
+        }
+
+        foreach (var (appId, warnings) in apps)
+        {
+            foreach (var warning in warnings)
+            {
+                terminal.Error.WriteLine($"warning: {appId}: {warning}");
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace SparkK8s.Core.EventLogs;
+
+/// <summary>One file of an event log: a whole single-file log or one part of a rolling log.</summary>
+/// <param name="Name">A path or URI that names the part in messages.</param>
+/// <param name="Open">Opens the part for reading from its start.</param>
+public sealed record EventLogPart(string Name, Func<CancellationToken, Task<Stream>> Open);
+
+/// <summary>One application's event log: a single file, or the parts of a rolling log in order.</summary>
+/// <param name="Name">The file or rolling-log directory, for messages.</param>
+/// <param name="Parts">The files to read, in order (events_1, events_2, ... for a rolling log).</param>
+/// <param name="MarkedInProgress">The file name ends in .inprogress, or a rolling log's appstatus file does.</param>
+public sealed record EventLogHandle(string Name, IReadOnlyList<EventLogPart> Parts, bool MarkedInProgress);
+
+/// <summary>A file found under a directory or S3 prefix, before grouping into logs.</summary>
+/// <param name="RelativePath">Path below the listed root, '/'-separated.</param>
+public sealed record EventLogEntry(string RelativePath, string Name, Func<CancellationToken, Task<Stream>> Open);

@@ -1,0 +1,102 @@
+using System.Globalization;
+using SparkK8s.Core.Errors;
+
+namespace SparkK8s.Core.Sizing;
+
+/// <summary>
+/// Parses sizes. Two dialects: Spark's own size strings (<c>512m</c>, <c>2G</c>, a bare number in a default unit,
+/// integers only, 1024-based, as Spark's JavaUtils.byteStringAs), and human sizes given on the command line
+/// (<c>1TB</c>, <c>1.5 TiB</c>, <c>500GB</c>), which this tool also reads as 1024-based, like Spark.
+/// </summary>
+public static class ByteSize
+{
+    public const long KiB = 1024;
+    public const long MiB = KiB * 1024;
+    public const long GiB = MiB * 1024;
+    public const long TiB = GiB * 1024;
+    public const long PiB = TiB * 1024;
+
+    /// <summary>A Spark size string in bytes, or null when it is not one. <paramref name="defaultUnit"/> applies to a bare number.</summary>
+    public static long? TryParseSpark(string? text, long defaultUnit)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var trimmed = text.Trim().ToLowerInvariant();
+        var digits = 0;
+        while (digits < trimmed.Length && char.IsAsciiDigit(trimmed[digits]))
+        {
+            digits++;
+        }
+
+        if (digits == 0 || !long.TryParse(trimmed.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        {
+            return null;
+        }
+
+        long? unit = trimmed[digits..] switch
+        {
+            "" => defaultUnit,
+            "b" => 1,
+            "k" or "kb" => KiB,
+            "m" or "mb" => MiB,
+            "g" or "gb" => GiB,
+            "t" or "tb" => TiB,
+            "p" or "pb" => PiB,
+            _ => null,
+        };
+        return unit is null ? null : checked(value * unit.Value);
+    }
+
+    /// <summary>A Spark size string read as MiB (the unit of spark.*.memory settings), or null.</summary>
+    public static long? TryParseSparkMiB(string? text) => TryParseSpark(text, MiB) is { } bytes ? bytes / MiB : null;
+
+    /// <summary>A size typed by a person: a positive number with a unit (B, KB, MB, GB, TB, PB, with or without 'i').</summary>
+    public static long ParseHuman(string text, string flag)
+    {
+        var trimmed = text.Trim();
+        var end = 0;
+        while (end < trimmed.Length && (char.IsAsciiDigit(trimmed[end]) || trimmed[end] == '.'))
+        {
+            end++;
+        }
+
+        var unitText = trimmed[end..].Trim().ToUpperInvariant();
+        long? unit = unitText switch
+        {
+            "B" => 1,
+            "K" or "KB" or "KIB" => KiB,
+            "M" or "MB" or "MIB" => MiB,
+            "G" or "GB" or "GIB" => GiB,
+            "T" or "TB" or "TIB" => TiB,
+            "P" or "PB" or "PIB" => PiB,
+            _ => null,
+        };
+        if (end == 0 || unit is null || !double.TryParse(trimmed.AsSpan(0, end), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) || number <= 0)
+        {
+            throw new UserInputException($"{flag}: '{text}' is not a size; give a positive number with a unit, for example 500GB or 1.5TB (units B, KB, MB, GB, TB, PB; 1024-based).");
+        }
+
+        return (long)Math.Round(number * unit.Value);
+    }
+
+    /// <summary>MiB as a Spark size string: whole GiB as "8g", otherwise "8704m".</summary>
+    public static string ToSparkString(long mebibytes) =>
+        mebibytes % 1024 == 0 ? $"{mebibytes / 1024}g" : $"{mebibytes}m";
+
+    /// <summary>Bytes for people: 1.5 GiB, 320 MiB.</summary>
+    public static string Format(double bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+        var index = 0;
+        while (Math.Abs(bytes) >= 1024 && index < units.Length - 1)
+        {
+            bytes /= 1024;
+            index++;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{bytes:0.#} {units[index]}");
+    }
+}

@@ -1,0 +1,129 @@
+using System.Text.Json;
+using FluentAssertions;
+using SparkK8s.Testing;
+using Xunit;
+
+namespace SparkK8s.Cli.Tests.CostAndSizing;
+
+public class CostCommandTests
+{
+    private static string Logs => RepoPaths.SparkEventLogs;
+
+    [Fact]
+    public async Task Json_has_apps_groups_and_totals_with_the_agreed_fields()
+    {
+        var (exit, stdout, stderr) = await CliRun.RunAsync("cost", Logs, "--output", "json", "--group-by", "user");
+
+        exit.Should().Be(0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        root.GetProperty("apps").GetArrayLength().Should().Be(6);
+        var app = root.GetProperty("apps").EnumerateArray().Single(a => a.GetProperty("appId").GetString() == "application_1628109047826_1317105");
+        foreach (var field in new[] { "appId", "appName", "user", "sparkVersion", "startMs", "endMs", "executorCount", "executorSeconds", "executorCoreSeconds", "taskCount", "taskRunSeconds", "utilization", "costUsd", "wasteUsd", "labels" })
+        {
+            app.TryGetProperty(field, out _).Should().BeTrue($"apps[] must have '{field}'");
+        }
+
+        app.GetProperty("executorCount").GetInt32().Should().Be(10);
+        app.GetProperty("executorCoreSeconds").GetDouble().Should().BeApproximately(1696.744, 1e-9);
+        app.GetProperty("taskCount").GetInt32().Should().Be(5);
+        app.GetProperty("utilization").GetDouble().Should().BeApproximately(113648.0 / 1696744, 1e-12);
+        root.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("group").GetString()).Should().Contain(["john", "terryk"]);
+        root.GetProperty("totals").GetProperty("apps").GetInt32().Should().Be(6);
+        root.GetProperty("totals").GetProperty("costUsd").GetDouble().Should().BeGreaterThan(0);
+        stderr.Should().Contain("README.md", "the non-log file is reported as skipped on stderr");
+    }
+
+    [Fact]
+    public async Task Csv_lists_groups_or_apps_and_ends_with_totals()
+    {
+        var (exit, stdout, _) = await CliRun.RunAsync("cost", Logs, "--output", "csv", "--by-app");
+
+        exit.Should().Be(0);
+        var lines = stdout.TrimEnd('\n').Split('\n');
+        lines[0].Should().StartWith("appId,appName,user,group,namespace,startMs,endMs");
+        lines.Should().HaveCount(1 + 6 + 1);
+        lines[^1].Should().StartWith("TOTAL,");
+        lines.Should().Contain(l => l.StartsWith("local-1766844910796,<script>alert('XSS')</script>,", StringComparison.Ordinal));
+
+        var (_, groups, _) = await CliRun.RunAsync("cost", Logs, "--output", "csv");
+        groups.Split('\n')[0].Should().Be("group,apps,coreHours,gibHours,utilization,costUsd,wasteUsd");
+    }
+
+    [Fact]
+    public async Task Table_output_names_the_pricing_and_flags_low_utilization()
+    {
+        var (exit, stdout, _) = await CliRun.RunAsync("cost", Path.Combine(Logs, "app-20200706201101-0003"), "--by-app", "--node-type", "n2-standard-8");
+
+        exit.Should().Be(0);
+        stdout.Should().Contain("Priced as n2-standard-8").And.Contain("Cost by team").And.Contain("TOTAL");
+        stdout.Should().Contain("low utilization: app-20200706201101-0003").And.Contain("idle for 341 s");
+    }
+
+    [Fact]
+    public async Task Fail_on_waste_sets_exit_1_only_when_asked_and_exceeded()
+    {
+        var (plain, _, _) = await CliRun.RunAsync("cost", Logs, "--output", "json");
+        var (exceeded, _, stderr) = await CliRun.RunAsync("cost", Logs, "--output", "json", "--fail-on-waste", "50");
+        var (notExceeded, _, _) = await CliRun.RunAsync("cost", Path.Combine(Logs, "application_1553914137147_0018"), "--output", "json", "--fail-on-waste", "50");
+
+        plain.Should().Be(0, "findings never change the exit code by themselves");
+        exceeded.Should().Be(1);
+        stderr.Should().Contain("waste: app-20200706201101-0003 wasted");
+        notExceeded.Should().Be(0, "LargeBlocks wasted about a third of its executor cost");
+    }
+
+    [Fact]
+    public async Task Since_filters_by_start_time()
+    {
+        // Only the 2021 and 2025 logs start after 2021-01-01.
+        var (exit, stdout, _) = await CliRun.RunAsync("cost", Logs, "--output", "json", "--since", "2021-01-01");
+
+        exit.Should().Be(0);
+        using var json = JsonDocument.Parse(stdout);
+        json.RootElement.GetProperty("apps").EnumerateArray().Select(a => a.GetProperty("appId").GetString())
+            .Should().BeEquivalentTo(["application_1628109047826_1317105", "local-1766844910796"]);
+    }
+
+    [Theory]
+    [InlineData("--fail-on-waste", "150", "--fail-on-waste")]
+    [InlineData("--since", "yesterday", "--since")]
+    [InlineData("--prices", "/nonexistent/prices.yaml", "--prices")]
+    [InlineData("--node-type", "m99.huge", "--node-type")]
+    [InlineData("--output", "xml", "--output")]
+    public async Task Bad_options_exit_2_naming_the_flag_with_no_output(string flag, string value, string named)
+    {
+        var (exit, stdout, stderr) = await CliRun.RunAsync("cost", Logs, flag, value);
+
+        exit.Should().Be(2);
+        stdout.Should().BeEmpty();
+        stderr.Should().Contain(named).And.NotContain("   at ");
+    }
+
+    [Fact]
+    public async Task A_missing_path_or_empty_directory_exits_2()
+    {
+        using var empty = new TempDirectory();
+
+        var (missing, _, missingErr) = await CliRun.RunAsync("cost", "/nonexistent/logs");
+        var (emptyExit, _, emptyErr) = await CliRun.RunAsync("cost", empty.Path);
+
+        missing.Should().Be(2);
+        missingErr.Should().Contain("PATH: '/nonexistent/logs' does not exist");
+        emptyExit.Should().Be(2);
+        emptyErr.Should().Contain("no Spark event logs");
+    }
+
+    [Fact]
+    public async Task A_compressed_single_log_exits_2_naming_the_codec()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.WriteFile("app-1.zstd", "x");
+
+        var (exit, stdout, stderr) = await CliRun.RunAsync("cost", path);
+
+        exit.Should().Be(2);
+        stdout.Should().BeEmpty();
+        stderr.Should().Contain("compressed with 'zstd'");
+    }
+}
