@@ -105,9 +105,22 @@ public class SparkChecksTests
     {
         var unset = GoodConf.Replace("\nspark.dynamicAllocation.shuffleTracking.enabled true", string.Empty, StringComparison.Ordinal);
 
-        Check(ConnectConf(unset, Rbac), "3.5").Should().ContainSingle(f => f.Id == "SPK002").Which.Message.Should().Contain("false on Spark 3.5");
+        Check(ConnectConf(unset, Rbac), "3.5").Should().NotContain(f => f.Id == "SPK002", "tracking defaults to true since Spark 3.4");
         Check(ConnectConf(unset, Rbac), "4.1").Should().NotContain(f => f.Id == "SPK002");
-        Check(ConnectConf(unset + "\nspark.decommission.enabled true", Rbac), "3.5").Should().NotContain(f => f.Id == "SPK002");
+        var disabled = unset + "\nspark.dynamicAllocation.shuffleTracking.enabled false";
+        Check(ConnectConf(disabled, Rbac), "3.5").Should().ContainSingle(f => f.Id == "SPK002");
+        Check(ConnectConf(disabled + "\nspark.decommission.enabled true", Rbac), "3.5").Should().NotContain(f => f.Id == "SPK002");
+    }
+
+    [Theory]
+    [InlineData("3.3", false)]
+    [InlineData("3.4", true)]
+    [InlineData("3.5", true)]
+    [InlineData("4.1", true)]
+    [InlineData("4.1.2", true)]
+    public void Shuffle_tracking_default_follows_the_Spark_version(string version, bool expected)
+    {
+        DynamicAllocationShuffleCheck.TrackingIsOnByDefault(version).Should().Be(expected);
     }
 
     [Fact]
