@@ -71,7 +71,7 @@ public class PresetMatrixTests
 
         rendered.SparkDefaults("connect")["spark.dynamicAllocation.maxExecutors"].Should().Be(maxExecutors);
         rendered.SparkDefaults("history-server")["spark.history.fs.cleaner.maxAge"].Should().Be(maxAge);
-        ((int?)rendered.Single("Deployment", "metastore").Body["spec"]?["replicas"]).Should().Be(metastoreReplicas);
+        ((long?)rendered.Single("Deployment", "metastore").Body["spec"]?["replicas"]).Should().Be(metastoreReplicas);
     }
 
     public static TheoryData<string, string> PresetsByEnvironment()
