@@ -61,16 +61,17 @@ public class PresetMatrixTests
     }
 
     [Theory]
-    [InlineData("dev", "2", "3d")]
-    [InlineData("staging", "8", "14d")]
-    [InlineData("prod", "32", "30d")]
-    public async Task Environments_size_executors_and_retention(string environment, string maxExecutors, string maxAge)
+    [InlineData("dev", "2", "3d", 1)]
+    [InlineData("staging", "8", "14d", 1)]
+    [InlineData("prod", "32", "30d", 2)]
+    public async Task Environments_size_executors_retention_and_replicas(string environment, string maxExecutors, string maxAge, int metastoreReplicas)
     {
         var rendered = await ChartRender.RenderAsync(new RenderInput(
             Files: ["presets/jupyter-connect-k8s.yaml", $"environments/{environment}.yaml"]));
 
         rendered.SparkDefaults("connect")["spark.dynamicAllocation.maxExecutors"].Should().Be(maxExecutors);
         rendered.SparkDefaults("history-server")["spark.history.fs.cleaner.maxAge"].Should().Be(maxAge);
+        ((long?)rendered.Single("Deployment", "metastore").Body["spec"]?["replicas"]).Should().Be(metastoreReplicas);
     }
 
     public static TheoryData<string, string> PresetsByEnvironment()

@@ -86,6 +86,18 @@ public class SupportingServicesTests
     }
 
     [Fact]
+    public async Task Jupyter_client_cache_follows_the_package_list()
+    {
+        string ClientDir(Rendered r) => (string)r.Single("Deployment", "jupyter").Container("jupyter").EnvVar("PYTHONPATH")["value"]!;
+
+        var plain = await ChartRender.RenderAsync("4.1");
+        var pinned = await ChartRender.RenderAsync("4.1", "jupyter.extraPackages={numpy<2}");
+        var older = await ChartRender.RenderAsync("3.5");
+
+        new[] { ClientDir(plain), ClientDir(pinned), ClientDir(older) }.Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
     public async Task Jupyter_can_skip_package_installation()
     {
         var jupyter = (await ChartRender.RenderAsync("4.1", "jupyter.installPackages=false")).Single("Deployment", "jupyter");

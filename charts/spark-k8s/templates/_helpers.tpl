@@ -237,12 +237,22 @@ Takes root, image (values image map), coordinates (list), target (mount path).
       mountPath: {{ .target }}
 {{- end }}
 
+{{/* Maven coordinates of the jars Spark pods need beyond the image: extraJars, plus the Connect server where it is not built in. */}}
+{{- define "spark-k8s.sparkExtraJars" -}}
+{{- $release := include "spark-k8s.release" . | fromYaml }}
+{{- $jars := $release.extraJars }}
+{{- if not $release.connectBuiltIn }}
+{{- $jars = append $jars (printf "org.apache.spark:spark-connect_%s:%s" $release.scalaVersion $release.sparkVersion) }}
+{{- end }}
+{{- toYaml $jars }}
+{{- end }}
+
 {{/* Spark pods' init containers (jar download) unless the image bundles the jars. Takes root and image. */}}
 {{- define "spark-k8s.sparkInitContainers" -}}
 {{- $root := .root }}
 {{- if not $root.Values.jars.bundled }}
 initContainers:
-  {{- include "spark-k8s.jarsInitContainer" (dict "root" $root "image" .image "coordinates" (include "spark-k8s.release" $root | fromYaml).extraJars "target" $root.Values.jars.mountPath) | trim | nindent 2 }}
+  {{- include "spark-k8s.jarsInitContainer" (dict "root" $root "image" .image "coordinates" (include "spark-k8s.sparkExtraJars" $root | fromYamlArray) "target" $root.Values.jars.mountPath) | trim | nindent 2 }}
 {{- end }}
 {{- end }}
 
