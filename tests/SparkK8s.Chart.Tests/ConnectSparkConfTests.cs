@@ -131,6 +131,15 @@ public class ConnectSparkConfTests
         conf.Keys.Should().NotContain(k => k.Contains("access.key") || k.Contains("secret.key"), "credentials come from env vars");
     }
 
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Event_logs_are_uncompressed_so_spark_k8s_cost_can_read_them(string version)
+    {
+        (await ChartRender.RenderAsync(version)).SparkDefaults("connect").Should().Contain("spark.eventLog.compress", "false");
+        (await ChartRender.RenderAsync(version, "connect.eventLog.compress=true")).SparkDefaults("connect")
+            .Should().Contain("spark.eventLog.compress", "true");
+    }
+
     [Fact]
     public async Task External_s3_endpoint_is_used_with_tls()
     {

@@ -1,12 +1,19 @@
 using FluentAssertions;
 using SparkK8s.Chart.Tests.Infrastructure;
+using SparkK8s.Core.Validation.Schema;
+using SparkK8s.Testing;
 using Xunit;
 
 namespace SparkK8s.Chart.Tests;
 
-/// <summary>Every rendered object, the executor pod template included, is valid Kubernetes 1.36 (strict: no unknown fields).</summary>
+/// <summary>
+/// Every rendered object, the executor pod template included, is valid Kubernetes 1.36 (strict: no unknown fields),
+/// checked with the product's own validator against ../shared/k8s-schemas.
+/// </summary>
 public class KubernetesSchemaTests
 {
+    private static readonly Lazy<SchemaValidator> Validator = new(() => new SchemaValidator(SchemaStore.Open(RepoPaths.K8sSchemas)));
+
     public static TheoryData<string, string> Renders() => new()
     {
         { "3.5", "" },
@@ -23,7 +30,9 @@ public class KubernetesSchemaTests
             Files: file.Length == 0 ? null : [file],
             Sets: [$"spark.version={version}", "jupyter.pipIndexUrl=https://pypi.example.invalid/simple"]));
 
-        var problems = rendered.Objects.Append(rendered.ExecutorPodTemplate).SelectMany(KubeSchema.Validate).ToList();
+        var problems = rendered.Objects.Append(rendered.ExecutorPodTemplate)
+            .SelectMany(obj => Validator.Value.Validate(obj).Select(v => $"{obj.DisplayName} {v.Path}: {v.Message}"))
+            .ToList();
 
         problems.Should().BeEmpty();
     }
