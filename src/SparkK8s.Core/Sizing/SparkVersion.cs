@@ -5,8 +5,8 @@ namespace SparkK8s.Core.Sizing;
 /// <summary>A Spark release as major.minor.patch; suffixes such as -SNAPSHOT or vendor builds (3.1.1.119) are ignored.</summary>
 public readonly record struct SparkVersion(int Major, int Minor, int Patch) : IComparable<SparkVersion>
 {
-    /// <summary>What the tool assumes when a log or the user does not say.</summary>
-    public static readonly SparkVersion Default = new(3, 5, 0);
+    /// <summary>What the tool assumes when a log or the user does not say: the chart's default Spark line.</summary>
+    public static readonly SparkVersion Default = new(4, 1, 0);
 
     public static SparkVersion? TryParse(string? text)
     {
