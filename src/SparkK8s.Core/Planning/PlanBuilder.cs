@@ -27,7 +27,7 @@ public static class PlanBuilder
             images,
             manifest.Documents.Where(d => d.Object.Kind == "Service").SelectMany(d => Endpoints(d, manifest.Options.Namespace)).ToList(),
             total,
-            Executors(SparkRenderModel.From(manifest.Documents)),
+            Executors(SparkRenderModel.From(manifest.Documents), validation.SparkVersion),
             validation);
     }
 
@@ -102,7 +102,7 @@ public static class PlanBuilder
         };
     }
 
-    private static ExecutorCapacity? Executors(SparkRenderModel model)
+    private static ExecutorCapacity? Executors(SparkRenderModel model, string sparkVersion)
     {
         var conf = model.Connect;
         if (conf is null)
@@ -110,7 +110,7 @@ public static class PlanBuilder
             return null;
         }
 
-        var memory = ExecutorMemory.From(conf);
+        var memory = ExecutorMemory.From(conf, sparkVersion);
         var cores = KubeQuantity.From(JsonValue.Create(conf.Get("spark.kubernetes.executor.request.cores") ?? conf.Get("spark.executor.cores") ?? "1")) ?? 1;
         var dynamic = conf.IsTrue("spark.dynamicAllocation.enabled");
         int min, max;

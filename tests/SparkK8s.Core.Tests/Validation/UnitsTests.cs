@@ -1,4 +1,5 @@
 using FluentAssertions;
+using SparkK8s.Core.Sizing;
 using SparkK8s.Core.Units;
 using SparkK8s.Core.Validation.Spark;
 using Xunit;
@@ -27,8 +28,7 @@ public class UnitsTests
     [InlineData("1gb", 1024)]
     public void Spark_sizes_default_to_mebibytes(string text, long mib)
     {
-        SparkSize.TryParseBytes(text, SparkSize.MiB, out var bytes).Should().BeTrue();
-        (bytes / SparkSize.MiB).Should().Be(mib);
+        ByteSize.TryParseSparkMiB(text).Should().Be(mib);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public class UnitsTests
                 conf.Set(new SparkProperty(key, value, "o", "f"));
             }
 
-            return ExecutorMemory.From(conf);
+            return ExecutorMemory.From(conf, "4.1");
         }
 
         For(("spark.executor.memory", "2g")).OverheadMiB.Should().Be(384);
@@ -50,5 +50,6 @@ public class UnitsTests
         For(("spark.executor.memory", "8g"), ("spark.executor.memoryOverheadFactor", "0.2")).OverheadMiB.Should().Be(1638);
         For(("spark.executor.memory", "8g"), ("spark.executor.memoryOverhead", "1g"), ("spark.executor.pyspark.memory", "512m")).TotalMiB.Should().Be(8192 + 1024 + 512);
         For(("spark.executor.memory", "2g"), ("spark.memory.offHeap.enabled", "true"), ("spark.memory.offHeap.size", "1073741824")).TotalMiB.Should().Be(2048 + 384 + 1024);
+        For(("spark.executor.memory", "8g"), ("spark.executor.minMemoryOverhead", "1g")).OverheadMiB.Should().Be(1024, "Spark 4.x reads the minimum overhead from spark.executor.minMemoryOverhead");
     }
 }

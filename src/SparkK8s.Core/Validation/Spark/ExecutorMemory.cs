@@ -1,47 +1,28 @@
-using System.Globalization;
-using SparkK8s.Core.Units;
+using SparkK8s.Core.Sizing;
 
 namespace SparkK8s.Core.Validation.Spark;
 
 /// <summary>
-/// The memory Spark asks for per executor pod, by Spark's rule: spark.executor.memory + overhead + spark.executor.pyspark.memory,
-/// where overhead is spark.executor.memoryOverhead when set, else max(factor × memory, minimum overhead) with factor
-/// spark.executor.memoryOverheadFactor (0.10 by default) and minimum 384 MiB (spark.executor.minMemoryOverhead on 4.x),
-/// plus spark.memory.offHeap.size when spark.memory.offHeap.enabled is true.
+/// The memory an executor pod needs: heap and overhead by Spark's own per-version rule (<see cref="SparkMemoryRules"/>),
+/// off-heap memory when enabled, and the Python workers' memory (spark.executor.pyspark.memory). Spark adds the
+/// Python memory to the pod request only for Python applications; the Connect server is a JVM application whose
+/// Python UDF workers still run in the executor pod, so it is always counted here.
 /// </summary>
-public sealed record ExecutorMemory(long MemoryMiB, long OverheadMiB, long PysparkMiB, long OffHeapMiB = 0)
+public sealed record ExecutorMemory(long MemoryMiB, long OverheadMiB, long PysparkMiB, long OffHeapMiB, string Rule)
 {
-    public const long MinimumOverheadMiB = 384;
-    public const double DefaultOverheadFactor = 0.10;
-
     public long TotalMiB => MemoryMiB + OverheadMiB + PysparkMiB + OffHeapMiB;
-    public long TotalBytes => TotalMiB * SparkSize.MiB;
+    public long TotalBytes => TotalMiB * ByteSize.MiB;
 
     public string Explain() =>
         $"{MemoryMiB}Mi memory + {OverheadMiB}Mi overhead" + (PysparkMiB > 0 ? $" + {PysparkMiB}Mi pyspark" : string.Empty)
         + (OffHeapMiB > 0 ? $" + {OffHeapMiB}Mi off-heap" : string.Empty) + $" = {TotalMiB}Mi";
 
-    public static ExecutorMemory From(SparkConf conf)
+    public static ExecutorMemory From(SparkConf conf, string sparkVersion)
     {
-        var memory = MiB(conf.Get("spark.executor.memory"), 1024);
-        long overhead;
-        if (conf.Get("spark.executor.memoryOverhead") is { } explicitOverhead)
-        {
-            overhead = MiB(explicitOverhead, 0);
-        }
-        else
-        {
-            var factorText = conf.Get("spark.executor.memoryOverheadFactor") ?? conf.Get("spark.kubernetes.memoryOverheadFactor");
-            var factor = double.TryParse(factorText, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) ? f : DefaultOverheadFactor;
-            var minimum = MiB(conf.Get("spark.executor.minMemoryOverhead"), MinimumOverheadMiB);
-            overhead = Math.Max((long)(factor * memory), minimum);
-        }
-
-        var offHeap = conf.IsTrue("spark.memory.offHeap.enabled") ? MiB(conf.Get("spark.memory.offHeap.size"), 0, defaultUnit: 1) : 0;
-        return new ExecutorMemory(memory, overhead, MiB(conf.Get("spark.executor.pyspark.memory"), 0), offHeap);
+        var properties = conf.Properties.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var version = Sizing.SparkVersion.TryParse(sparkVersion) ?? Sizing.SparkVersion.Default;
+        var resolved = SparkMemoryRules.Resolve(version, properties, SparkRole.Executor);
+        var pyspark = resolved.PysparkMiB > 0 ? resolved.PysparkMiB : ByteSize.TryParseSparkMiB(conf.Get("spark.executor.pyspark.memory")) ?? 0;
+        return new ExecutorMemory(resolved.HeapMiB, resolved.OverheadMiB, pyspark, resolved.OffHeapMiB, resolved.Rule);
     }
-
-    /// <summary>A Spark size in MiB; plain numbers are in <paramref name="defaultUnit"/> bytes (MiB for the memory settings, bytes for off-heap).</summary>
-    private static long MiB(string? text, long fallback, long defaultUnit = SparkSize.MiB) =>
-        text is not null && SparkSize.TryParseBytes(text, defaultUnit, out var bytes) ? bytes / SparkSize.MiB : fallback;
 }

@@ -19,7 +19,7 @@ public sealed class ExecutorMemoryFitCheck() : SparkCheck(
             yield break;
         }
 
-        var need = ExecutorMemory.From(conf);
+        var need = ExecutorMemory.From(conf, context.SparkVersion);
         if (FindExecutorTemplate(model, conf) is { } template && ExecutorContainer(template, conf) is var (container, index) && container is not null)
         {
             var limit = KubeQuantity.From(container["resources"]?["limits"]?["memory"]);
