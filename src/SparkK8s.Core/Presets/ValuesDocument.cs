@@ -16,7 +16,7 @@ public static class ValuesDocument
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new UserInputException($"{flag}: cannot read '{path}': {ex.Message}. Check the path and its permissions.", ex);
+            throw new UserInputException($"{flag}: cannot read '{path}': {ex.Message.TrimEnd('.')}. Check the path and its permissions.", ex);
         }
 
         var node = ManifestParser.ParseYaml(text, path);

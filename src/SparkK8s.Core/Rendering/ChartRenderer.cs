@@ -80,7 +80,7 @@ public sealed class ChartRenderer(HelmClient helm)
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new UserInputException($"-f: cannot read values file '{file}': {ex.Message}. Check the path and its permissions.", ex);
+            throw new UserInputException($"-f: cannot read values file '{file}': {ex.Message.TrimEnd('.')}. Check the path and its permissions.", ex);
         }
     }
 }
