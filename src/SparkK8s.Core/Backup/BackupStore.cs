@@ -16,7 +16,7 @@ public sealed class BackupStore(IAmazonS3 client, S3Target target, S3Settings se
     /// <summary>Fails fast, before any work, when S3 is unreachable, the bucket is missing or the credentials are wrong.</summary>
     public Task PreflightAsync(CancellationToken cancellationToken) =>
         GuardAsync("checking the bucket", () => client.ListObjectsV2Async(
-            new ListObjectsV2Request { BucketName = target.Bucket, Prefix = target.KeyPrefix, MaxKeys = 1 }, cancellationToken));
+            new ListObjectsV2Request { BucketName = target.Bucket, Prefix = target.KeyPrefix }, cancellationToken));
 
     /// <summary>All backups under the target, newest first (optionally only those named <paramref name="name"/>).</summary>
     public async Task<IReadOnlyList<BackupEntry>> ListAsync(string? name, CancellationToken cancellationToken)
