@@ -13,7 +13,7 @@ public static class S3ClientFactory
         var region = settings.Region ?? environment.Get("AWS_REGION") ?? environment.Get("AWS_DEFAULT_REGION") ?? "us-east-1";
         var config = new AmazonS3Config
         {
-            MaxErrorRetry = 2,
+            MaxErrorRetry = 1,
             Timeout = TimeSpan.FromSeconds(60),
         };
         if (settings.Endpoint is not null)
