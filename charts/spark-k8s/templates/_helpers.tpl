@@ -1,0 +1,361 @@
+{{/*
+Shared helpers. Helpers that need a component take a dict: (dict "root" $ "component" "connect").
+*/}}
+
+{{/* Chart name. */}}
+{{- define "spark-k8s.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Release fullname; every object name starts with it. */}}
+{{- define "spark-k8s.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 40 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 40 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 40 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Name of a component's objects: <fullname>-<component>. */}}
+{{- define "spark-k8s.componentName" -}}
+{{- printf "%s-%s" (include "spark-k8s.fullname" .root) .component | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "spark-k8s.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The selected Spark line's pins (spark.releases.<spark.version>). */}}
+{{- define "spark-k8s.release" -}}
+{{- $release := index .Values.spark.releases .Values.spark.version }}
+{{- if not $release }}
+{{- fail (printf "spark.version %q has no entry in spark.releases" .Values.spark.version) }}
+{{- end }}
+{{- toYaml $release }}
+{{- end }}
+
+{{/* Selector labels: name, instance, component. */}}
+{{- define "spark-k8s.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "spark-k8s.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* All standard labels of a component's objects. */}}
+{{- define "spark-k8s.labels" -}}
+{{ include "spark-k8s.selectorLabels" . }}
+app.kubernetes.io/version: {{ (include "spark-k8s.release" .root | fromYaml).sparkVersion | quote }}
+app.kubernetes.io/part-of: spark-k8s
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+helm.sh/chart: {{ include "spark-k8s.chart" .root }}
+{{- end }}
+
+{{/* Standard metadata block: name, namespace, labels. Takes root, component, optional name suffix. */}}
+{{- define "spark-k8s.metadata" -}}
+name: {{ include "spark-k8s.componentName" . }}{{ with .suffix }}-{{ . }}{{ end }}
+namespace: {{ .root.Release.Namespace }}
+labels:
+  {{- include "spark-k8s.labels" . | trim | nindent 2 }}
+{{- end }}
+
+{{/* "repository:tag" of a component image; an empty tag falls back to the Spark image tag of spark.version. */}}
+{{- define "spark-k8s.image" -}}
+{{- $tag := .image.tag | default (include "spark-k8s.release" .root | fromYaml).imageTag }}
+{{- printf "%s:%s" .image.repository $tag }}
+{{- end }}
+
+{{/* image + imagePullPolicy lines of a container. Takes root and image. */}}
+{{- define "spark-k8s.containerImage" -}}
+image: {{ include "spark-k8s.image" . | quote }}
+imagePullPolicy: {{ .image.pullPolicy | default "IfNotPresent" }}
+{{- end }}
+
+{{/* Pod-level security context (Pod Security Standard "restricted"). Takes uid and optional gid. */}}
+{{- define "spark-k8s.podSecurityContext" -}}
+securityContext:
+  runAsNonRoot: true
+  runAsUser: {{ .uid }}
+  runAsGroup: {{ .gid | default .uid }}
+  fsGroup: {{ .gid | default .uid }}
+  seccompProfile:
+    type: RuntimeDefault
+{{- end }}
+
+{{/* Container-level security context (restricted), identical for every container and init container. */}}
+{{- define "spark-k8s.containerSecurityContext" -}}
+securityContext:
+  runAsNonRoot: true
+  allowPrivilegeEscalation: false
+  capabilities:
+    drop:
+      - ALL
+  seccompProfile:
+    type: RuntimeDefault
+{{- end }}
+
+{{/* Common pod spec head: pull secrets, pod security context. Takes root, uid, optional gid. */}}
+{{- define "spark-k8s.podSpecCommon" -}}
+{{- with .root.Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{ include "spark-k8s.podSecurityContext" . }}
+{{- end }}
+
+{{/* Resources block from a values map. */}}
+{{- define "spark-k8s.resources" -}}
+resources:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+
+{{/* ---------- Secrets ---------- */}}
+
+{{/*
+A generated secret value: the existing Secret's value when the release already has one
+(lookup; helm template has no cluster and always generates), else a random one.
+Takes root, name (Secret name), key, length. Returns the base64 value.
+*/}}
+{{- define "spark-k8s.generatedSecretValue" -}}
+{{- $existing := lookup "v1" "Secret" .root.Release.Namespace .name }}
+{{- if and $existing $existing.data (hasKey $existing.data .key) }}
+{{- index $existing.data .key }}
+{{- else }}
+{{- randAlphaNum (int .length) | b64enc }}
+{{- end }}
+{{- end }}
+
+{{/* Name of the Secret holding S3 credentials. */}}
+{{- define "spark-k8s.s3SecretName" -}}
+{{- .Values.s3.credentials.existingSecret | default (include "spark-k8s.componentName" (dict "root" . "component" "s3")) }}
+{{- end }}
+
+{{/* Env vars with the S3 credentials from the Secret (read by the S3A env credential provider and mc/MinIO scripts). */}}
+{{- define "spark-k8s.s3Env" -}}
+- name: AWS_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "spark-k8s.s3SecretName" . }}
+      key: {{ .Values.s3.credentials.accessKeyIdKey }}
+- name: AWS_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "spark-k8s.s3SecretName" . }}
+      key: {{ .Values.s3.credentials.secretAccessKeyKey }}
+- name: AWS_REGION
+  value: {{ .Values.s3.region | quote }}
+{{- end }}
+
+{{/* ---------- S3 / Spark configuration ---------- */}}
+
+{{/* The S3 endpoint: s3.endpoint, or the in-chart MinIO Service. */}}
+{{- define "spark-k8s.s3Endpoint" -}}
+{{- if .Values.s3.endpoint }}
+{{- .Values.s3.endpoint }}
+{{- else if .Values.minio.enabled }}
+{{- printf "http://%s.%s.svc:%d" (include "spark-k8s.componentName" (dict "root" . "component" "minio")) .Release.Namespace (int .Values.minio.port) }}
+{{- else }}
+{{- fail "s3.endpoint: set it to your S3 endpoint URL when minio.enabled is false" }}
+{{- end }}
+{{- end }}
+
+{{/* Spark event log directory on S3A. */}}
+{{- define "spark-k8s.eventLogDir" -}}
+{{- printf "s3a://%s/spark-events" .Values.s3.buckets.events }}
+{{- end }}
+
+{{/* S3A Hadoop properties shared by every Spark process (YAML map). */}}
+{{- define "spark-k8s.s3aConf" -}}
+{{- $release := include "spark-k8s.release" . | fromYaml }}
+{{- $endpoint := include "spark-k8s.s3Endpoint" . }}
+spark.hadoop.fs.s3a.endpoint: {{ $endpoint | quote }}
+spark.hadoop.fs.s3a.endpoint.region: {{ .Values.s3.region | quote }}
+spark.hadoop.fs.s3a.path.style.access: {{ .Values.s3.pathStyleAccess | toString | quote }}
+spark.hadoop.fs.s3a.connection.ssl.enabled: {{ hasPrefix "https://" $endpoint | toString | quote }}
+spark.hadoop.fs.s3a.aws.credentials.provider: {{ $release.s3aCredentialsProvider | quote }}
+spark.hadoop.fs.s3a.impl: "org.apache.hadoop.fs.s3a.S3AFileSystem"
+{{- end }}
+
+{{/* Class path entry of the downloaded jars, or nothing when the image bundles them. */}}
+{{- define "spark-k8s.jarsClassPath" -}}
+{{- if not .Values.jars.bundled }}{{ printf "%s/*" .Values.jars.mountPath }}{{ end }}
+{{- end }}
+
+{{/* Renders a YAML map of Spark properties as spark-defaults.conf: "key value", one per line, sorted. */}}
+{{- define "spark-k8s.sparkDefaults" -}}
+{{- range $key := keys . | sortAlpha }}
+{{ $key }} {{ index $ $key }}
+{{- end }}
+{{- end }}
+
+{{/* ---------- Jar download init container ---------- */}}
+
+{{/* Maven coordinate group:artifact:version -> repository path. */}}
+{{- define "spark-k8s.mavenPath" -}}
+{{- $parts := splitList ":" . }}
+{{- if ne (len $parts) 3 }}
+{{- fail (printf "jar coordinate %q: use group:artifact:version" .) }}
+{{- end }}
+{{- $group := index $parts 0 | replace "." "/" }}
+{{- $artifact := index $parts 1 }}
+{{- $version := index $parts 2 }}
+{{- printf "%s/%s/%s/%s-%s.jar" $group $artifact $version $artifact $version }}
+{{- end }}
+
+{{/*
+Init container that downloads Maven jars (and checks each against its .sha1) into the
+"extra-jars" emptyDir, using the Spark image (which has wget and sha1sum).
+Takes root, image (values image map), coordinates (list), target (mount path).
+*/}}
+{{- define "spark-k8s.jarsInitContainer" -}}
+{{- $root := .root }}
+- name: fetch-jars
+  {{- include "spark-k8s.containerImage" (dict "root" $root "image" .image) | trim | nindent 2 }}
+  command:
+    - /bin/bash
+    - -ec
+    - |
+      cd {{ .target }}
+      fetch() {
+        file="$(basename "$1")"
+        wget -q -O "$file" "{{ $root.Values.jars.repository }}/$1"
+        wget -q -O "$file.sha1" "{{ $root.Values.jars.repository }}/$1.sha1"
+        echo "$(cut -c1-40 "$file.sha1")  $file" | sha1sum -c -
+        rm -f "$file.sha1"
+      }
+      {{- range .coordinates }}
+      fetch {{ include "spark-k8s.mavenPath" . }}
+      {{- end }}
+  {{- include "spark-k8s.containerSecurityContext" $root | trim | nindent 2 }}
+  {{- include "spark-k8s.resources" $root.Values.jars.resources | trim | nindent 2 }}
+  volumeMounts:
+    - name: extra-jars
+      mountPath: {{ .target }}
+{{- end }}
+
+{{/* Spark pods' init containers (jar download) unless the image bundles the jars. Takes root and image. */}}
+{{- define "spark-k8s.sparkInitContainers" -}}
+{{- $root := .root }}
+{{- if not $root.Values.jars.bundled }}
+initContainers:
+  {{- include "spark-k8s.jarsInitContainer" (dict "root" $root "image" .image "coordinates" (include "spark-k8s.release" $root | fromYaml).extraJars "target" $root.Values.jars.mountPath) | trim | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/* Volumes every Spark pod mounts: the jar emptyDir (when downloaded) and a scratch /tmp. */}}
+{{- define "spark-k8s.sparkVolumes" -}}
+- name: tmp
+  emptyDir: {}
+{{- if not .Values.jars.bundled }}
+- name: extra-jars
+  emptyDir: {}
+{{- end }}
+{{- end }}
+
+{{- define "spark-k8s.sparkVolumeMounts" -}}
+- name: tmp
+  mountPath: /tmp
+{{- if not .Values.jars.bundled }}
+- name: extra-jars
+  mountPath: {{ .Values.jars.mountPath }}
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{/* ---------- Validation ---------- */}}
+
+{{/* Fails early, with the values key named, on combinations the schema cannot express. */}}
+{{- define "spark-k8s.validate" -}}
+{{- if and .Values.connect.enabled (ne .Values.connect.backend "k8s") }}
+{{- fail (printf "connect.backend: %q is not implemented yet; use \"k8s\"" .Values.connect.backend) }}
+{{- end }}
+{{- if and (not .Values.minio.enabled) (not .Values.s3.endpoint) }}
+{{- fail "s3.endpoint: set it to your S3 endpoint URL when minio.enabled is false" }}
+{{- end }}
+{{- if and (not .Values.minio.enabled) (not .Values.s3.credentials.existingSecret) }}
+{{- fail "s3.credentials.existingSecret: name a Secret with the S3 credentials when minio.enabled is false" }}
+{{- end }}
+{{- if and .Values.metastore.enabled (not .Values.postgresql.enabled) (not .Values.metastore.externalDatabase.host) }}
+{{- fail "metastore.externalDatabase.host: set it (and metastore.externalDatabase.existingSecret) when postgresql.enabled is false" }}
+{{- end }}
+{{- if and .Values.metastore.enabled (not .Values.postgresql.enabled) (not .Values.metastore.externalDatabase.existingSecret) }}
+{{- fail "metastore.externalDatabase.existingSecret: name a Secret with the database password when postgresql.enabled is false" }}
+{{- end }}
+{{- if and .Values.jupyter.enabled (not .Values.connect.enabled) }}
+{{- fail "jupyter.enabled: Jupyter talks to the Spark Connect server; enable connect.enabled too" }}
+{{- end }}
+{{- end }}
+
+{{/* Thrift URI of the in-chart Hive Metastore. */}}
+{{- define "spark-k8s.metastoreUri" -}}
+{{- printf "thrift://%s.%s.svc:%d" (include "spark-k8s.componentName" (dict "root" . "component" "metastore")) .Release.Namespace (int .Values.metastore.port) }}
+{{- end }}
+
+{{/* A generated Secret: metadata plus base64 data keys. Takes root, component, keys (map key -> length). */}}
+{{- define "spark-k8s.generatedSecret" -}}
+{{- $name := include "spark-k8s.componentName" . }}
+apiVersion: v1
+kind: Secret
+metadata:
+  {{- include "spark-k8s.metadata" . | trim | nindent 2 }}
+type: Opaque
+data:
+  {{- range $key, $length := .keys }}
+  {{ $key }}: {{ include "spark-k8s.generatedSecretValue" (dict "root" $.root "name" $name "key" $key "length" $length) | quote }}
+  {{- end }}
+{{- end }}
+
+{{/* A PersistentVolumeClaim body: a top-level PVC, or a volumeClaimTemplate when "name" is given. Takes root, component, persistence, name. */}}
+{{- define "spark-k8s.pvc" -}}
+metadata:
+  name: {{ .name | default (include "spark-k8s.componentName" .) }}
+  {{- if not .name }}
+  namespace: {{ .root.Release.Namespace }}
+  {{- end }}
+  labels:
+    {{- include "spark-k8s.labels" . | trim | nindent 4 }}
+spec:
+  accessModes:
+    - ReadWriteOnce
+  {{- with .persistence.storageClass }}
+  storageClassName: {{ . }}
+  {{- end }}
+  resources:
+    requests:
+      storage: {{ .persistence.size }}
+{{- end }}
+
+{{/* Metastore database connection (YAML map: host, port, database, username, secret, key). */}}
+{{- define "spark-k8s.metastoreDb" -}}
+{{- if .Values.postgresql.enabled }}
+{{- $a := .Values.postgresql.auth }}
+host: {{ printf "%s.%s.svc" (include "spark-k8s.componentName" (dict "root" . "component" "postgresql")) .Release.Namespace }}
+port: 5432
+database: {{ $a.database }}
+username: {{ $a.username }}
+secret: {{ $a.existingSecret | default (include "spark-k8s.componentName" (dict "root" . "component" "postgresql")) }}
+key: {{ $a.passwordKey }}
+{{- else }}
+{{- $e := .Values.metastore.externalDatabase }}
+host: {{ $e.host }}
+port: {{ $e.port }}
+database: {{ $e.database }}
+username: {{ $e.username }}
+secret: {{ $e.existingSecret }}
+key: {{ $e.passwordKey }}
+{{- end }}
+{{- end }}
+
+{{/* Spark Connect URL clients use inside the cluster. */}}
+{{- define "spark-k8s.connectUrl" -}}
+{{- printf "sc://%s.%s.svc:%d" (include "spark-k8s.componentName" (dict "root" . "component" "connect")) .Release.Namespace (int .Values.connect.ports.grpc) }}
+{{- end }}
+
+{{/* Name of the Secret with the Jupyter token. */}}
+{{- define "spark-k8s.jupyterSecretName" -}}
+{{- .Values.jupyter.token.existingSecret | default (include "spark-k8s.componentName" (dict "root" . "component" "jupyter")) }}
+{{- end }}

@@ -1,0 +1,76 @@
+{{/* Spark properties of the Connect server (YAML map), sparkConf merged last. */}}
+{{- define "spark-k8s.connect.conf" -}}
+{{- $release := include "spark-k8s.release" . | fromYaml }}
+{{- $c := .Values.connect }}
+{{- $da := $c.dynamicAllocation }}
+{{- $name := include "spark-k8s.componentName" (dict "root" . "component" "connect") }}
+{{- $conf := dict }}
+{{- $_ := set $conf "spark.master" "k8s://https://kubernetes.default.svc" }}
+{{- $_ := set $conf "spark.submit.deployMode" "client" }}
+{{- $_ := set $conf "spark.app.name" $name }}
+{{- $_ := set $conf "spark.kubernetes.namespace" .Release.Namespace }}
+{{- $_ := set $conf "spark.kubernetes.container.image" (include "spark-k8s.image" (dict "root" . "image" $c.image)) }}
+{{- $_ := set $conf "spark.kubernetes.container.image.pullPolicy" $c.image.pullPolicy }}
+{{- $_ := set $conf "spark.kubernetes.executor.podTemplateFile" "/opt/spark/conf/executor-pod-template.yaml" }}
+{{- $_ := set $conf "spark.kubernetes.executor.podTemplateContainerName" "spark-executor" }}
+{{- $_ := set $conf "spark.kubernetes.executor.podNamePrefix" (printf "%s-exec" (include "spark-k8s.fullname" .)) }}
+{{- $_ := set $conf "spark.driver.host" (printf "%s-driver.%s.svc" $name .Release.Namespace) }}
+{{- $_ := set $conf "spark.driver.bindAddress" "0.0.0.0" }}
+{{- $_ := set $conf "spark.driver.port" ($c.ports.driver | toString) }}
+{{- $_ := set $conf "spark.driver.blockManager.port" ($c.ports.blockManager | toString) }}
+{{- $_ := set $conf "spark.driver.memory" $c.driver.memory }}
+{{- $_ := set $conf "spark.ui.port" ($c.ports.ui | toString) }}
+{{- $_ := set $conf "spark.connect.grpc.binding.port" ($c.ports.grpc | toString) }}
+{{- $_ := set $conf "spark.executor.cores" ($c.executor.cores | toString) }}
+{{- $_ := set $conf "spark.executor.memory" $c.executor.memory }}
+{{- $_ := set $conf "spark.executor.memoryOverhead" $c.executor.memoryOverhead }}
+{{- $_ := set $conf "spark.executor.pyspark.memory" $c.executor.pysparkMemory }}
+{{- $_ := set $conf "spark.dynamicAllocation.enabled" ($da.enabled | toString) }}
+{{- if $da.enabled }}
+{{- $_ := set $conf "spark.dynamicAllocation.shuffleTracking.enabled" "true" }}
+{{- $_ := set $conf "spark.dynamicAllocation.shuffleTracking.timeout" $da.shuffleTrackingTimeout }}
+{{- $_ := set $conf "spark.dynamicAllocation.minExecutors" ($da.minExecutors | toString) }}
+{{- $_ := set $conf "spark.dynamicAllocation.maxExecutors" ($da.maxExecutors | toString) }}
+{{- $_ := set $conf "spark.dynamicAllocation.initialExecutors" ($da.initialExecutors | toString) }}
+{{- $_ := set $conf "spark.dynamicAllocation.executorIdleTimeout" $da.executorIdleTimeout }}
+{{- else }}
+{{- $_ := set $conf "spark.executor.instances" ($c.executor.instances | toString) }}
+{{- end }}
+{{- $_ := set $conf "spark.sql.ansi.enabled" ($release.ansiEnabled | toString) }}
+{{- $_ := set $conf "spark.eventLog.enabled" "true" }}
+{{- $_ := set $conf "spark.eventLog.dir" (include "spark-k8s.eventLogDir" .) }}
+{{- with include "spark-k8s.jarsClassPath" . }}
+{{- $_ := set $conf "spark.driver.extraClassPath" . }}
+{{- $_ := set $conf "spark.executor.extraClassPath" . }}
+{{- end }}
+{{- if .Values.metastore.enabled }}
+{{- $_ := set $conf "spark.sql.catalogImplementation" "hive" }}
+{{- $_ := set $conf "spark.hadoop.hive.metastore.uris" (include "spark-k8s.metastoreUri" .) }}
+{{- $_ := set $conf "spark.sql.warehouse.dir" (printf "s3a://%s/warehouse" .Values.s3.buckets.warehouse) }}
+{{- end }}
+{{- $conf = merge (include "spark-k8s.s3aConf" . | fromYaml) $conf }}
+{{- toYaml (mergeOverwrite $conf $c.sparkConf) }}
+{{- end }}
+
+{{/* Executor pod template: labels, restricted security context, S3 env, jar init container. */}}
+{{- define "spark-k8s.connect.executorPodTemplate" -}}
+apiVersion: v1
+kind: Pod
+metadata:
+  labels:
+    {{- include "spark-k8s.labels" (dict "root" . "component" "executor") | trim | nindent 4 }}
+spec:
+  automountServiceAccountToken: false
+  {{- include "spark-k8s.podSpecCommon" (dict "root" . "uid" 185) | trim | nindent 2 }}
+  {{- include "spark-k8s.sparkInitContainers" (dict "root" . "image" .Values.connect.image) | trim | nindent 2 }}
+  containers:
+    - name: spark-executor
+      {{- include "spark-k8s.containerImage" (dict "root" . "image" .Values.connect.image) | trim | nindent 6 }}
+      {{- include "spark-k8s.containerSecurityContext" . | trim | nindent 6 }}
+      env:
+        {{- include "spark-k8s.s3Env" . | nindent 8 }}
+      volumeMounts:
+        {{- include "spark-k8s.sparkVolumeMounts" . | trim | nindent 8 }}
+  volumes:
+    {{- include "spark-k8s.sparkVolumes" . | trim | nindent 4 }}
+{{- end }}

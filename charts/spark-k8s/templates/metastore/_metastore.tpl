@@ -1,0 +1,51 @@
+{{/* Pieces shared by the metastore Deployment and its schema Job. */}}
+
+{{/* Env: DB password from the Secret, passed to the JVM as a system property (never in the ConfigMap). */}}
+{{- define "spark-k8s.metastore.env" -}}
+{{- $db := include "spark-k8s.metastoreDb" . | fromYaml }}
+- name: DB_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $db.secret }}
+      key: {{ $db.key }}
+- name: SERVICE_OPTS
+  value: "-Xmx{{ .Values.metastore.heap }} -Djavax.jdo.option.ConnectionPassword=$(DB_PASSWORD)"
+- name: HADOOP_OPTIONAL_TOOLS
+  value: hadoop-aws
+- name: DB_DRIVER
+  value: postgres
+{{ include "spark-k8s.s3Env" . }}
+{{- end }}
+
+{{/* Init container fetching the PostgreSQL JDBC driver (the Hive image has none) with the Spark image's wget. */}}
+{{- define "spark-k8s.metastore.initContainers" -}}
+initContainers:
+  {{- include "spark-k8s.jarsInitContainer" (dict "root" . "image" .Values.connect.image "coordinates" (list .Values.metastore.jdbcDriver) "target" "/jars") | trim | nindent 2 }}
+{{- end }}
+
+{{- define "spark-k8s.metastore.jdbcJarName" -}}
+{{- base (include "spark-k8s.mavenPath" .Values.metastore.jdbcDriver) }}
+{{- end }}
+
+{{- define "spark-k8s.metastore.volumeMounts" -}}
+- name: config
+  mountPath: /opt/hive/conf/hive-site.xml
+  subPath: hive-site.xml
+  readOnly: true
+- name: extra-jars
+  mountPath: /opt/hive/lib/{{ include "spark-k8s.metastore.jdbcJarName" . }}
+  subPath: {{ include "spark-k8s.metastore.jdbcJarName" . }}
+  readOnly: true
+- name: tmp
+  mountPath: /tmp
+{{- end }}
+
+{{- define "spark-k8s.metastore.volumes" -}}
+- name: config
+  configMap:
+    name: {{ include "spark-k8s.componentName" (dict "root" . "component" "metastore") }}
+- name: extra-jars
+  emptyDir: {}
+- name: tmp
+  emptyDir: {}
+{{- end }}

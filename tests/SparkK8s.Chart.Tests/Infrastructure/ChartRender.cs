@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using SparkK8s.Core.Manifests;
+using SparkK8s.Testing;
+using Xunit;
+
+namespace SparkK8s.Chart.Tests.Infrastructure;
+
+/// <summary>One set of inputs to <c>helm template</c>: values files (relative to the chart), --set pairs, inline YAML.</summary>
+public sealed record RenderInput(
+    IReadOnlyList<string>? Files = null,
+    IReadOnlyList<string>? Sets = null,
+    string? ValuesYaml = null,
+    string Release = "spark",
+    string Namespace = "spark")
+{
+    public string Key => string.Join(
+        "\u001f",
+        Release,
+        Namespace,
+        string.Join(",", Files ?? []),
+        string.Join(",", Sets ?? []),
+        ValuesYaml ?? string.Empty);
+
+    public static RenderInput Version(string sparkVersion, params string[] sets) =>
+        new(Sets: [$"spark.version={sparkVersion}", .. sets]);
+}
+
+/// <summary>
+/// Renders the chart with the real helm binary (TestHelm) and caches each distinct input for the whole run,
+/// so parallel tests that need the same render share one helm process.
+/// </summary>
+public static class ChartRender
+{
+    private static readonly ConcurrentDictionary<string, Lazy<Task<Rendered>>> Cache = new();
+
+    public static Task<Rendered> RenderAsync(RenderInput input) =>
+        Cache.GetOrAdd(
+            input.Key,
+            _ => new Lazy<Task<Rendered>>(() => RenderUncachedAsync(input), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+
+    public static Task<Rendered> RenderAsync(string sparkVersion, params string[] sets) =>
+        RenderAsync(RenderInput.Version(sparkVersion, sets));
+
+    /// <summary>Renders without caching; for inputs that are expected to fail.</summary>
+    public static async Task<Rendered> RenderUncachedAsync(RenderInput input)
+    {
+        var objects = await TestHelm.RenderAsync(
+            input.Files,
+            input.Sets,
+            input.Release,
+            input.Namespace,
+            input.ValuesYaml,
+            CancellationToken.None);
+        return new Rendered(objects, input);
+    }
+
+    public static readonly string[] SparkVersions = ["3.5", "4.1"];
+
+    public static TheoryData<string> Versions() => new(SparkVersions);
+}
+
+/// <summary>A rendered release with queries the tests share.</summary>
+public sealed class Rendered(IReadOnlyList<KubeObject> objects, RenderInput input)
+{
+    public const string ComponentLabel = "app.kubernetes.io/component";
+    public const string InstanceLabel = "app.kubernetes.io/instance";
+
+    public IReadOnlyList<KubeObject> Objects { get; } = objects;
+    public RenderInput Input { get; } = input;
+
+    public IEnumerable<KubeObject> OfKind(string kind) => Objects.Where(o => o.Kind == kind);
+
+    public IEnumerable<KubeObject> WithComponent(string component) =>
+        Objects.Where(o => o.Labels.TryGetValue(ComponentLabel, out var c) && c == component);
+
+    public KubeObject Single(string kind, string component)
+    {
+        var matches = OfKind(kind).Where(o => o.Labels.GetValueOrDefault(ComponentLabel) == component).ToList();
+        return matches.Count == 1
+            ? matches[0]
+            : throw new InvalidOperationException($"expected one {kind} with component {component}, found {matches.Count}");
+    }
+
+    /// <summary>Workloads rendered by the chart, plus the executor pod template as a Pod.</summary>
+    public IEnumerable<KubeObject> PodWorkloads =>
+        Objects.Where(o => o.PodSpec is not null).Concat(ExecutorPodTemplateOrNull is { } t ? [t] : []);
+
+    public string ConfigData(string component, string key) =>
+        (string?)Single("ConfigMap", component).Body["data"]?[key]
+        ?? throw new InvalidOperationException($"ConfigMap of {component} has no data key {key}");
+
+    public IReadOnlyDictionary<string, string> SparkDefaults(string component) =>
+        SparkDefaultsFile.Parse(ConfigData(component, "spark-defaults.conf"));
+
+    public KubeObject ExecutorPodTemplate =>
+        ExecutorPodTemplateOrNull ?? throw new InvalidOperationException("no executor pod template rendered");
+
+    private KubeObject? ExecutorPodTemplateOrNull
+    {
+        get
+        {
+            var cm = OfKind("ConfigMap").FirstOrDefault(o => o.Labels.GetValueOrDefault(ComponentLabel) == "connect");
+            var text = (string?)cm?.Body["data"]?["executor-pod-template.yaml"];
+            return text is null
+                ? null
+                : new KubeObject((System.Text.Json.Nodes.JsonObject)ManifestParser.ParseYaml(text, "executor-pod-template.yaml")!, "executor-pod-template.yaml");
+        }
+    }
+}
+
+/// <summary>Parses spark-defaults.conf: "key value" (whitespace-separated), one per line, # comments.</summary>
+public static class SparkDefaultsFile
+{
+    public static IReadOnlyDictionary<string, string> Parse(string text)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var split = line.IndexOfAny([' ', '\t']);
+            if (split < 0)
+            {
+                throw new FormatException($"spark-defaults.conf line without a value: '{line}'");
+            }
+
+            var key = line[..split];
+            if (!result.TryAdd(key, line[split..].Trim()))
+            {
+                throw new FormatException($"spark-defaults.conf has {key} twice");
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,92 @@
+using FluentAssertions;
+using SparkK8s.Chart.Tests.Infrastructure;
+using SparkK8s.Testing;
+using Xunit;
+
+namespace SparkK8s.Chart.Tests;
+
+/// <summary>Every preset x environment x Spark version renders, as the documented install command does.</summary>
+public class PresetMatrixTests
+{
+    private static readonly Dictionary<string, string[]> PresetComponents = new()
+    {
+        ["jupyter-connect-k8s"] = ["connect", "history-server", "metastore", "minio", "postgresql", "jupyter"],
+        ["connect-k8s-minimal"] = ["connect"],
+    };
+
+    private static IEnumerable<string> Names(string folder) =>
+        Directory.GetFiles(Path.Combine(RepoPaths.Chart, folder), "*.yaml").Select(Path.GetFileNameWithoutExtension).Order()!;
+
+    public static TheoryData<string, string, string> Matrix()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var preset in Names("presets"))
+        {
+            foreach (var environment in Names("environments"))
+            {
+                foreach (var version in ChartRender.SparkVersions)
+                {
+                    data.Add(preset, environment, version);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void Required_presets_and_environments_exist()
+    {
+        Names("presets").Should().Contain(PresetComponents.Keys);
+        Names("environments").Should().BeEquivalentTo("dev", "staging", "prod");
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Preset_renders_in_every_environment_and_version(string preset, string environment, string version)
+    {
+        var rendered = await ChartRender.RenderAsync(new RenderInput(
+            Files: [$"presets/{preset}.yaml", $"environments/{environment}.yaml"],
+            Sets: [$"spark.version={version}"]));
+
+        var components = rendered.Objects.Select(o => o.Labels[Rendered.ComponentLabel]).ToHashSet();
+        if (PresetComponents.TryGetValue(preset, out var expected))
+        {
+            components.Where(c => c is not ("s3" or "executor")).Should().BeEquivalentTo(expected);
+        }
+
+        rendered.Single("Deployment", "connect").Should().NotBeNull();
+        rendered.SparkDefaults("connect")["spark.kubernetes.container.image"].Should().StartWith($"apache/spark:{version}.");
+    }
+
+    [Theory]
+    [InlineData("dev", "2", "3d")]
+    [InlineData("staging", "8", "14d")]
+    [InlineData("prod", "32", "30d")]
+    public async Task Environments_size_executors_and_retention(string environment, string maxExecutors, string maxAge)
+    {
+        var rendered = await ChartRender.RenderAsync(new RenderInput(
+            Files: ["presets/jupyter-connect-k8s.yaml", $"environments/{environment}.yaml"]));
+
+        rendered.SparkDefaults("connect")["spark.dynamicAllocation.maxExecutors"].Should().Be(maxExecutors);
+        rendered.SparkDefaults("history-server")["spark.history.fs.cleaner.maxAge"].Should().Be(maxAge);
+    }
+
+    [Fact]
+    public void Every_preset_starts_with_a_description_header()
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Chart, "presets"), "*.yaml"))
+        {
+            var first = File.ReadLines(file).First();
+            first.Should().MatchRegex(@"^# description: \S.{9,}$", Path.GetFileName(file));
+        }
+    }
+
+    [Fact]
+    public void Minimal_preset_uses_flaggable_placeholders()
+    {
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Chart, "presets", "connect-k8s-minimal.yaml"));
+
+        text.Should().Contain("https://s3.example.invalid").And.Contain("CHANGE-ME");
+    }
+}

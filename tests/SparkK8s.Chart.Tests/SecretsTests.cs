@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using FluentAssertions;
+using FluentAssertions.Execution;
+using SparkK8s.Chart.Tests.Infrastructure;
+using Xunit;
+
+namespace SparkK8s.Chart.Tests;
+
+/// <summary>Credentials live in Secrets only and reach pods through secretKeyRef.</summary>
+public class SecretsTests
+{
+    private static readonly string[] SensitiveEnv = ["PASSWORD", "SECRET", "TOKEN", "ACCESS_KEY"];
+
+    public static TheoryData<string> Versions() => ChartRender.Versions();
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Generated_secret_values_never_appear_outside_their_secret(string version)
+    {
+        var rendered = await ChartRender.RenderAsync(version);
+        var secretValues = rendered.OfKind("Secret")
+            .SelectMany(s => s.Body["data"]!.AsObject().Select(p => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)p.Value!))))
+            .ToList();
+        secretValues.Should().HaveCount(4, "S3 access key and secret, PostgreSQL password, Jupyter token");
+        secretValues.Should().OnlyContain(v => v.Length >= 20);
+
+        var everythingElse = string.Join("\n", rendered.Objects.Where(o => o.Kind != "Secret").Select(o => o.Body.ToJsonString()));
+        secretValues.Should().OnlyContain(v => !everythingElse.Contains(v));
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Sensitive_env_vars_come_from_secret_key_refs(string version)
+    {
+        var rendered = await ChartRender.RenderAsync(version);
+
+        using var scope = new AssertionScope();
+        foreach (var workload in rendered.PodWorkloads)
+        {
+            foreach (var container in workload.AllContainers())
+            {
+                foreach (var env in container.Env().Where(e => SensitiveEnv.Any(s => ((string)e["name"]!).Contains(s))))
+                {
+                    env["value"].Should().BeNull($"{workload.Describe(container)} {env["name"]}");
+                    env["valueFrom"]?["secretKeyRef"].Should().NotBeNull($"{workload.Describe(container)} {env["name"]}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Every_spark_process_gets_s3_credentials_from_the_secret(string version)
+    {
+        var rendered = await ChartRender.RenderAsync(version);
+        var secret = rendered.Single("Secret", "s3");
+
+        foreach (var (workload, container) in new[]
+        {
+            (rendered.Single("Deployment", "connect"), "spark-connect"),
+            (rendered.Single("Deployment", "history-server"), "history-server"),
+            (rendered.ExecutorPodTemplate, "spark-executor"),
+            (rendered.Single("Deployment", "metastore"), "metastore"),
+        })
+        {
+            var c = workload.Container(container);
+            foreach (var name in new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY" })
+            {
+                ((string?)c.EnvVar(name)["valueFrom"]?["secretKeyRef"]?["name"]).Should().Be(secret.Name, $"{workload.DisplayName} {name}");
+                ((string?)c.EnvVar(name)["valueFrom"]?["secretKeyRef"]?["key"]).Should().Be(name);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Existing_secrets_replace_generated_ones()
+    {
+        var rendered = await ChartRender.RenderAsync(new RenderInput(ValuesYaml: """
+            s3: {credentials: {existingSecret: my-s3, accessKeyIdKey: id, secretAccessKeyKey: secret}}
+            postgresql: {auth: {existingSecret: my-pg, passwordKey: pw}}
+            jupyter: {token: {existingSecret: my-jupyter, key: tok}}
+            """));
+
+        rendered.OfKind("Secret").Should().BeEmpty();
+        var refs = rendered.PodWorkloads.SelectMany(w => w.AllContainers()).SelectMany(c => c.Env())
+            .Select(e => e["valueFrom"]?["secretKeyRef"]).OfType<JsonObject>()
+            .Select(r => ((string)r["name"]!, (string)r["key"]!)).Distinct().ToList();
+        refs.Should().BeEquivalentTo(new[] { ("my-s3", "id"), ("my-s3", "secret"), ("my-pg", "pw"), ("my-jupyter", "tok") });
+    }
+
+    [Fact]
+    public async Task Metastore_config_has_no_password()
+    {
+        var rendered = await ChartRender.RenderAsync("4.1");
+        var xml = rendered.ConfigData("metastore", "hive-site.xml");
+
+        xml.Should().NotContain("ConnectionPassword");
+        ((string?)rendered.Single("Deployment", "metastore").Container("metastore").EnvVar("SERVICE_OPTS")["value"])
+            .Should().Contain("-Djavax.jdo.option.ConnectionPassword=$(DB_PASSWORD)");
+    }
+}

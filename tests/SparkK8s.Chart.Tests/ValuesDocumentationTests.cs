@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using FluentAssertions;
+using SparkK8s.Core.Manifests;
+using SparkK8s.Testing;
+using Xunit;
+
+namespace SparkK8s.Chart.Tests;
+
+/// <summary>values.yaml documents every key ("# --" right above it) and values.schema.json covers every key, closed.</summary>
+public partial class ValuesDocumentationTests
+{
+    private static string ValuesPath => Path.Combine(RepoPaths.Chart, "values.yaml");
+
+    [Fact]
+    public void Every_key_has_a_helm_docs_comment_directly_above_it()
+    {
+        var lines = File.ReadAllLines(ValuesPath);
+        var undocumented = new List<string>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (!KeyLine().IsMatch(lines[i]))
+            {
+                continue;
+            }
+
+            // Walk up over "# " continuation lines to the "# --" line.
+            var j = i - 1;
+            while (j >= 0 && ContinuationLine().IsMatch(lines[j]) && !DocLine().IsMatch(lines[j]))
+            {
+                j--;
+            }
+
+            if (j < 0 || !DocLine().IsMatch(lines[j]))
+            {
+                undocumented.Add($"line {i + 1}: {lines[i].Trim()}");
+            }
+        }
+
+        undocumented.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Schema_covers_every_key_and_closes_every_object()
+    {
+        var values = ManifestParser.ParseYaml(File.ReadAllText(ValuesPath), "values.yaml")!.AsObject();
+        var schema = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Chart, "values.schema.json")))!.AsObject();
+        var problems = new List<string>();
+        Check(values, schema, "", problems);
+
+        problems.Should().BeEmpty();
+    }
+
+    private static void Check(JsonNode? value, JsonObject schema, string path, List<string> problems)
+    {
+        if (string.IsNullOrEmpty((string?)schema["description"]) && path.Length > 0)
+        {
+            problems.Add($"{path}: no description");
+        }
+
+        if (value is not JsonObject obj)
+        {
+            return;
+        }
+
+        if (schema["properties"] is not JsonObject properties)
+        {
+            if (schema["additionalProperties"] is not JsonObject)
+            {
+                problems.Add($"{path}: map without a schema for its values");
+            }
+
+            return;
+        }
+
+        if (schema["additionalProperties"]?.GetValue<bool>() != false)
+        {
+            problems.Add($"{path}: object is not closed (additionalProperties: false)");
+        }
+
+        foreach (var (key, child) in obj)
+        {
+            if (properties[key] is JsonObject childSchema)
+            {
+                Check(child, childSchema, path.Length == 0 ? key : $"{path}.{key}", problems);
+            }
+            else
+            {
+                problems.Add($"{path}.{key}: not in the schema");
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^\s*(""[^""]+""|[A-Za-z0-9_.\-]+):( |$)")]
+    private static partial Regex KeyLine();
+
+    [GeneratedRegex(@"^\s*# -- \S")]
+    private static partial Regex DocLine();
+
+    [GeneratedRegex(@"^\s*# ")]
+    private static partial Regex ContinuationLine();
+}
