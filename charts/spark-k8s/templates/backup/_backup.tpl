@@ -21,9 +21,13 @@ Takes root, name, entry.
 {{- if eq .name "metastore" }}
 {{- $defaults = include "spark-k8s.metastoreDb" .root | fromYaml }}
 {{- end }}
+{{- $port := int ($defaults.port | default 5432) }}
+{{- if gt (int ($e.port | default 0)) 0 }}
+{{- $port = int $e.port }}
+{{- end }}
 {{- $db := dict
   "host" ($e.host | default $defaults.host)
-  "port" ($e.port | default $defaults.port | default 5432)
+  "port" $port
   "database" ($e.database | default $defaults.database)
   "username" ($e.username | default $defaults.username)
   "secret" ($e.existingSecret | default $defaults.secret)
