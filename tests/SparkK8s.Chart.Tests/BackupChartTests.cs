@@ -173,13 +173,26 @@ public class BackupChartTests
     }
 
     [Fact]
-    public async Task Restore_job_restores_the_named_backup_once_without_retries()
+    public async Task Backups_can_go_to_s3_outside_the_cluster()
+    {
+        var rendered = await ChartRender.RenderAsync(new RenderInput(
+            Sets: [Enabled],
+            ValuesYaml: "backup: {target: {bucket: dr-backups, endpoint: 'https://s3.eu-west-1.amazonaws.com', region: eu-west-1, existingSecret: dr-s3}}"));
+
+        var container = rendered.Single("CronJob", "backup").Containers().Single();
+        Args(container).Should().ContainInOrder("--target", "s3://dr-backups/spark", "--s3-endpoint", "https://s3.eu-west-1.amazonaws.com", "--s3-region", "eu-west-1");
+        SecretRef(container, "AWS_ACCESS_KEY_ID").Should().Be(("dr-s3", "AWS_ACCESS_KEY_ID"));
+        SecretRef(container, "PGPASSWORD").Should().Be(("spark-spark-k8s-postgresql", "password"));
+    }
+
+    [Fact]
+    public async Task Restore_job_restores_the_named_backup_with_bounded_retries()
     {
         var rendered = await ChartRender.RenderAsync(new RenderInput(ValuesYaml: RestoreYaml));
 
         var job = rendered.Single("Job", "restore");
         job.Name.Should().Be("spark-spark-k8s-restore-metastore-r1");
-        ((long?)job.Body["spec"]!["backoffLimit"]).Should().Be(0);
+        ((long?)job.Body["spec"]!["backoffLimit"]).Should().Be(3);
         ((long?)job.Body["spec"]!["activeDeadlineSeconds"]).Should().Be(14400);
         var args = Args(job.Containers().Single());
         args.Should().ContainInOrder("restore", "--backup", "metastore-20261121T020000Z", "--name", "metastore", "--database", "postgresql://hive@spark-spark-k8s-postgresql.spark.svc:5432/metastore", "--create");

@@ -67,11 +67,14 @@ Takes root, name, entry.
 
 {{/*
 Pod template of a backup, verify or restore run: the tools image with `spark-k8s backup <args>`,
-PGPASSWORD and the S3 credentials from the chart's Secrets (never in the manifest), /tmp as an emptyDir.
+PGPASSWORD and the S3 credentials from Secrets (never in the manifest), /tmp as an emptyDir.
+The S3 endpoint, region and Secret are backup.target's, else the chart's.
 Takes root, component, db (database map), args (list), resources, scratchSize.
 */}}
 {{- define "spark-k8s.backup.podTemplate" -}}
 {{- $root := .root }}
+{{- $t := $root.Values.backup.target }}
+{{- $s3Secret := $t.existingSecret | default (include "spark-k8s.s3SecretName" $root) }}
 metadata:
   labels:
     {{- include "spark-k8s.labels" (dict "root" $root "component" .component) | trim | nindent 4 }}
@@ -90,9 +93,9 @@ spec:
         - --target
         - {{ include "spark-k8s.backup.target" $root | quote }}
         - --s3-endpoint
-        - {{ include "spark-k8s.s3Endpoint" $root | quote }}
+        - {{ $t.endpoint | default (include "spark-k8s.s3Endpoint" $root) | quote }}
         - --s3-region
-        - {{ $root.Values.s3.region | quote }}
+        - {{ $t.region | default $root.Values.s3.region | quote }}
         - --temp-dir
         - /tmp
       env:
@@ -101,7 +104,16 @@ spec:
             secretKeyRef:
               name: {{ .db.secret }}
               key: {{ .db.key }}
-        {{- include "spark-k8s.s3Env" $root | nindent 8 }}
+        - name: AWS_ACCESS_KEY_ID
+          valueFrom:
+            secretKeyRef:
+              name: {{ $s3Secret }}
+              key: {{ $root.Values.s3.credentials.accessKeyIdKey }}
+        - name: AWS_SECRET_ACCESS_KEY
+          valueFrom:
+            secretKeyRef:
+              name: {{ $s3Secret }}
+              key: {{ $root.Values.s3.credentials.secretAccessKeyKey }}
         - name: HOME
           value: /tmp
       {{- include "spark-k8s.containerSecurityContext" $root | trim | nindent 6 }}
