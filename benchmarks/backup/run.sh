@@ -79,6 +79,8 @@ common=(--target s3://backups/bench --s3-endpoint "http://127.0.0.1:$s3_port" --
 calc() { python3 -c "print($1)"; }
 timed() { local start end; start=$(date +%s.%N); "$@" >"$work/last.json"; end=$(date +%s.%N); calc "$end - $start"; }
 
+echo "pg_dump alone (baseline) ..." >&2
+t_dump=$(timed "$pg_bin/pg_dump" --format=custom --no-password "--dbname=postgresql://postgres@127.0.0.1:$pg_port/metastore" --file=/dev/null)
 echo "backup run ..." >&2
 t_backup=$(timed "${cli[@]}" backup run --database "postgresql://postgres@127.0.0.1:$pg_port/metastore" --name metastore "${common[@]}" -o json)
 archive_bytes=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifest"]["sizeBytes"])' "$work/last.json")
@@ -97,6 +99,7 @@ cat <<REPORT
 | database size (pg_database_size) | $(mb "$db_bytes") MiB |
 | generating the data | $(printf '%.0f' "$(calc "$t1 - $t0")") s |
 | archive size (pg_dump -Fc) | $(mb "$archive_bytes") MiB |
+| pg_dump -Fc to /dev/null (baseline, no upload) | $(printf '%.1f' "$t_dump") s |
 | backup run (dump + upload + manifest + retention) | $(printf '%.1f' "$t_backup") s |
 | backup verify (download + SHA-256 + restore into scratch + row counts) | $(printf '%.1f' "$t_verify") s |
 | backup restore (download + SHA-256 + restore in one transaction + row counts) | $(printf '%.1f' "$t_restore") s |

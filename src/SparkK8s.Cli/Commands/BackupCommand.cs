@@ -33,11 +33,7 @@ public static class BackupCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var command = shared.AddTo(new Command("run", "Dump a database with pg_dump -Fc, stream it to S3 with a SHA-256 and a manifest, then apply retention."));
-        command.Options.Add(database);
-        command.Options.Add(name);
-        command.Options.Add(retentionDays);
-        command.Options.Add(keepLast);
-        command.Options.Add(tables);
+        AddOptions(command, database, name, retentionDays, keepLast, tables);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var (terminal, format, context) = shared.Resolve(parseResult);
@@ -124,10 +120,7 @@ public static class BackupCommand
         var scratch = DatabaseOption("--scratch", "Scratch database to restore into, as a libpq URI; it is dropped and re-created. Must not be a real database.");
         var keepScratch = new Option<bool>("--keep-scratch") { Description = "Keep the scratch database afterwards for inspection." };
         var command = shared.AddTo(new Command("verify", "Download a backup, check its SHA-256, restore it into a scratch database and compare row counts. Exit 1 on any mismatch."));
-        command.Options.Add(backup);
-        command.Options.Add(name);
-        command.Options.Add(scratch);
-        command.Options.Add(keepScratch);
+        AddOptions(command, backup, name, scratch, keepScratch);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var (terminal, format, context) = shared.Resolve(parseResult);
@@ -169,12 +162,7 @@ public static class BackupCommand
         var yes = new Option<bool>("--yes", "-y") { Description = "Confirm --clean without a prompt (needed when there is no terminal)." };
         var create = new Option<bool>("--create") { Description = "Create the target database if it does not exist." };
         var command = shared.AddTo(new Command("restore", "Restore a backup into a database: checksum first, one transaction, row counts checked against the manifest."));
-        command.Options.Add(backup);
-        command.Options.Add(name);
-        command.Options.Add(database);
-        command.Options.Add(clean);
-        command.Options.Add(yes);
-        command.Options.Add(create);
+        AddOptions(command, backup, name, database, clean, yes, create);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var (terminal, format, context) = shared.Resolve(parseResult);
@@ -248,6 +236,14 @@ public static class BackupCommand
 
     private static string Verdict(CheckStatus status) => status == CheckStatus.Pass ? "PASS" : "FAIL";
 
+    private static void AddOptions(Command command, params Option[] options)
+    {
+        foreach (var option in options)
+        {
+            command.Options.Add(option);
+        }
+    }
+
     private static Option<string> DatabaseOption(string flag, string description) => new(flag) { Description = description, Required = true };
 
     private static Action<BackupProgress> Report(Action<string> status) =>
@@ -280,12 +276,7 @@ public static class BackupCommand
 
         public Command AddTo(Command command)
         {
-            command.Options.Add(_target);
-            command.Options.Add(_endpoint);
-            command.Options.Add(_region);
-            command.Options.Add(_pgBin);
-            command.Options.Add(_tempDir);
-            command.Options.Add(_output);
+            AddOptions(command, _target, _endpoint, _region, _pgBin, _tempDir, _output);
             return command;
         }
 

@@ -68,9 +68,7 @@ public sealed class BackupCliTests
     public async Task Restore_into_a_non_empty_database_is_refused_and_clean_needs_yes_without_a_terminal()
     {
         await _bed.WithBucketAsync();
-        var database = _bed.Database("cli_busy");
-        await _postgres.CreateDatabaseAsync(database, _bed.Cancellation);
-        await _postgres.ExecuteAsync(database, "CREATE TABLE t (id int); INSERT INTO t VALUES (1), (2);", _bed.Cancellation);
+        var database = await _bed.CreateSmallDatabaseAsync("cli_busy", rows: 2);
         (await RunAsync("backup", "run", "--database", _postgres.Uri(database))).Exit.Should().Be(0);
         await _postgres.ExecuteAsync(database, "INSERT INTO t VALUES (3);", _bed.Cancellation);
 

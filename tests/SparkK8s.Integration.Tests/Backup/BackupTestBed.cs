@@ -40,6 +40,15 @@ public sealed class BackupTestBed(PostgresServerFixture postgres, S3ServerFixtur
             progress,
             Cancellation);
 
+    /// <summary>Creates a database with one table <c>t</c> of <paramref name="rows"/> rows (ids 1..rows).</summary>
+    public async Task<string> CreateSmallDatabaseAsync(string name, int rows = 100)
+    {
+        var database = Database(name);
+        await postgres.CreateDatabaseAsync(database, Cancellation);
+        await postgres.ExecuteAsync(database, $"CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, {rows});", Cancellation);
+        return database;
+    }
+
     /// <summary>Creates a database with a Hive-Metastore-like schema: thousands of rows, bytea and large text.</summary>
     public async Task CreateMetastoreAsync(string database, int scale = 1)
     {

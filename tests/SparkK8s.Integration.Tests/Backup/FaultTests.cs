@@ -15,7 +15,7 @@ public sealed class FaultTests(PostgresServerFixture postgres, S3ServerFixture s
     public async Task A_wrong_password_is_refused_with_a_clear_message()
     {
         await _bed.WithBucketAsync();
-        var database = await SmallDatabaseAsync("pw");
+        var database = await _bed.CreateSmallDatabaseAsync("pw");
         var variables = _bed.Variables;
         variables["PGPASSWORD"] = "wrong";
 
@@ -30,7 +30,7 @@ public sealed class FaultTests(PostgresServerFixture postgres, S3ServerFixture s
     [Fact]
     public async Task A_missing_bucket_and_wrong_credentials_are_refused_before_dumping()
     {
-        var database = await SmallDatabaseAsync("bucket");
+        var database = await _bed.CreateSmallDatabaseAsync("bucket");
         var missing = () => BackupRunner.RunAsync(
             _bed.Context(target: "s3://no-such-bucket/x"), new BackupRunOptions(_bed.Uri(database), null, new RetentionPolicy()), null, _bed.Cancellation);
         (await missing.Should().ThrowAsync<OperationFailedException>()).Which.Message.Should().Contain("'no-such-bucket' does not exist").And.Contain("--target");
@@ -61,7 +61,7 @@ public sealed class FaultTests(PostgresServerFixture postgres, S3ServerFixture s
     public async Task Pg_dump_missing_or_older_than_the_server_is_refused()
     {
         await _bed.WithBucketAsync();
-        var database = await SmallDatabaseAsync("tools");
+        var database = await _bed.CreateSmallDatabaseAsync("tools");
         using var bin = new TempDirectory("pgbin");
         var options = new BackupRunOptions(_bed.Uri(database), null, new RetentionPolicy());
 
@@ -83,9 +83,9 @@ public sealed class FaultTests(PostgresServerFixture postgres, S3ServerFixture s
     public async Task Restoring_into_a_non_empty_database_needs_clean_and_confirmation()
     {
         await _bed.WithBucketAsync();
-        var source = await SmallDatabaseAsync("src");
+        var source = await _bed.CreateSmallDatabaseAsync("src");
         await _bed.RunBackupAsync(source);
-        var target = await SmallDatabaseAsync("busy_target");
+        var target = await _bed.CreateSmallDatabaseAsync("busy_target");
         await postgres.ExecuteAsync(target, "INSERT INTO t VALUES (-1); CREATE TABLE extra (x int);", _bed.Cancellation);
         var options = new BackupRestoreOptions("latest", null, _bed.Uri(target));
 
@@ -109,21 +109,13 @@ public sealed class FaultTests(PostgresServerFixture postgres, S3ServerFixture s
     public async Task Verify_refuses_a_scratch_database_that_is_the_source()
     {
         await _bed.WithBucketAsync();
-        var source = await SmallDatabaseAsync("self");
+        var source = await _bed.CreateSmallDatabaseAsync("self");
         await _bed.RunBackupAsync(source);
 
         var verify = () => BackupVerifier.VerifyAsync(_bed.Context(), new BackupVerifyOptions("latest", null, _bed.Uri(source, "--scratch")), null, _bed.Cancellation);
 
         (await verify.Should().ThrowAsync<UserInputException>()).Which.Message.Should().Contain("--scratch");
         (await postgres.ScalarAsync<long>(source, "SELECT count(*) FROM t", _bed.Cancellation)).Should().Be(100);
-    }
-
-    private async Task<string> SmallDatabaseAsync(string name)
-    {
-        var database = _bed.Database(name);
-        await postgres.CreateDatabaseAsync(database, _bed.Cancellation);
-        await postgres.ExecuteAsync(database, "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 100);", _bed.Cancellation);
-        return database;
     }
 
     private async Task<IReadOnlyList<string>> ListAllKeysAsync()

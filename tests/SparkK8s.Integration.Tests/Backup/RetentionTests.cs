@@ -63,9 +63,7 @@ public sealed class RetentionTests(PostgresServerFixture postgres, S3ServerFixtu
     public async Task Backup_run_applies_retention_with_the_injected_clock()
     {
         await _bed.WithBucketAsync();
-        var database = _bed.Database("ret");
-        await postgres.CreateDatabaseAsync(database, _bed.Cancellation);
-        await postgres.ExecuteAsync(database, "CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 100);", _bed.Cancellation);
+        var database = await _bed.CreateSmallDatabaseAsync("ret");
         var clock = new ManualTimeProvider(Now.AddDays(-40));
 
         var oldest = await _bed.RunBackupAsync(database, clock);
