@@ -80,7 +80,7 @@ calc() { python3 -c "print($1)"; }
 timed() { local start end; start=$(date +%s.%N); "$@" >"$work/last.json"; end=$(date +%s.%N); calc "$end - $start"; }
 
 echo "pg_dump alone (baseline) ..." >&2
-t_dump=$(timed "$pg_bin/pg_dump" --format=custom --no-password "--dbname=postgresql://postgres@127.0.0.1:$pg_port/metastore" --file=/dev/null)
+t_dump=$(timed "$pg_bin/pg_dump" --format=custom --no-sync --no-password "--dbname=postgresql://postgres@127.0.0.1:$pg_port/metastore" --file=/dev/null)
 echo "backup run ..." >&2
 t_backup=$(timed "${cli[@]}" backup run --database "postgresql://postgres@127.0.0.1:$pg_port/metastore" --name metastore "${common[@]}" -o json)
 archive_bytes=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifest"]["sizeBytes"])' "$work/last.json")
