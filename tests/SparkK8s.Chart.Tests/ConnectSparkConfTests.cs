@@ -27,7 +27,7 @@ public class ConnectSparkConfTests
             ["spark.kubernetes.container.image"] = $"apache/spark:{imageTag}",
             ["spark.kubernetes.executor.podTemplateFile"] = "/opt/spark/conf/executor-pod-template.yaml",
             ["spark.kubernetes.executor.podTemplateContainerName"] = "spark-executor",
-            ["spark.kubernetes.executor.podNamePrefix"] = $"{Fullname}-exec",
+            ["spark.kubernetes.executor.podNamePrefix"] = Fullname,
         });
     }
 

@@ -46,20 +46,16 @@ public class PodSecurityTests
     public async Task Every_container_and_init_container_is_restricted(string version, string set)
     {
         using var scope = new AssertionScope();
-        foreach (var workload in await WorkloadsAsync(version, set))
+        foreach (var (container, what) in await ContainersAsync(version, set))
         {
-            foreach (var container in workload.AllContainers())
-            {
-                var what = workload.Describe(container);
-                var sc = container["securityContext"];
-                ((bool?)sc?["allowPrivilegeEscalation"]).Should().BeFalse(what);
-                ((bool?)sc?["runAsNonRoot"]).Should().BeTrue(what);
-                ((bool?)sc?["privileged"] ?? false).Should().BeFalse(what);
-                sc?["capabilities"]?["drop"]?.AsArray().Select(c => (string?)c).Should().Contain("ALL", what);
-                sc?["capabilities"]?["add"].Should().BeNull(what);
-                ((string?)sc?["seccompProfile"]?["type"]).Should().Be("RuntimeDefault", what);
-                PodSpecs.Items(container, "ports").Should().NotContain(p => p["hostPort"] != null, what);
-            }
+            var sc = container["securityContext"];
+            ((bool?)sc?["allowPrivilegeEscalation"]).Should().BeFalse(what);
+            ((bool?)sc?["runAsNonRoot"]).Should().BeTrue(what);
+            ((bool?)sc?["privileged"] ?? false).Should().BeFalse(what);
+            sc?["capabilities"]?["drop"]?.AsArray().Select(c => (string?)c).Should().Contain("ALL", what);
+            sc?["capabilities"]?["add"].Should().BeNull(what);
+            ((string?)sc?["seccompProfile"]?["type"]).Should().Be("RuntimeDefault", what);
+            PodSpecs.Items(container, "ports").Should().NotContain(p => p["hostPort"] != null, what);
         }
     }
 
@@ -85,21 +81,17 @@ public class PodSecurityTests
     public async Task Every_container_requests_cpu_and_memory_and_limits_memory(string version, string set)
     {
         using var scope = new AssertionScope();
-        foreach (var workload in await WorkloadsAsync(version, set))
+        foreach (var (container, what) in await ContainersAsync(version, set))
         {
-            foreach (var container in workload.AllContainers())
+            if (what == $"Pod/{Rendered.ExecutorTemplateName} container spark-executor")
             {
-                if (IsExecutorMain(workload, container))
-                {
-                    continue; // Spark sets these from spark.executor.* (checked below).
-                }
-
-                var what = workload.Describe(container);
-                var resources = container["resources"];
-                ((string?)resources?["requests"]?["cpu"]?.ToString()).Should().NotBeNullOrEmpty(what);
-                ((string?)resources?["requests"]?["memory"]?.ToString()).Should().NotBeNullOrEmpty(what);
-                ((string?)resources?["limits"]?["memory"]?.ToString()).Should().NotBeNullOrEmpty(what);
+                continue; // Spark sets these from spark.executor.* (checked below).
             }
+
+            var resources = container["resources"];
+            ((string?)resources?["requests"]?["cpu"]?.ToString()).Should().NotBeNullOrEmpty(what);
+            ((string?)resources?["requests"]?["memory"]?.ToString()).Should().NotBeNullOrEmpty(what);
+            ((string?)resources?["limits"]?["memory"]?.ToString()).Should().NotBeNullOrEmpty(what);
         }
     }
 
@@ -131,6 +123,7 @@ public class PodSecurityTests
         }
     }
 
-    private static bool IsExecutorMain(KubeObject workload, JsonObject container) =>
-        workload.Kind == "Pod" && (string?)container["name"] == "spark-executor";
+    /// <summary>Every container and init container of every pod, with a description for messages.</summary>
+    private static async Task<IReadOnlyList<(JsonObject Container, string What)>> ContainersAsync(string version, string set) =>
+        (await WorkloadsAsync(version, set)).SelectMany(w => w.AllContainers().Select(c => (c, w.Describe(c)))).ToList();
 }

@@ -1,5 +1,6 @@
 using FluentAssertions;
 using SparkK8s.Chart.Tests.Infrastructure;
+using SparkK8s.Core.Helm;
 using SparkK8s.Testing;
 using Xunit;
 
@@ -60,16 +61,48 @@ public class PresetMatrixTests
     }
 
     [Theory]
-    [InlineData("dev", "2", "3d")]
-    [InlineData("staging", "8", "14d")]
-    [InlineData("prod", "32", "30d")]
-    public async Task Environments_size_executors_and_retention(string environment, string maxExecutors, string maxAge)
+    [InlineData("dev", "2", "3d", 1)]
+    [InlineData("staging", "8", "14d", 1)]
+    [InlineData("prod", "32", "30d", 2)]
+    public async Task Environments_size_executors_retention_and_replicas(string environment, string maxExecutors, string maxAge, int metastoreReplicas)
     {
         var rendered = await ChartRender.RenderAsync(new RenderInput(
             Files: ["presets/jupyter-connect-k8s.yaml", $"environments/{environment}.yaml"]));
 
         rendered.SparkDefaults("connect")["spark.dynamicAllocation.maxExecutors"].Should().Be(maxExecutors);
         rendered.SparkDefaults("history-server")["spark.history.fs.cleaner.maxAge"].Should().Be(maxAge);
+        ((long?)rendered.Single("Deployment", "metastore").Body["spec"]?["replicas"]).Should().Be(metastoreReplicas);
+    }
+
+    public static TheoryData<string, string> PresetsByEnvironment()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var preset in Names("presets"))
+        {
+            foreach (var environment in Names("environments"))
+            {
+                data.Add(preset, environment);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PresetsByEnvironment))]
+    public async Task Preset_passes_strict_lint(string preset, string environment)
+    {
+        var result = await TestHelm.Client.LintAsync(
+            new HelmRenderRequest
+            {
+                ChartDirectory = RepoPaths.Chart,
+                Namespace = "spark",
+                ValueFiles = [Path.Combine(RepoPaths.Chart, "presets", preset + ".yaml"), Path.Combine(RepoPaths.Chart, "environments", environment + ".yaml")],
+            },
+            strict: true,
+            TestContext.Current.CancellationToken);
+
+        result.Succeeded.Should().BeTrue(result.StandardOutput + result.StandardError);
     }
 
     [Fact]

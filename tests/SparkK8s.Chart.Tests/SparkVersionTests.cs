@@ -101,9 +101,13 @@ public class SparkVersionTests
     {
         var rendered = await ChartRender.RenderAsync(version);
         var jupyter = rendered.Single("Deployment", "jupyter");
-        var install = jupyter.Container("install-spark-client")["command"]!.AsArray().Select(a => (string?)a).ToList();
+        var script = (string)jupyter.Container("install-spark-client")["command"]!.AsArray().Last()!;
+        var pip = script.Split('\n').Single(l => l.TrimStart().StartsWith("pip install", StringComparison.Ordinal));
 
-        install.Should().Contain([client, "grpcio", "grpcio-status", "zstandard", "pandas", "pyarrow"]);
+        pip.Split(' ').Select(p => p.Trim('\'')).Should().Contain([client, "grpcio", "grpcio-status", "zstandard", "pandas", "pyarrow"]);
+        var clientDir = (string?)jupyter.Container("jupyter").EnvVar("PYTHONPATH")["value"];
+        clientDir.Should().StartWith("/home/jovyan/work/.spark-client/");
+        script.Should().Contain($"target={clientDir}");
         ((string?)jupyter.Container("jupyter").EnvVar("SPARK_REMOTE")["value"])
             .Should().Be("sc://spark-spark-k8s-connect.spark.svc:15002");
     }

@@ -86,11 +86,49 @@ public class SupportingServicesTests
     }
 
     [Fact]
+    public async Task Jupyter_client_cache_follows_the_package_list()
+    {
+        string ClientDir(Rendered r) => (string)r.Single("Deployment", "jupyter").Container("jupyter").EnvVar("PYTHONPATH")["value"]!;
+
+        var plain = await ChartRender.RenderAsync("4.1");
+        var pinned = await ChartRender.RenderAsync("4.1", "jupyter.extraPackages={numpy<2}");
+        var older = await ChartRender.RenderAsync("3.5");
+
+        new[] { ClientDir(plain), ClientDir(pinned), ClientDir(older) }.Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
     public async Task Jupyter_can_skip_package_installation()
     {
         var jupyter = (await ChartRender.RenderAsync("4.1", "jupyter.installPackages=false")).Single("Deployment", "jupyter");
 
         jupyter.InitContainers().Should().BeEmpty();
         jupyter.Container("jupyter").Env().Should().NotContain(e => (string?)e["name"] == "PYTHONPATH");
+    }
+
+    [Fact]
+    public void Notes_explain_how_to_connect()
+    {
+        var notes = File.ReadAllText(Path.Combine(SparkK8s.Testing.RepoPaths.Chart, "templates", "NOTES.txt"));
+
+        notes.Should().Contain("port-forward svc/").And.Contain("SPARK_REMOTE=sc://localhost:")
+            .And.Contain("spark-k8s.connectUrl").And.Contain("get secret").And.Contain("jupyterSecretName");
+    }
+
+    [Fact]
+    public async Task Upgrading_spark_keeps_immutable_fields_unchanged()
+    {
+        var old = await ChartRender.RenderAsync("3.5");
+        var current = await ChartRender.RenderAsync("4.1");
+
+        foreach (var kind in new[] { "StatefulSet", "Deployment" })
+        {
+            foreach (var before in old.OfKind(kind))
+            {
+                var after = current.OfKind(kind).Single(o => o.Name == before.Name);
+                after.Body["spec"]!["selector"]!.ToJsonString().Should().Be(before.Body["spec"]!["selector"]!.ToJsonString(), before.DisplayName);
+                (after.Body["spec"]!["volumeClaimTemplates"]?.ToJsonString()).Should().Be(before.Body["spec"]!["volumeClaimTemplates"]?.ToJsonString(), before.DisplayName);
+            }
+        }
     }
 }

@@ -91,6 +91,63 @@ public partial class ValuesDocumentationTests
         }
     }
 
+    [Fact]
+    public void Schema_descriptions_match_the_values_comments()
+    {
+        var schema = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Chart, "values.schema.json")))!.AsObject();
+        var mismatches = new List<string>();
+        foreach (var (path, comment) in DocComments())
+        {
+            JsonNode? node = schema;
+            foreach (var segment in path)
+            {
+                node = node?["properties"]?[segment];
+            }
+
+            var description = (string?)node?["description"];
+            if (description != comment)
+            {
+                mismatches.Add($"{string.Join('.', path)}: values.yaml says '{comment}', schema says '{description}'");
+            }
+        }
+
+        mismatches.Should().BeEmpty();
+    }
+
+    /// <summary>Each key's path with its "# --" comment (continuation lines joined by spaces).</summary>
+    private static IEnumerable<(IReadOnlyList<string> Path, string Comment)> DocComments()
+    {
+        var stack = new List<(int Indent, string Key)>();
+        var pending = new List<string>();
+        foreach (var line in File.ReadLines(ValuesPath))
+        {
+            if (DocLine().IsMatch(line))
+            {
+                pending = [line.Trim()["# -- ".Length..]];
+            }
+            else if (pending.Count > 0 && ContinuationLine().IsMatch(line))
+            {
+                pending.Add(line.Trim()[2..]);
+            }
+            else if (KeyLine().Match(line) is { Success: true } key)
+            {
+                var indent = line.Length - line.TrimStart().Length;
+                stack.RemoveAll(s => s.Indent >= indent);
+                stack.Add((indent, key.Groups[1].Value.Trim('"')));
+                if (pending.Count > 0)
+                {
+                    yield return (stack.Select(s => s.Key).ToList(), string.Join(' ', pending));
+                }
+
+                pending = [];
+            }
+            else if (!line.TrimStart().StartsWith('#'))
+            {
+                pending = [];
+            }
+        }
+    }
+
     [GeneratedRegex(@"^\s*(""[^""]+""|[A-Za-z0-9_.\-]+):( |$)")]
     private static partial Regex KeyLine();
 

@@ -237,12 +237,22 @@ Takes root, image (values image map), coordinates (list), target (mount path).
       mountPath: {{ .target }}
 {{- end }}
 
+{{/* Maven coordinates of the jars Spark pods need beyond the image: extraJars, plus the Connect server where it is not built in. */}}
+{{- define "spark-k8s.sparkExtraJars" -}}
+{{- $release := include "spark-k8s.release" . | fromYaml }}
+{{- $jars := $release.extraJars }}
+{{- if not $release.connectBuiltIn }}
+{{- $jars = append $jars (printf "org.apache.spark:spark-connect_%s:%s" $release.scalaVersion $release.sparkVersion) }}
+{{- end }}
+{{- toYaml $jars }}
+{{- end }}
+
 {{/* Spark pods' init containers (jar download) unless the image bundles the jars. Takes root and image. */}}
 {{- define "spark-k8s.sparkInitContainers" -}}
 {{- $root := .root }}
 {{- if not $root.Values.jars.bundled }}
 initContainers:
-  {{- include "spark-k8s.jarsInitContainer" (dict "root" $root "image" .image "coordinates" (include "spark-k8s.release" $root | fromYaml).extraJars "target" $root.Values.jars.mountPath) | trim | nindent 2 }}
+  {{- include "spark-k8s.jarsInitContainer" (dict "root" $root "image" .image "coordinates" (include "spark-k8s.sparkExtraJars" $root | fromYamlArray) "target" $root.Values.jars.mountPath) | trim | nindent 2 }}
 {{- end }}
 {{- end }}
 
@@ -313,11 +323,15 @@ data:
 {{- define "spark-k8s.pvc" -}}
 metadata:
   name: {{ .name | default (include "spark-k8s.componentName" .) }}
-  {{- if not .name }}
+  {{- if .name }}
+  # volumeClaimTemplates are immutable: only the stable selector labels, so upgrades can change versions.
+  labels:
+    {{- include "spark-k8s.selectorLabels" . | trim | nindent 4 }}
+  {{- else }}
   namespace: {{ .root.Release.Namespace }}
-  {{- end }}
   labels:
     {{- include "spark-k8s.labels" . | trim | nindent 4 }}
+  {{- end }}
 spec:
   accessModes:
     - ReadWriteOnce
@@ -358,4 +372,48 @@ key: {{ $e.passwordKey }}
 {{/* Name of the Secret with the Jupyter token. */}}
 {{- define "spark-k8s.jupyterSecretName" -}}
 {{- .Values.jupyter.token.existingSecret | default (include "spark-k8s.componentName" (dict "root" . "component" "jupyter")) }}
+{{- end }}
+
+{{/*
+A Service selecting one component of this release. Takes root, component, optional suffix,
+type, ports (list of dicts: name, port; targetPort is the container port of that name),
+headless (bool).
+*/}}
+{{- define "spark-k8s.service" -}}
+apiVersion: v1
+kind: Service
+metadata:
+  {{- include "spark-k8s.metadata" . | trim | nindent 2 }}
+spec:
+  {{- if .headless }}
+  clusterIP: None
+  publishNotReadyAddresses: true
+  {{- else }}
+  type: {{ .type | default "ClusterIP" }}
+  {{- end }}
+  selector:
+    {{- include "spark-k8s.selectorLabels" . | trim | nindent 4 }}
+  ports:
+    {{- range .ports }}
+    - name: {{ .name }}
+      port: {{ .port }}
+      targetPort: {{ .name }}
+    {{- end }}
+{{- end }}
+
+{{/*
+Readiness and liveness probes of a long-running container. Takes handler (probe action map,
+e.g. (dict "tcpSocket" (dict "port" "grpc"))), optional livenessHandler (defaults to handler),
+readyDelay (seconds, default 10) and liveDelay (seconds, default 60).
+*/}}
+{{- define "spark-k8s.probes" -}}
+readinessProbe:
+  {{- toYaml .handler | nindent 2 }}
+  initialDelaySeconds: {{ .readyDelay | default 10 }}
+  periodSeconds: 10
+livenessProbe:
+  {{- toYaml (.livenessHandler | default .handler) | nindent 2 }}
+  initialDelaySeconds: {{ .liveDelay | default 60 }}
+  periodSeconds: 20
+  failureThreshold: 6
 {{- end }}

@@ -64,6 +64,7 @@ public sealed class Rendered(IReadOnlyList<KubeObject> objects, RenderInput inpu
 {
     public const string ComponentLabel = "app.kubernetes.io/component";
     public const string InstanceLabel = "app.kubernetes.io/instance";
+    public const string ExecutorTemplateName = "executor-pod-template";
 
     public IReadOnlyList<KubeObject> Objects { get; } = objects;
     public RenderInput Input { get; } = input;
@@ -101,9 +102,15 @@ public sealed class Rendered(IReadOnlyList<KubeObject> objects, RenderInput inpu
         {
             var cm = OfKind("ConfigMap").FirstOrDefault(o => o.Labels.GetValueOrDefault(ComponentLabel) == "connect");
             var text = (string?)cm?.Body["data"]?["executor-pod-template.yaml"];
-            return text is null
-                ? null
-                : new KubeObject((System.Text.Json.Nodes.JsonObject)ManifestParser.ParseYaml(text, "executor-pod-template.yaml")!, "executor-pod-template.yaml");
+            if (text is null)
+            {
+                return null;
+            }
+
+            // The template has no name (Spark names executor pods); give it one for test messages.
+            var body = (System.Text.Json.Nodes.JsonObject)ManifestParser.ParseYaml(text, ExecutorTemplateName)!;
+            body["metadata"]!["name"] = ExecutorTemplateName;
+            return new KubeObject(body, ExecutorTemplateName);
         }
     }
 }

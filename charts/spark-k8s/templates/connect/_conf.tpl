@@ -13,7 +13,8 @@
 {{- $_ := set $conf "spark.kubernetes.container.image.pullPolicy" $c.image.pullPolicy }}
 {{- $_ := set $conf "spark.kubernetes.executor.podTemplateFile" "/opt/spark/conf/executor-pod-template.yaml" }}
 {{- $_ := set $conf "spark.kubernetes.executor.podTemplateContainerName" "spark-executor" }}
-{{- $_ := set $conf "spark.kubernetes.executor.podNamePrefix" (printf "%s-exec" (include "spark-k8s.fullname" .)) }}
+{{- /* Spark names executors <prefix>-exec-<id>; the fullname is at most 40 characters (Spark allows 47). */}}
+{{- $_ := set $conf "spark.kubernetes.executor.podNamePrefix" (include "spark-k8s.fullname" .) }}
 {{- $_ := set $conf "spark.driver.host" (printf "%s-driver.%s.svc" $name .Release.Namespace) }}
 {{- $_ := set $conf "spark.driver.bindAddress" "0.0.0.0" }}
 {{- $_ := set $conf "spark.driver.port" ($c.ports.driver | toString) }}
