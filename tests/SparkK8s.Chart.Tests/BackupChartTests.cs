@@ -82,6 +82,17 @@ public class BackupChartTests
     }
 
     [Fact]
+    public async Task Backup_objects_match_the_kubernetes_schema()
+    {
+        var rendered = await ChartRender.RenderAsync(new RenderInput(
+            Files: ["environments/prod.yaml"], Sets: [Enabled, "backup.timeZone=Etc/UTC"], ValuesYaml: RestoreYaml));
+        var objects = rendered.Objects.Where(IsBackupObject).ToList();
+
+        objects.Should().HaveCount(3);
+        objects.SelectMany(KubeSchema.Validate).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Credentials_come_from_the_chart_secrets_and_never_appear_in_plain_text()
     {
         var rendered = await ChartRender.RenderAsync(new RenderInput(Sets: [Enabled, "backup.verify.enabled=true"], ValuesYaml: RestoreYaml));
