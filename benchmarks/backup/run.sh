@@ -77,17 +77,31 @@ cli=("$root/spark-k8s")
 "${cli[@]}" --help >/dev/null 2>&1 || true   # builds the CLI once, outside the timings
 common=(--target s3://backups/bench --s3-endpoint "http://127.0.0.1:$s3_port" --pg-bin "$pg_bin")
 calc() { python3 -c "print($1)"; }
-timed() { local start end; start=$(date +%s.%N); "$@" >"$work/last.json"; end=$(date +%s.%N); calc "$end - $start"; }
+# Runs a command with stdout to $work/last.json; prints its wall time in seconds. With GNU time installed, the
+# peak resident memory (KiB) of the command goes to $work/<label>.rss.
+timed() {
+  local label=$1 start end
+  shift
+  start=$(date +%s.%N)
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f '%M' -o "$work/$label.rss" "$@" >"$work/last.json"
+  else
+    "$@" >"$work/last.json"
+  fi
+  end=$(date +%s.%N)
+  calc "$end - $start"
+}
+rss() { if [ -f "$work/$1.rss" ]; then echo "$(( $(tail -n 1 "$work/$1.rss") / 1024 )) MiB"; else echo "n/a (no /usr/bin/time)"; fi; }
 
 echo "pg_dump alone (baseline) ..." >&2
-t_dump=$(timed "$pg_bin/pg_dump" --format=custom --no-sync --no-password "--dbname=postgresql://postgres@127.0.0.1:$pg_port/metastore" --file=/dev/null)
+t_dump=$(timed dump "$pg_bin/pg_dump" --format=custom --no-sync --no-password "--dbname=postgresql://postgres@127.0.0.1:$pg_port/metastore" --file=/dev/null)
 echo "backup run ..." >&2
-t_backup=$(timed "${cli[@]}" backup run --database "postgresql://postgres@127.0.0.1:$pg_port/metastore" --name metastore "${common[@]}" -o json)
+t_backup=$(timed backup "${cli[@]}" backup run --database "postgresql://postgres@127.0.0.1:$pg_port/metastore" --name metastore "${common[@]}" -o json)
 archive_bytes=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifest"]["sizeBytes"])' "$work/last.json")
 echo "backup verify ..." >&2
-t_verify=$(timed "${cli[@]}" backup verify --backup latest --scratch "postgresql://postgres@127.0.0.1:$pg_port/metastore_verify" --temp-dir "$work" "${common[@]}" -o json)
+t_verify=$(timed verify "${cli[@]}" backup verify --backup latest --scratch "postgresql://postgres@127.0.0.1:$pg_port/metastore_verify" --temp-dir "$work" "${common[@]}" -o json)
 echo "backup restore ..." >&2
-t_restore=$(timed "${cli[@]}" backup restore --backup latest --database "postgresql://postgres@127.0.0.1:$pg_port/metastore_restored" --create --temp-dir "$work" "${common[@]}" -o json)
+t_restore=$(timed restore "${cli[@]}" backup restore --backup latest --database "postgresql://postgres@127.0.0.1:$pg_port/metastore_restored" --create --temp-dir "$work" "${common[@]}" -o json)
 restored_status=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["status"])' "$work/last.json")
 
 mb() { python3 -c "print(round($1 / 1048576, 1))"; }
@@ -104,4 +118,5 @@ cat <<REPORT
 | backup verify (download + SHA-256 + restore into scratch + row counts) | $(printf '%.1f' "$t_verify") s |
 | backup restore (download + SHA-256 + restore in one transaction + row counts) | $(printf '%.1f' "$t_restore") s |
 | restore result | $restored_status |
+| peak memory of the CLI process: backup run / verify / restore | $(rss backup) / $(rss verify) / $(rss restore) |
 REPORT

@@ -32,8 +32,9 @@ public static class BackupCommand
             Description = "Tables (schema.table) whose row counts go into the manifest; default: all user tables.",
             AllowMultipleArgumentsPerToken = true,
         };
-        var command = shared.AddTo(new Command("run", "Dump a database with pg_dump -Fc, stream it to S3 with a SHA-256 and a manifest, then apply retention."));
+        var command = new Command("run", "Dump a database with pg_dump -Fc, stream it to S3 with a SHA-256 and a manifest, then apply retention.");
         AddOptions(command, database, name, retentionDays, keepLast, tables);
+        shared.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var (terminal, format, context) = shared.Resolve(parseResult);
@@ -74,8 +75,9 @@ public static class BackupCommand
     {
         var shared = new SharedOptions();
         var name = new Option<string?>("--name") { Description = "Only backups with this name." };
-        var command = shared.AddTo(new Command("list", "List the backups under --target with status, age, size and checksum."));
+        var command = new Command("list", "List the backups under --target with status, age, size and checksum.");
         command.Options.Add(name);
+        shared.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var (terminal, format, context) = shared.Resolve(parseResult);
@@ -119,8 +121,9 @@ public static class BackupCommand
         var name = new Option<string?>("--name") { Description = "With --backup latest: the newest backup with this name." };
         var scratch = DatabaseOption("--scratch", "Scratch database to restore into, as a libpq URI; it is dropped and re-created. Must not be a real database.");
         var keepScratch = new Option<bool>("--keep-scratch") { Description = "Keep the scratch database afterwards for inspection." };
-        var command = shared.AddTo(new Command("verify", "Download a backup, check its SHA-256, restore it into a scratch database and compare row counts. Exit 1 on any mismatch."));
+        var command = new Command("verify", "Download a backup, check its SHA-256, restore it into a scratch database and compare row counts. Exit 1 on any mismatch.");
         AddOptions(command, backup, name, scratch, keepScratch);
+        shared.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var (terminal, format, context) = shared.Resolve(parseResult);
@@ -161,8 +164,9 @@ public static class BackupCommand
         var clean = new Option<bool>("--clean") { Description = "Allow a non-empty target: drop and re-create the objects the backup contains (asks for confirmation)." };
         var yes = new Option<bool>("--yes", "-y") { Description = "Confirm --clean without a prompt (needed when there is no terminal)." };
         var create = new Option<bool>("--create") { Description = "Create the target database if it does not exist." };
-        var command = shared.AddTo(new Command("restore", "Restore a backup into a database: checksum first, one transaction, row counts checked against the manifest."));
+        var command = new Command("restore", "Restore a backup into a database: checksum first, one transaction, row counts checked against the manifest.");
         AddOptions(command, backup, name, database, clean, yes, create);
+        shared.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var (terminal, format, context) = shared.Resolve(parseResult);
@@ -274,11 +278,7 @@ public static class BackupCommand
         private readonly Option<string?> _tempDir = new("--temp-dir") { Description = "Where verify/restore stage the downloaded archive before checking it (default: the system temp directory)." };
         private readonly Option<OutputFormat> _output = OutputOptions.Create();
 
-        public Command AddTo(Command command)
-        {
-            AddOptions(command, _target, _endpoint, _region, _pgBin, _tempDir, _output);
-            return command;
-        }
+        public void AddTo(Command command) => AddOptions(command, _target, _endpoint, _region, _pgBin, _tempDir, _output);
 
         public (Terminal Terminal, OutputFormat Format, BackupContext Context) Resolve(ParseResult parseResult)
         {
