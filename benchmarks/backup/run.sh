@@ -27,8 +27,12 @@ s3_port=$(free_port)
 s3_pid=""
 
 cleanup() {
-  [ -f "$work/data/postmaster.pid" ] && "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
-  [ -n "$s3_pid" ] && kill "$s3_pid" 2>/dev/null || true
+  if [ -f "$work/data/postmaster.pid" ]; then
+    "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  if [ -n "$s3_pid" ]; then
+    kill "$s3_pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
