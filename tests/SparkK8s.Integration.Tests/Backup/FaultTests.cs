@@ -106,6 +106,19 @@ public sealed class FaultTests(PostgresServerFixture postgres, S3ServerFixture s
     }
 
     [Fact]
+    public async Task An_unknown_table_in_tables_is_refused_before_dumping()
+    {
+        await _bed.WithBucketAsync();
+        var database = await _bed.CreateSmallDatabaseAsync("tables");
+        var options = new BackupRunOptions(_bed.Uri(database), null, new RetentionPolicy()) { Tables = ["public.t", "public.missing"] };
+
+        var run = () => BackupRunner.RunAsync(_bed.Context(), options, null, _bed.Cancellation);
+
+        (await run.Should().ThrowAsync<UserInputException>()).Which.Message.Should().Contain("--tables").And.Contain("public.missing");
+        (await ListAllKeysAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Verify_refuses_a_scratch_database_that_is_the_source()
     {
         await _bed.WithBucketAsync();
