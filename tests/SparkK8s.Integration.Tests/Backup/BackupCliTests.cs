@@ -87,6 +87,28 @@ public sealed class BackupCliTests
         (await _postgres.ScalarAsync<long>(database, "SELECT count(*) FROM t", _bed.Cancellation)).Should().Be(2);
     }
 
+    [Fact]
+    public async Task A_corrupt_backup_fails_verify_and_restore_with_exit_1()
+    {
+        await _bed.WithBucketAsync();
+        var database = await _bed.CreateSmallDatabaseAsync("cli_corrupt", rows: 5000);
+        var run = await RunAsync("backup", "run", "--database", _postgres.Uri(database), "-o", "json");
+        run.Exit.Should().Be(0, run.Error);
+        await _bed.FlipBytesAsync(JsonDocument.Parse(run.Output).RootElement.GetProperty("manifest").GetProperty("objectKey").GetString()!);
+
+        var verify = await RunAsync("backup", "verify", "--scratch", _postgres.Uri(_bed.Database("cli_corrupt_scratch")), "-o", "json");
+        verify.Exit.Should().Be(1);
+        var json = JsonDocument.Parse(verify.Output).RootElement;
+        json.GetProperty("status").GetString().Should().Be("fail");
+        json.GetProperty("checksum").GetProperty("status").GetString().Should().Be("fail");
+        verify.Error.Should().Contain("is corrupt");
+
+        var restore = await RunAsync("backup", "restore", "--backup", "latest", "--database", _postgres.Uri(_bed.Database("cli_corrupt_target")), "--create", "-o", "json");
+        restore.Exit.Should().Be(1);
+        restore.Error.Should().Contain("is corrupt").And.Contain("not touched");
+        restore.Output.Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData("run --database postgresql://u@h/db", "--target")]
     [InlineData("run --target http://bucket/x --database postgresql://u@h/db", "--target")]

@@ -71,4 +71,25 @@ public sealed class BackupTestBed(PostgresServerFixture postgres, S3ServerFixtur
 
         return result;
     }
+
+    /// <summary>Corrupts a stored object in place: inverts 16 bytes in its middle.</summary>
+    public async Task FlipBytesAsync(string key)
+    {
+        using var client = s3.CreateClient();
+        byte[] bytes;
+        using (var response = await client.GetObjectAsync(Bucket, key, Cancellation))
+        using (var buffer = new MemoryStream())
+        {
+            await response.ResponseStream.CopyToAsync(buffer, Cancellation);
+            bytes = buffer.ToArray();
+        }
+
+        for (var i = bytes.Length / 2; i < bytes.Length / 2 + 16; i++)
+        {
+            bytes[i] ^= 0xFF;
+        }
+
+        await client.PutObjectAsync(
+            new Amazon.S3.Model.PutObjectRequest { BucketName = Bucket, Key = key, InputStream = new MemoryStream(bytes), UseChunkEncoding = false }, Cancellation);
+    }
 }

@@ -1,4 +1,3 @@
-using Amazon.S3.Model;
 using FluentAssertions;
 using SparkK8s.Core.Backup;
 using SparkK8s.Core.Errors;
@@ -19,7 +18,7 @@ public sealed class CorruptionTests(PostgresServerFixture postgres, S3ServerFixt
         var database = _bed.Database("corrupt");
         await _bed.CreateMetastoreAsync(database);
         var run = await _bed.RunBackupAsync(database);
-        await FlipBytesAsync(run.Manifest.ObjectKey);
+        await _bed.FlipBytesAsync(run.Manifest.ObjectKey);
 
         var verified = await BackupVerifier.VerifyAsync(
             _bed.Context(), new BackupVerifyOptions(run.Backup.Id, null, _bed.Uri(_bed.Database("corrupt_scratch"), "--scratch")), null, _bed.Cancellation);
@@ -35,25 +34,5 @@ public sealed class CorruptionTests(PostgresServerFixture postgres, S3ServerFixt
         (await restore.Should().ThrowAsync<OperationFailedException>()).Which.Message.Should().Contain("corrupt").And.Contain("not touched");
         (await postgres.ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_database WHERE datname = '{target}'", _bed.Cancellation))
             .Should().Be(0, "a corrupt backup must not even create the target database");
-    }
-
-    private async Task FlipBytesAsync(string key)
-    {
-        using var client = s3.CreateClient();
-        byte[] bytes;
-        using (var response = await client.GetObjectAsync(_bed.Bucket, key, _bed.Cancellation))
-        using (var buffer = new MemoryStream())
-        {
-            await response.ResponseStream.CopyToAsync(buffer, _bed.Cancellation);
-            bytes = buffer.ToArray();
-        }
-
-        for (var i = bytes.Length / 2; i < bytes.Length / 2 + 16; i++)
-        {
-            bytes[i] ^= 0xFF;
-        }
-
-        await client.PutObjectAsync(
-            new PutObjectRequest { BucketName = _bed.Bucket, Key = key, InputStream = new MemoryStream(bytes), UseChunkEncoding = false }, _bed.Cancellation);
     }
 }
