@@ -22,7 +22,10 @@ public sealed class S3ServerFixture : IAsyncLifetime
     public string Endpoint => $"http://127.0.0.1:{Port}";
     public bool IsRunning => _process is { HasExited: false };
 
-    public async ValueTask InitializeAsync()
+    public ValueTask InitializeAsync() => new(StartAsync());
+
+    /// <summary>Starts the server; after <see cref="StopAsync"/> it starts again on the same port with the same data.</summary>
+    public async Task StartAsync()
     {
         var script = Path.Combine(RepoPaths.Tools, "node", "node_modules", "s3rver", "bin", "s3rver.js");
         if (!File.Exists(script))
@@ -30,7 +33,11 @@ public sealed class S3ServerFixture : IAsyncLifetime
             throw new FileNotFoundException($"s3rver is not installed at {script}; run scripts/ensure-test-deps.sh");
         }
 
-        Port = FreePort.Next();
+        if (Port == 0)
+        {
+            Port = FreePort.Next();
+        }
+
         var startInfo = new ProcessStartInfo("node")
         {
             RedirectStandardOutput = true,
@@ -42,6 +49,7 @@ public sealed class S3ServerFixture : IAsyncLifetime
             startInfo.ArgumentList.Add(argument);
         }
 
+        _process?.Dispose();
         _process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start node");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };

@@ -14,5 +14,6 @@ public static class CommandCatalog
         DocsCommand.Create(),
         CostCommand.Create(),
         SizeCommand.Create(),
+        BackupCommand.Create(),
     ];
 }

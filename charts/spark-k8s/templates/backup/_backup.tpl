@@ -1,0 +1,160 @@
+{{/*
+Backup helpers. The CronJobs and the restore Job run the tools image (images/tools/Dockerfile):
+the spark-k8s CLI plus the PostgreSQL client, as uid 1654 (the .NET images' "app" user).
+*/}}
+
+{{/* Tools image "repository:tag"; an empty tag uses the chart version. */}}
+{{- define "spark-k8s.backup.image" -}}
+{{- $image := .Values.backup.image }}
+image: {{ printf "%s:%s" $image.repository ($image.tag | default .Chart.Version) | quote }}
+imagePullPolicy: {{ $image.pullPolicy | default "IfNotPresent" }}
+{{- end }}
+
+{{/*
+Connection of one backup.databases entry (YAML map: host, port, database, username, secret, key).
+Empty fields of the "metastore" entry come from the metastore's database; other entries must be complete.
+Takes root, name, entry.
+*/}}
+{{- define "spark-k8s.backup.database" -}}
+{{- $e := .entry }}
+{{- $defaults := dict }}
+{{- if eq .name "metastore" }}
+{{- $defaults = include "spark-k8s.metastoreDb" .root | fromYaml }}
+{{- end }}
+{{- $port := int ($defaults.port | default 5432) }}
+{{- if gt (int ($e.port | default 0)) 0 }}
+{{- $port = int $e.port }}
+{{- end }}
+{{- $db := dict
+  "host" ($e.host | default $defaults.host)
+  "port" $port
+  "database" ($e.database | default $defaults.database)
+  "username" ($e.username | default $defaults.username)
+  "secret" ($e.existingSecret | default $defaults.secret)
+  "key" ($e.passwordKey | default $defaults.key) }}
+{{- range $field, $key := dict "host" "host" "database" "database" "username" "username" "secret" "existingSecret" "key" "passwordKey" }}
+{{- if not (index $db $field) }}
+{{- fail (printf "backup.databases.%s.%s: set it (only the metastore entry takes its connection from the chart)" $.name $key) }}
+{{- end }}
+{{- end }}
+{{- toYaml $db }}
+{{- end }}
+
+{{/* libpq URI without password: postgresql://user@host:port/database. Takes a database map and an optional "database" override. */}}
+{{- define "spark-k8s.backup.uri" -}}
+{{- printf "postgresql://%s@%s:%v/%s" .db.username .db.host .db.port (.database | default .db.database) }}
+{{- end }}
+
+{{/* The backup location s3://bucket/prefix. */}}
+{{- define "spark-k8s.backup.target" -}}
+{{- $t := .Values.backup.target }}
+{{- printf "s3://%s/%s" ($t.bucket | default .Values.s3.buckets.backups) ($t.prefix | default .Release.Namespace | trimAll "/") }}
+{{- end }}
+
+{{/* A backup entry looked up by name, failing with the values key named when it is missing. Takes root, name, key. */}}
+{{- define "spark-k8s.backup.entry" -}}
+{{- $entry := index .root.Values.backup.databases .name }}
+{{- if not $entry }}
+{{- fail (printf "%s: %q is not an entry of backup.databases (%s)" .key .name (keys .root.Values.backup.databases | sortAlpha | join ", ")) }}
+{{- end }}
+{{- toYaml $entry }}
+{{- end }}
+
+{{/* Object name of a backup workload, short enough for a CronJob (52 characters). Takes root, kind, name. */}}
+{{- define "spark-k8s.backup.name" -}}
+{{- printf "%s-%s-%s" (include "spark-k8s.fullname" .root) .kind .name | trunc 52 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Pod template of a backup, verify or restore run: the tools image with `spark-k8s backup <args>`,
+PGPASSWORD and the S3 credentials from Secrets (never in the manifest), /tmp as an emptyDir.
+The S3 endpoint, region and Secret are backup.target's, else the chart's.
+Takes root, component, db (database map), args (list), resources, scratchSize.
+*/}}
+{{- define "spark-k8s.backup.podTemplate" -}}
+{{- $root := .root }}
+{{- $t := $root.Values.backup.target }}
+{{- $s3Secret := $t.existingSecret | default (include "spark-k8s.s3SecretName" $root) }}
+metadata:
+  labels:
+    {{- include "spark-k8s.labels" (dict "root" $root "component" .component) | trim | nindent 4 }}
+spec:
+  restartPolicy: Never
+  automountServiceAccountToken: false
+  {{- include "spark-k8s.podSpecCommon" (dict "root" $root "uid" 1654) | trim | nindent 2 }}
+  containers:
+    - name: {{ .component }}
+      {{- include "spark-k8s.backup.image" $root | trim | nindent 6 }}
+      args:
+        - backup
+        {{- range .args }}
+        - {{ . | quote }}
+        {{- end }}
+        - --target
+        - {{ include "spark-k8s.backup.target" $root | quote }}
+        - --s3-endpoint
+        - {{ $t.endpoint | default (include "spark-k8s.s3Endpoint" $root) | quote }}
+        - --s3-region
+        - {{ $t.region | default $root.Values.s3.region | quote }}
+        - --temp-dir
+        - /tmp
+      env:
+        - name: PGPASSWORD
+          valueFrom:
+            secretKeyRef:
+              name: {{ .db.secret }}
+              key: {{ .db.key }}
+        - name: AWS_ACCESS_KEY_ID
+          valueFrom:
+            secretKeyRef:
+              name: {{ $s3Secret }}
+              key: {{ $root.Values.s3.credentials.accessKeyIdKey }}
+        - name: AWS_SECRET_ACCESS_KEY
+          valueFrom:
+            secretKeyRef:
+              name: {{ $s3Secret }}
+              key: {{ $root.Values.s3.credentials.secretAccessKeyKey }}
+        - name: HOME
+          value: /tmp
+      {{- include "spark-k8s.containerSecurityContext" $root | trim | nindent 6 }}
+      {{- include "spark-k8s.resources" .resources | trim | nindent 6 }}
+      volumeMounts:
+        - name: tmp
+          mountPath: /tmp
+  volumes:
+    - name: tmp
+      emptyDir:
+        sizeLimit: {{ .scratchSize | default "1Gi" }}
+{{- end }}
+
+{{/* A CronJob running one backup or verify per schedule. Takes root, component, name, schedule, podTemplate (rendered). */}}
+{{- define "spark-k8s.backup.cronJob" -}}
+{{- $b := .root.Values.backup }}
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: {{ include "spark-k8s.backup.name" (dict "root" .root "kind" .component "name" .name) }}
+  namespace: {{ .root.Release.Namespace }}
+  labels:
+    {{- include "spark-k8s.labels" (dict "root" .root "component" .component) | trim | nindent 4 }}
+    spark-k8s/backup-name: {{ .name }}
+spec:
+  schedule: {{ .schedule | quote }}
+  {{- with $b.timeZone }}
+  timeZone: {{ . | quote }}
+  {{- end }}
+  concurrencyPolicy: Forbid
+  startingDeadlineSeconds: 3600
+  successfulJobsHistoryLimit: {{ $b.successfulJobsHistoryLimit }}
+  failedJobsHistoryLimit: {{ $b.failedJobsHistoryLimit }}
+  jobTemplate:
+    metadata:
+      labels:
+        {{- include "spark-k8s.labels" (dict "root" .root "component" .component) | trim | nindent 8 }}
+        spark-k8s/backup-name: {{ .name }}
+    spec:
+      backoffLimit: {{ $b.backoffLimit }}
+      activeDeadlineSeconds: {{ $b.activeDeadlineSeconds }}
+      template:
+        {{- .podTemplate | trim | nindent 8 }}
+{{- end }}

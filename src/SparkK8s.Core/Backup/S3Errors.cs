@@ -1,0 +1,73 @@
+using System.Net;
+using Amazon.Runtime;
+using Amazon.S3;
+using Polly;
+using Polly.Retry;
+using SparkK8s.Core.Errors;
+
+namespace SparkK8s.Core.Backup;
+
+/// <summary>Turns S3 failures into clear messages, and retries only the transient ones.</summary>
+public static class S3Errors
+{
+    private static readonly string[] AuthCodes = ["InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "InvalidToken", "ExpiredToken"];
+
+    /// <summary>Bounded retries (3 attempts, exponential back-off) for transient S3 errors; never for auth or missing buckets.</summary>
+    public static ResiliencePipeline Retry { get; } = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = 2,
+            Delay = TimeSpan.FromMilliseconds(500),
+            BackoffType = DelayBackoffType.Exponential,
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+        })
+        .Build();
+
+    public static bool IsTransient(Exception ex) => ex switch
+    {
+        AmazonS3Exception s3 => !IsAuth(s3) && s3.ErrorCode != "NoSuchBucket" && s3.ErrorCode != "NoSuchKey"
+            && ((int)s3.StatusCode >= 500 || s3.StatusCode == HttpStatusCode.TooManyRequests || s3.ErrorCode is "RequestTimeout" or "SlowDown"),
+        HttpRequestException or IOException or TaskCanceledException { InnerException: TimeoutException } => true,
+        AmazonClientException client => client.InnerException is HttpRequestException or IOException,
+        _ => false,
+    };
+
+    public static bool IsS3Failure(Exception ex) => ex is AmazonServiceException or AmazonClientException or HttpRequestException
+        || (ex is IOException && ex.InnerException is System.Net.Sockets.SocketException);
+
+    public static OperationFailedException Translate(Exception ex, S3Target target, S3Settings settings, string action)
+    {
+        var endpoint = settings.Endpoint ?? "AWS S3";
+        if (ex is AmazonS3Exception s3)
+        {
+            if (s3.ErrorCode == "NoSuchBucket")
+            {
+                return new OperationFailedException($"bucket '{target.Bucket}' does not exist at {endpoint} (--target {target}). Create it or fix --target.", ex);
+            }
+
+            if (IsAuth(s3))
+            {
+                return new OperationFailedException(
+                    $"S3 at {endpoint} rejected the credentials while {action} ({s3.ErrorCode}). Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.", ex);
+            }
+
+            return new OperationFailedException($"S3 error while {action} at {endpoint}: {s3.ErrorCode} {s3.Message}", ex);
+        }
+
+        if (ex is AmazonClientException && ex.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase))
+        {
+            return new OperationFailedException($"no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ({ex.Message}).", ex);
+        }
+
+        var root = ex;
+        while (root.InnerException is not null)
+        {
+            root = root.InnerException;
+        }
+
+        return new OperationFailedException($"S3 endpoint {endpoint} is unreachable while {action}: {root.Message}. Check --s3-endpoint and the network.", ex);
+    }
+
+    private static bool IsAuth(AmazonS3Exception s3) =>
+        AuthCodes.Contains(s3.ErrorCode) || s3.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized;
+}
