@@ -1,7 +1,5 @@
 using FluentAssertions;
 using SparkK8s.Chart.Tests.Infrastructure;
-using SparkK8s.Core.Validation.Schema;
-using SparkK8s.Testing;
 using Xunit;
 
 namespace SparkK8s.Chart.Tests;
@@ -12,7 +10,6 @@ namespace SparkK8s.Chart.Tests;
 /// </summary>
 public class KubernetesSchemaTests
 {
-    private static readonly Lazy<SchemaValidator> Validator = new(() => new SchemaValidator(SchemaStore.Open(RepoPaths.K8sSchemas)));
 
     public static TheoryData<string, string> Renders() => new()
     {
@@ -30,9 +27,7 @@ public class KubernetesSchemaTests
             Files: file.Length == 0 ? null : [file],
             Sets: [$"spark.version={version}", "jupyter.pipIndexUrl=https://pypi.example.invalid/simple"]));
 
-        var problems = rendered.Objects.Append(rendered.ExecutorPodTemplate)
-            .SelectMany(obj => Validator.Value.Validate(obj).Select(v => $"{obj.DisplayName} {v.Path}: {v.Message}"))
-            .ToList();
+        var problems = rendered.Objects.Append(rendered.ExecutorPodTemplate).SelectMany(KubeSchema.Validate).ToList();
 
         problems.Should().BeEmpty();
     }

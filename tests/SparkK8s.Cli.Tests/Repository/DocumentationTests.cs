@@ -75,9 +75,10 @@ public partial class DocumentationTests
     {
         var problems = new List<string>();
         var root = CliApplication.BuildRootCommand();
+        var variables = ShellVariables(file);
         foreach (var line in ShellLines(File.ReadAllText(Path.Combine(RepoPaths.Root, file))))
         {
-            var words = ShellWords(line);
+            var words = ShellWords(Expand(line, variables));
             foreach (var word in words.Where(w => RepositoryPath().IsMatch(w)))
             {
                 var path = Path.Combine(RepoPaths.Root, word.TrimEnd('/'));
@@ -103,6 +104,37 @@ public partial class DocumentationTests
 
         problems.Should().BeEmpty();
     }
+
+    /// <summary>
+    /// Variables the docs of one language set in shell blocks (<c>export TARGET="--target s3://..."</c>), so a runbook
+    /// that relies on the set-up section of another page is checked with the same values a reader has.
+    /// </summary>
+    private static Dictionary<string, string> ShellVariables(string file)
+    {
+        var folder = file.StartsWith("docs", StringComparison.Ordinal)
+            ? Path.Combine(RepoPaths.Root, Path.GetDirectoryName(file)!.Split(Path.DirectorySeparatorChar).Take(2).Aggregate(Path.Combine))
+            : Path.GetDirectoryName(Path.Combine(RepoPaths.Root, file))!;
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        var files = file.StartsWith("docs", StringComparison.Ordinal)
+            ? Directory.EnumerateFiles(folder, "*.md", SearchOption.AllDirectories)
+            : [Path.Combine(RepoPaths.Root, file)];
+        foreach (var markdown in files)
+        {
+            foreach (var line in ShellLines(File.ReadAllText(markdown)))
+            {
+                var match = Assignment().Match(line);
+                if (match.Success)
+                {
+                    variables[match.Groups["name"].Value] = match.Groups["value"].Value;
+                }
+            }
+        }
+
+        return variables;
+    }
+
+    private static string Expand(string line, Dictionary<string, string> variables) =>
+        VariableReference().Replace(line, m => variables.TryGetValue(m.Groups["name"].Value, out var value) ? value : m.Value);
 
     private static List<int> HeadingLevels(string markdown) =>
         FencedBlock().Replace(markdown, string.Empty)
@@ -197,6 +229,12 @@ public partial class DocumentationTests
 
         return words;
     }
+
+    [GeneratedRegex(@"^(?:export\s+)?(?<name>[A-Z_][A-Z0-9_]*)=(?:""(?<value>[^""$`]*)""|'(?<value>[^']*)'|(?<value>[^\s""'$`]+))$")]
+    private static partial Regex Assignment();
+
+    [GeneratedRegex(@"\$\{?(?<name>[A-Z_][A-Z0-9_]*)\}?")]
+    private static partial Regex VariableReference();
 
     [GeneratedRegex(@"```(?:bash|sh|console|shell)\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex ShellBlock();
