@@ -93,9 +93,24 @@ public class ConnectSparkConfTests
             ["spark.dynamicAllocation.executorIdleTimeout"] = "60s",
             ["spark.executor.cores"] = "3",
             ["spark.executor.memory"] = "5g",
-            ["spark.executor.memoryOverhead"] = "1g",
+            ["spark.executor.memoryOverhead"] = "1724m",
             ["spark.executor.pyspark.memory"] = "700m",
-        });
+        }, "the overhead holds the JVM's 1g and the Python workers' 700m: Spark adds pyspark memory only for Python apps");
+    }
+
+    [Theory]
+    [InlineData("512m", "512m", "1024m")]
+    [InlineData("2g", "1g", "3072m")]
+    [InlineData("1024", "0", "1024m")]
+    [InlineData("384m", "1G", "1408m")]
+    public async Task Executor_overhead_makes_room_for_python_workers(string overhead, string pyspark, string expected)
+    {
+        var rendered = await ChartRender.RenderAsync(new RenderInput(ValuesYaml: $$"""
+            connect:
+              executor: {memoryOverhead: "{{overhead}}", pysparkMemory: "{{pyspark}}"}
+            """));
+
+        rendered.SparkDefaults("connect").Should().Contain("spark.executor.memoryOverhead", expected);
     }
 
     [Fact]

@@ -417,3 +417,18 @@ livenessProbe:
   periodSeconds: 20
   failureThreshold: 6
 {{- end }}
+
+{{/* A Spark size string ("512m", "2g", "1024" in MiB; k/m/g/t/p, optional "b") as whole MiB. */}}
+{{- define "spark-k8s.sizeMiB" -}}
+{{- $text := lower (toString .) }}
+{{- $number := regexFind "^[0-9]+" $text }}
+{{- $unit := trimSuffix "b" (trimPrefix $number $text) }}
+{{- $n := $number | int64 }}
+{{- if eq $unit "" "m" }}{{ $n }}
+{{- else if eq $unit "k" }}{{ div $n 1024 }}
+{{- else if eq $unit "g" }}{{ mul $n 1024 }}
+{{- else if eq $unit "t" }}{{ mul $n 1048576 }}
+{{- else if eq $unit "p" }}{{ mul $n 1073741824 }}
+{{- else }}{{ fail (printf "%q is not a Spark size (use a number with k, m, g, t or p, e.g. 512m)" .) }}
+{{- end }}
+{{- end }}

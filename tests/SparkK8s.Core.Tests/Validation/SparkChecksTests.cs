@@ -113,6 +113,36 @@ public class SparkChecksTests
     }
 
     [Theory]
+    [InlineData("512m", "1g", false)]
+    [InlineData("512m", "896m", false)]
+    [InlineData("512m", "895m", true)]
+    [InlineData("1g", "512m", true)]
+    public void SPK007_fires_when_the_overhead_leaves_the_JVM_less_than_384_MiB_beside_python_workers(string pyspark, string overhead, bool fires)
+    {
+        var conf = GoodConf.Replace("\nspark.executor.memoryOverhead ", "\nspark.executor.unused ", StringComparison.Ordinal)
+            + $"\nspark.executor.pyspark.memory {pyspark}\nspark.executor.memoryOverhead {overhead}";
+
+        var findings = Check(ConnectConf(conf, Rbac)).Where(f => f.Id == "SPK007").ToList();
+
+        if (fires)
+        {
+            findings.Should().ContainSingle().Which.Message.Should().Contain("does not add to executor pods");
+        }
+        else
+        {
+            findings.Should().BeEmpty();
+        }
+    }
+
+    [Fact]
+    public void SPK007_is_quiet_for_python_applications_whose_pods_include_the_python_memory()
+    {
+        var conf = GoodConf + "\nspark.executor.pyspark.memory 2g\nspark.kubernetes.resource.type python";
+
+        Check(ConnectConf(conf, Rbac)).Should().NotContain(f => f.Id == "SPK007");
+    }
+
+    [Theory]
     [InlineData("3.3", false)]
     [InlineData("3.4", true)]
     [InlineData("3.5", true)]

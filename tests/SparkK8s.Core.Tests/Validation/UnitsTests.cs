@@ -45,11 +45,14 @@ public class UnitsTests
             return ExecutorMemory.From(conf, "4.1");
         }
 
-        For(("spark.executor.memory", "2g")).OverheadMiB.Should().Be(384);
-        For(("spark.executor.memory", "8g")).OverheadMiB.Should().Be(819);
-        For(("spark.executor.memory", "8g"), ("spark.executor.memoryOverheadFactor", "0.2")).OverheadMiB.Should().Be(1638);
-        For(("spark.executor.memory", "8g"), ("spark.executor.memoryOverhead", "1g"), ("spark.executor.pyspark.memory", "512m")).TotalMiB.Should().Be(8192 + 1024 + 512);
+        For(("spark.executor.memory", "2g")).Pod.OverheadMiB.Should().Be(384);
+        For(("spark.executor.memory", "8g")).Pod.OverheadMiB.Should().Be(819);
+        For(("spark.executor.memory", "8g"), ("spark.executor.memoryOverheadFactor", "0.2")).Pod.OverheadMiB.Should().Be(1638);
+        For(("spark.executor.memory", "8g"), ("spark.executor.memoryOverhead", "1g"), ("spark.executor.pyspark.memory", "512m")).TotalMiB
+            .Should().Be(8192 + 1024, "Spark adds pyspark memory to the pod only for Python applications");
+        For(("spark.executor.memory", "8g"), ("spark.executor.memoryOverhead", "1g"), ("spark.executor.pyspark.memory", "512m"), ("spark.kubernetes.resource.type", "python")).TotalMiB
+            .Should().Be(8192 + 1024 + 512);
         For(("spark.executor.memory", "2g"), ("spark.memory.offHeap.enabled", "true"), ("spark.memory.offHeap.size", "1073741824")).TotalMiB.Should().Be(2048 + 384 + 1024);
-        For(("spark.executor.memory", "8g"), ("spark.executor.minMemoryOverhead", "1g")).OverheadMiB.Should().Be(1024, "Spark 4.x reads the minimum overhead from spark.executor.minMemoryOverhead");
+        For(("spark.executor.memory", "8g"), ("spark.executor.minMemoryOverhead", "1g")).Pod.OverheadMiB.Should().Be(1024, "Spark 4.x reads the minimum overhead from spark.executor.minMemoryOverhead");
     }
 }

@@ -24,7 +24,9 @@
 {{- $_ := set $conf "spark.connect.grpc.binding.port" ($c.ports.grpc | toString) }}
 {{- $_ := set $conf "spark.executor.cores" ($c.executor.cores | toString) }}
 {{- $_ := set $conf "spark.executor.memory" $c.executor.memory }}
-{{- $_ := set $conf "spark.executor.memoryOverhead" $c.executor.memoryOverhead }}
+{{- /* Spark adds spark.executor.pyspark.memory to executor pods only for Python apps; Connect is a JVM app. */}}
+{{- $overheadMiB := add (include "spark-k8s.sizeMiB" $c.executor.memoryOverhead | int64) (include "spark-k8s.sizeMiB" $c.executor.pysparkMemory | int64) }}
+{{- $_ := set $conf "spark.executor.memoryOverhead" (printf "%dm" $overheadMiB) }}
 {{- $_ := set $conf "spark.executor.pyspark.memory" $c.executor.pysparkMemory }}
 {{- $_ := set $conf "spark.dynamicAllocation.enabled" ($da.enabled | toString) }}
 {{- if $da.enabled }}

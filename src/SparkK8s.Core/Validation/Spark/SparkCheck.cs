@@ -31,6 +31,7 @@ public static class SparkChecks
         new ConnectRbacCheck(),
         new PlaceholderCheck(),
         new PropertyNameCheck(),
+        new PythonWorkerMemoryCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
