@@ -111,6 +111,10 @@ public class ConnectSparkConfTests
             """));
 
         rendered.SparkDefaults("connect").Should().Contain("spark.executor.memoryOverhead", expected);
+        if (pyspark == "0")
+        {
+            rendered.SparkDefaults("connect").Keys.Should().NotContain("spark.executor.pyspark.memory", "0 means no Python workers' memory");
+        }
     }
 
     [Fact]

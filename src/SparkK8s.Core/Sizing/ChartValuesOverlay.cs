@@ -19,10 +19,9 @@ public static class ChartValuesOverlay
             .AppendLine(Invariant($"    cores: {recommendation.ExecutorCores}"))
             .AppendLine($"    memory: {Quote(ByteSize.ToSparkString(recommendation.ExecutorMemoryMiB))}")
             .AppendLine($"    memoryOverhead: {Quote(ByteSize.ToSparkString(recommendation.MemoryOverheadMiB))}");
-        if (recommendation.PysparkMemoryMiB > 0)
-        {
-            yaml.AppendLine($"    pysparkMemory: {Quote(ByteSize.ToSparkString(recommendation.PysparkMemoryMiB))}");
-        }
+        // Always written: the chart adds pysparkMemory to the executor overhead, so leaving the chart's default in place
+        // would make pods larger than the packing computed here. "0" means no Python workers' memory.
+        yaml.AppendLine($"    pysparkMemory: {Quote(recommendation.PysparkMemoryMiB > 0 ? ByteSize.ToSparkString(recommendation.PysparkMemoryMiB) : "0")}");
 
         yaml.AppendLine("  dynamicAllocation:")
             .AppendLine("    enabled: true")

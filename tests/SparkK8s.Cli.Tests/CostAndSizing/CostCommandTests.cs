@@ -12,7 +12,7 @@ public class CostCommandTests
     [Fact]
     public async Task Json_has_apps_groups_and_totals_with_the_agreed_fields()
     {
-        var (exit, stdout, stderr) = await CliRun.RunAsync("cost", Logs, "--output", "json", "--group-by", "user");
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("cost", Logs, "--output", "json", "--group-by", "user");
 
         exit.Should().Be(0, stderr);
         using var json = JsonDocument.Parse(stdout);
@@ -37,7 +37,7 @@ public class CostCommandTests
     [Fact]
     public async Task Csv_lists_groups_or_apps_and_ends_with_totals()
     {
-        var (exit, stdout, _) = await CliRun.RunAsync("cost", Logs, "--output", "csv", "--by-app");
+        var (exit, stdout, _) = await CliRunner.RunAsync("cost", Logs, "--output", "csv", "--by-app");
 
         exit.Should().Be(0);
         var lines = stdout.TrimEnd('\n').Split('\n');
@@ -46,14 +46,14 @@ public class CostCommandTests
         lines[^1].Should().StartWith("TOTAL,");
         lines.Should().Contain(l => l.StartsWith("local-1766844910796,<script>alert('XSS')</script>,", StringComparison.Ordinal));
 
-        var (_, groups, _) = await CliRun.RunAsync("cost", Logs, "--output", "csv");
+        var (_, groups, _) = await CliRunner.RunAsync("cost", Logs, "--output", "csv");
         groups.Split('\n')[0].Should().Be("group,apps,coreHours,gibHours,utilization,costUsd,wasteUsd");
     }
 
     [Fact]
     public async Task Table_output_names_the_pricing_and_flags_low_utilization()
     {
-        var (exit, stdout, _) = await CliRun.RunAsync("cost", Path.Combine(Logs, "app-20200706201101-0003"), "--by-app", "--node-type", "n2-standard-8");
+        var (exit, stdout, _) = await CliRunner.RunAsync("cost", Path.Combine(Logs, "app-20200706201101-0003"), "--by-app", "--node-type", "n2-standard-8");
 
         exit.Should().Be(0);
         stdout.Should().Contain("Priced as n2-standard-8").And.Contain("Cost by team").And.Contain("TOTAL");
@@ -63,9 +63,9 @@ public class CostCommandTests
     [Fact]
     public async Task Fail_on_waste_sets_exit_1_only_when_asked_and_exceeded()
     {
-        var (plain, _, _) = await CliRun.RunAsync("cost", Logs, "--output", "json");
-        var (exceeded, _, stderr) = await CliRun.RunAsync("cost", Logs, "--output", "json", "--fail-on-waste", "50");
-        var (notExceeded, _, _) = await CliRun.RunAsync("cost", Path.Combine(Logs, "application_1553914137147_0018"), "--output", "json", "--fail-on-waste", "50");
+        var (plain, _, _) = await CliRunner.RunAsync("cost", Logs, "--output", "json");
+        var (exceeded, _, stderr) = await CliRunner.RunAsync("cost", Logs, "--output", "json", "--fail-on-waste", "50");
+        var (notExceeded, _, _) = await CliRunner.RunAsync("cost", Path.Combine(Logs, "application_1553914137147_0018"), "--output", "json", "--fail-on-waste", "50");
 
         plain.Should().Be(0, "findings never change the exit code by themselves");
         exceeded.Should().Be(1);
@@ -77,7 +77,7 @@ public class CostCommandTests
     public async Task Since_filters_by_start_time()
     {
         // Only the 2021 and 2025 logs start after 2021-01-01.
-        var (exit, stdout, _) = await CliRun.RunAsync("cost", Logs, "--output", "json", "--since", "2021-01-01");
+        var (exit, stdout, _) = await CliRunner.RunAsync("cost", Logs, "--output", "json", "--since", "2021-01-01");
 
         exit.Should().Be(0);
         using var json = JsonDocument.Parse(stdout);
@@ -93,7 +93,7 @@ public class CostCommandTests
     [InlineData("--output", "xml", "--output")]
     public async Task Bad_options_exit_2_naming_the_flag_with_no_output(string flag, string value, string named)
     {
-        var (exit, stdout, stderr) = await CliRun.RunAsync("cost", Logs, flag, value);
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("cost", Logs, flag, value);
 
         exit.Should().Be(2);
         stdout.Should().BeEmpty();
@@ -105,8 +105,8 @@ public class CostCommandTests
     {
         using var empty = new TempDirectory();
 
-        var (missing, _, missingErr) = await CliRun.RunAsync("cost", "/nonexistent/logs");
-        var (emptyExit, _, emptyErr) = await CliRun.RunAsync("cost", empty.Path);
+        var (missing, _, missingErr) = await CliRunner.RunAsync("cost", "/nonexistent/logs");
+        var (emptyExit, _, emptyErr) = await CliRunner.RunAsync("cost", empty.Path);
 
         missing.Should().Be(2);
         missingErr.Should().Contain("PATH: '/nonexistent/logs' does not exist");
@@ -120,7 +120,7 @@ public class CostCommandTests
         using var temp = new TempDirectory();
         var path = temp.WriteFile("app-1.zstd", "x");
 
-        var (exit, stdout, stderr) = await CliRun.RunAsync("cost", path);
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("cost", path);
 
         exit.Should().Be(2);
         stdout.Should().BeEmpty();

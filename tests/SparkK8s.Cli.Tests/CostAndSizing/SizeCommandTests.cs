@@ -10,7 +10,7 @@ public class SizeCommandTests
     [Fact]
     public async Task Json_is_one_object_with_the_agreed_fields()
     {
-        var (exit, stdout, stderr) = await CliRun.RunAsync("size", "--dataset-size", "1TB", "--workload", "etl", "--workload", "join", "--target-duration", "15m", "--node-type", "m5.4xlarge", "--spot", "--output", "json");
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("size", "--dataset-size", "1TB", "--workload", "etl", "--workload", "join", "--target-duration", "15m", "--node-type", "m5.4xlarge", "--spot", "--output", "json");
 
         exit.Should().Be(0, stderr);
         using var json = JsonDocument.Parse(stdout);
@@ -28,7 +28,7 @@ public class SizeCommandTests
     [Fact]
     public async Task Table_prints_each_setting_and_why()
     {
-        var (exit, stdout, _) = await CliRun.RunAsync("size", "--dataset-size", "200GB", "--target-duration", "30m", "--node-cpu", "16", "--node-memory", "128GiB");
+        var (exit, stdout, _) = await CliRunner.RunAsync("size", "--dataset-size", "200GB", "--target-duration", "30m", "--node-cpu", "16", "--node-memory", "128GiB");
 
         exit.Should().Be(0);
         stdout.Should().Contain("spark.executor.cores").And.Contain("Why:").And.Contain("- executors:").And.Contain("priced at m5.2xlarge unit prices");
@@ -37,7 +37,7 @@ public class SizeCommandTests
     [Fact]
     public async Task From_history_says_it_calibrated()
     {
-        var (exit, stdout, _) = await CliRun.RunAsync("size", "--dataset-size", "1TB", "--workload", "scan", "--target-duration", "15m", "--from-history", RepoPaths.SparkEventLogs, "--output", "json");
+        var (exit, stdout, _) = await CliRunner.RunAsync("size", "--dataset-size", "1TB", "--workload", "scan", "--target-duration", "15m", "--from-history", RepoPaths.SparkEventLogs, "--output", "json");
 
         exit.Should().Be(0);
         using var json = JsonDocument.Parse(stdout);
@@ -51,7 +51,7 @@ public class SizeCommandTests
         using var temp = new TempDirectory();
         var path = temp.Combine("values-size.yaml");
 
-        var (exit, _, stderr) = await CliRun.RunAsync("size", "--dataset-size", "1TB", "--target-duration", "1h", "--python", "--write-values", path);
+        var (exit, _, stderr) = await CliRunner.RunAsync("size", "--dataset-size", "1TB", "--target-duration", "1h", "--python", "--write-values", path);
 
         exit.Should().Be(0, stderr);
         var yaml = await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken);
@@ -80,7 +80,7 @@ public class SizeCommandTests
             args.AddRange([flag, value]);
         }
 
-        var (exit, stdout, stderr) = await CliRun.RunAsync([.. args]);
+        var (exit, stdout, stderr) = await CliRunner.RunAsync([.. args]);
 
         exit.Should().Be(2);
         stdout.Should().BeEmpty();
@@ -93,7 +93,7 @@ public class SizeCommandTests
         using var temp = new TempDirectory();
         var path = temp.Combine("values.yaml");
 
-        var (exit, stdout, stderr) = await CliRun.RunAsync("size", "--dataset-size", "1TB", "--target-duration", "15m", "--node-cpu", "1", "--node-memory", "2GiB", "--write-values", path);
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("size", "--dataset-size", "1TB", "--target-duration", "15m", "--node-cpu", "1", "--node-memory", "2GiB", "--write-values", path);
 
         exit.Should().Be(2);
         stdout.Should().BeEmpty();
@@ -104,7 +104,7 @@ public class SizeCommandTests
     [Fact]
     public async Task Missing_required_options_exit_2()
     {
-        var (exit, _, stderr) = await CliRun.RunAsync("size", "--workload", "etl");
+        var (exit, _, stderr) = await CliRunner.RunAsync("size", "--workload", "etl");
 
         exit.Should().Be(2);
         stderr.Should().Contain("--dataset-size");

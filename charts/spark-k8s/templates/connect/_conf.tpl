@@ -27,7 +27,9 @@
 {{- /* Spark adds spark.executor.pyspark.memory to executor pods only for Python apps; Connect is a JVM app. */}}
 {{- $overheadMiB := add (include "spark-k8s.sizeMiB" $c.executor.memoryOverhead | int64) (include "spark-k8s.sizeMiB" $c.executor.pysparkMemory | int64) }}
 {{- $_ := set $conf "spark.executor.memoryOverhead" (printf "%dm" $overheadMiB) }}
+{{- if gt (include "spark-k8s.sizeMiB" $c.executor.pysparkMemory | int64) 0 }}
 {{- $_ := set $conf "spark.executor.pyspark.memory" $c.executor.pysparkMemory }}
+{{- end }}
 {{- $_ := set $conf "spark.dynamicAllocation.enabled" ($da.enabled | toString) }}
 {{- if $da.enabled }}
 {{- $_ := set $conf "spark.dynamicAllocation.shuffleTracking.enabled" "true" }}
