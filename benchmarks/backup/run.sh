@@ -78,7 +78,7 @@ t1=$(date +%s.%N)
 db_bytes=$(psql_value metastore "SELECT pg_database_size('metastore')")
 
 cli=("$root/spark-k8s")
-"${cli[@]}" --help >/dev/null 2>&1 || true   # builds the CLI once, outside the timings
+"${cli[@]}" --help >/dev/null   # builds the CLI once, outside the timings (fails the run if the build fails)
 common=(--target s3://backups/bench --s3-endpoint "http://127.0.0.1:$s3_port" --pg-bin "$pg_bin")
 calc() { python3 -c "print($1)"; }
 # Runs a command with stdout to $work/last.json; prints its wall time in seconds. With GNU time installed, the
