@@ -79,6 +79,13 @@ public sealed class SchemasCommandTests : IDisposable
         result.RootElement.GetProperty("schemaSource").GetProperty("kubernetesVersion").GetString().Should().Be("1.31.2");
         result.RootElement.GetProperty("runs")[0].GetProperty("schemaSource").GetString().Should()
             .Contain("Kubernetes 1.31.2").And.Contain("checked against the embedded bundle (Kubernetes 1.36): v1/ConfigMap");
+
+        var skipping = await RunAsync("validate", "jupyter-connect-k8s", "--skip-kinds", "ConfigMap", "--output", "json");
+
+        skipping.ExitCode.Should().Be(0, skipping.Stderr);
+        using var skipped = skipping.Json();
+        skipped.RootElement.GetProperty("runs")[0].GetProperty("schemaSource").GetString().Should()
+            .Be($"cluster schemas from the cache (Kubernetes 1.31.2, {Path.Combine(Cache, "spark-k8s", "k8s-schemas")})", "a skipped kind is not checked against anything");
     }
 
     [Fact]

@@ -71,9 +71,11 @@ public sealed partial class ValidationRunner(HelmClient helm)
         foreach (var document in manifest.Documents)
         {
             var obj = document.Object;
-            if (schema.Store.Find(obj.Group, obj.Version, obj.Kind) is { FromFallback: true })
+            var gvk = SchemaStore.Key(obj.Group, obj.Version, obj.Kind);
+            var skipped = settings.SkipKinds.Contains(obj.Kind) || settings.SkipKinds.Contains(gvk);
+            if (!skipped && schema.Store.Find(obj.Group, obj.Version, obj.Kind) is { FromFallback: true })
             {
-                fromFallback.Add(obj.Group.Length == 0 ? $"{obj.Version}/{obj.Kind}" : SchemaStore.Key(obj.Group, obj.Version, obj.Kind));
+                fromFallback.Add(obj.Group.Length == 0 ? $"{obj.Version}/{obj.Kind}" : gvk);
             }
 
             foreach (var violation in schema.Validate(obj, settings.SkipKinds))
