@@ -71,8 +71,12 @@ public class SchemaBundleTests
         temp.WriteFile("kubernetes/v1.36-swagger.json", FullOpenApi);
         temp.WriteFile("crds/example.com/widget_v1.json", FullCrd);
 
-        var bundle = SchemaBundle.Read(SchemaBundleBuilder.Compress(await SchemaBundleBuilder.BuildAsync(
-            temp.Combine("kubernetes", "v1.36-swagger.json"), temp.Combine("crds"), null, TestContext.Current.CancellationToken)));
+        var compressed = SchemaBundleBuilder.Compress(await SchemaBundleBuilder.BuildAsync(
+            temp.Combine("kubernetes", "v1.36-swagger.json"), temp.Combine("crds"), null, TestContext.Current.CancellationToken));
+        var again = SchemaBundleBuilder.Compress(await SchemaBundleBuilder.BuildAsync(
+            temp.Combine("kubernetes", "v1.36-swagger.json"), temp.Combine("crds"), null, TestContext.Current.CancellationToken));
+        again.Should().Equal(compressed, "the bundle is reproducible from the same sources");
+        var bundle = SchemaBundle.Read(compressed);
         var full = new SchemaValidator(SchemaStore.Open(temp.Path));
         var stripped = new SchemaValidator(SchemaStore.FromBundle(bundle));
 
