@@ -159,6 +159,17 @@ public class SchemaBundleTests
     /// <summary>A violation without the source's name, which differs between the two stores by design.</summary>
     private static string Verdict(SchemaViolation v) => v.Kind == ViolationKind.NoSchema ? $"{v.Kind} {v.Path}" : $"{v.Kind} {v.Path} {v.Message}";
 
+    [Fact]
+    public void A_broken_cache_file_is_a_usage_error_saying_to_fetch_again()
+    {
+        using var cache = new TempDirectory();
+        cache.WriteFile("kubernetes/v1.31.2-swagger.json", "{\"swagger\": \"2.0\", \"defin");
+
+        var act = () => SchemaLocation.Open(null, cache.Path);
+
+        act.Should().Throw<Errors.UserInputException>().WithMessage("schema cache: cannot read*v1.31.2-swagger.json*schemas fetch*");
+    }
+
     /// <summary>An OpenAPI v2 document as a cluster serves it, made from the bundle's definitions, optionally without one kind.</summary>
     internal static string ClusterDocument(string? withoutKind)
     {

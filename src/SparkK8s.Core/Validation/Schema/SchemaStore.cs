@@ -110,6 +110,11 @@ public sealed class SchemaStore
 
     private static SchemaStore LoadDirectory(string directory, SchemaSourceKind kind)
     {
+        // A broken cache is fixed by fetching again; a broken --schema-location by pointing it elsewhere.
+        var what = kind == SchemaSourceKind.Cache ? "schema cache" : SchemaLocation.Flag;
+        var fix = kind == SchemaSourceKind.Cache
+            ? $" Run 'spark-k8s schemas fetch' again, or delete {Path.Combine(directory, "kubernetes")} to use the embedded bundle."
+            : string.Empty;
         var swaggerPath = SchemaLocation.FindSwagger(directory, latestWritten: kind == SchemaSourceKind.Cache)
             ?? throw new UserInputException($"{SchemaLocation.Flag}: '{directory}' has no kubernetes/*swagger*.json. {SchemaLocation.HowToFill}");
         JsonDocument document;
@@ -120,13 +125,13 @@ public sealed class SchemaStore
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
-            throw new UserInputException($"{SchemaLocation.Flag}: cannot read '{swaggerPath}': {ex.Message}", ex);
+            throw new UserInputException($"{what}: cannot read '{swaggerPath}': {ex.Message.TrimEnd('.')}.{fix}", ex);
         }
 
         if (document.RootElement.ValueKind != JsonValueKind.Object
             || !document.RootElement.TryGetProperty("definitions", out var definitions) || definitions.ValueKind != JsonValueKind.Object)
         {
-            throw new UserInputException($"{SchemaLocation.Flag}: '{swaggerPath}' is not an OpenAPI v2 document (no 'definitions').");
+            throw new UserInputException($"{what}: '{swaggerPath}' is not an OpenAPI v2 document (no 'definitions').{fix}");
         }
 
         var name = Path.GetFileName(swaggerPath);
