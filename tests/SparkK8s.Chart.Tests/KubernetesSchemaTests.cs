@@ -6,7 +6,7 @@ namespace SparkK8s.Chart.Tests;
 
 /// <summary>
 /// Every rendered object, the executor pod template included, is valid Kubernetes 1.36 (strict: no unknown fields),
-/// checked with the product's own validator against ../shared/k8s-schemas.
+/// checked with the product's own validator against the embedded schema bundle.
 /// </summary>
 public class KubernetesSchemaTests
 {

@@ -27,7 +27,7 @@ public class YamlLintTests
     public async Task File_passes_yamllint(string file)
     {
         var yamllint = ProcessRunner.FindOnPath("yamllint")
-            ?? throw new InvalidOperationException("yamllint is not installed (apt-get install yamllint; .ci/run installs it)");
+            ?? throw new InvalidOperationException("yamllint is not installed (apt-get install yamllint; ./test.sh installs it when run as root)");
 
         var result = await ProcessRunner.RunAsync(yamllint, ["-c", ".yamllint", "-f", "parsable", file], TestContext.Current.CancellationToken, RepoPaths.Root);
 

@@ -7,19 +7,21 @@ namespace SparkK8s.Cli.Tests;
 public class PlanCommandTests
 {
     [Fact]
-    public async Task Plan_without_schemas_succeeds_and_says_schema_validation_was_skipped()
+    public async Task Plan_on_a_fresh_clone_runs_strict_schema_validation_with_the_embedded_bundle()
     {
+        // CliRunner points XDG_CACHE_HOME at an empty directory: nothing was fetched, no --schema-location.
         var result = await CliRunner.RunAsync("plan", "jupyter-connect-k8s");
 
         result.ExitCode.Should().Be(0, result.Stdout + result.Stderr);
         result.Stdout.Should().Contain("sc://").And.Contain("port-forward").And.Contain("apache/spark")
-            .And.Contain("strict schema validation was skipped").And.Contain("--schema-location");
+            .And.Contain("Schemas: embedded bundle (Kubernetes 1.36)")
+            .And.NotContain("strict schema validation was skipped");
     }
 
     [Fact]
     public async Task Json_plan_has_totals_executors_endpoints_and_validation()
     {
-        var result = await CliRunner.RunAsync("plan", "jupyter-connect-k8s", "--env", "prod", "--schema-location", RepoPaths.K8sSchemas, "-o", "json");
+        var result = await CliRunner.RunAsync("plan", "jupyter-connect-k8s", "--env", "prod", "-o", "json");
 
         result.ExitCode.Should().Be(0, result.Stderr);
         using var json = result.Json();
@@ -28,7 +30,7 @@ public class PlanCommandTests
         root.GetProperty("platformTotal").GetProperty("memoryRequest").GetDecimal().Should().BeGreaterThan(0);
         root.GetProperty("executors").GetProperty("memoryPerExecutorBytes").GetInt64().Should().BeGreaterThan(384L * 1024 * 1024);
         root.GetProperty("endpoints").EnumerateArray().Should().Contain(e => e.GetProperty("inClusterUrl").GetString()!.StartsWith("sc://", StringComparison.Ordinal));
-        root.GetProperty("validation").GetProperty("schemaSkipped").ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null);
+        root.GetProperty("validation").GetProperty("schemaSource").GetString().Should().Be("embedded bundle (Kubernetes 1.36)");
         root.GetProperty("validation").GetProperty("errors").GetInt32().Should().Be(0);
     }
 

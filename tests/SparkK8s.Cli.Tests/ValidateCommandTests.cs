@@ -9,14 +9,15 @@ public class ValidateCommandTests
     [Fact]
     public async Task All_presets_environments_and_versions_have_zero_errors()
     {
-        var result = await CliRunner.RunAsync("validate", "--all", "--schema-location", RepoPaths.K8sSchemas, "--output", "json");
+        var result = await CliRunner.RunAsync("validate", "--all", "--output", "json");
 
         result.ExitCode.Should().Be(0, result.Stdout + result.Stderr);
         using var json = result.Json();
         json.RootElement.GetProperty("errors").GetInt32().Should().Be(0);
         var runs = json.RootElement.GetProperty("runs").EnumerateArray().ToList();
         runs.Should().HaveCount(2 * 3 * 2);
-        runs.Should().OnlyContain(r => r.GetProperty("schemaSkipped").ValueKind == System.Text.Json.JsonValueKind.Null);
+        runs.Should().OnlyContain(r => r.GetProperty("schemaSource").GetString() == "embedded bundle (Kubernetes 1.36)", "strict validation runs with no --schema-location");
+        json.RootElement.GetProperty("schemaSource").GetProperty("kind").GetString().Should().Be("bundle");
         var minimal = runs.Where(r => r.GetProperty("preset").GetString() == "connect-k8s-minimal");
         minimal.Should().OnlyContain(r => r.GetProperty("findings").EnumerateArray().Any(f => f.GetProperty("id").GetString() == "SPK005"),
             "the minimal preset's placeholders are flagged as warnings");
@@ -28,7 +29,7 @@ public class ValidateCommandTests
         using var temp = new TempDirectory();
         var extra = temp.WriteFile("typo.yaml", "connect:\n  sparkConf:\n    spark.executor.memry: 2g\n");
 
-        var result = await CliRunner.RunAsync("validate", "jupyter-connect-k8s", "-f", extra, "--schema-location", RepoPaths.K8sSchemas);
+        var result = await CliRunner.RunAsync("validate", "jupyter-connect-k8s", "-f", extra);
 
         result.ExitCode.Should().Be(1, result.Stderr);
         result.ShouldHaveNoStackTrace();
@@ -36,11 +37,28 @@ public class ValidateCommandTests
     }
 
     [Fact]
-    public async Task Missing_schema_location_is_a_usage_error_saying_how_to_fill_it()
+    public async Task Without_schema_location_validate_checks_against_the_embedded_bundle_and_says_so()
     {
         var result = await CliRunner.RunAsync("validate", "jupyter-connect-k8s");
 
-        result.ShouldBeUsageError("--schema-location", "spark-k8s/k8s-schemas");
+        result.ExitCode.Should().Be(0, result.Stdout + result.Stderr);
+        result.Stdout.Should().Contain("Schemas: embedded bundle (Kubernetes 1.36)").And.NotContain("skipped");
+    }
+
+    [Fact]
+    public async Task Schema_location_overrides_the_bundle()
+    {
+        using var temp = new TempDirectory();
+        temp.WriteFile("kubernetes/v1.99-swagger.json", """{"swagger": "2.0", "definitions": {}}""");
+
+        var result = await CliRunner.RunAsync("validate", "jupyter-connect-k8s", "--schema-location", temp.Path, "--output", "json");
+
+        result.ExitCode.Should().Be(1, "a directory without the chart's kinds leaves every object without a schema");
+        using var json = result.Json();
+        json.RootElement.GetProperty("schemaSource").GetProperty("kind").GetString().Should().Be("directory");
+        json.RootElement.GetProperty("schemaSource").GetProperty("kubernetesVersion").GetString().Should().Be("1.99");
+        json.RootElement.GetProperty("runs")[0].GetProperty("findings").EnumerateArray()
+            .Should().Contain(f => f.GetProperty("id").GetString() == "K8S000" && f.GetProperty("message").GetString()!.Contains("no schema for apps/v1/Deployment"));
     }
 
     [Fact]
@@ -54,7 +72,7 @@ public class ValidateCommandTests
     [Fact]
     public async Task Preset_or_all_is_required()
     {
-        var result = await CliRunner.RunAsync("validate", "--schema-location", RepoPaths.K8sSchemas);
+        var result = await CliRunner.RunAsync("validate");
 
         result.ShouldBeUsageError("--all");
     }
@@ -62,7 +80,7 @@ public class ValidateCommandTests
     [Fact]
     public async Task Bad_spark_version_names_the_flag()
     {
-        var result = await CliRunner.RunAsync("validate", "jupyter-connect-k8s", "--spark-version", "3.4", "--schema-location", RepoPaths.K8sSchemas);
+        var result = await CliRunner.RunAsync("validate", "jupyter-connect-k8s", "--spark-version", "3.4");
 
         result.ShouldBeUsageError("--spark-version", "3.4");
     }

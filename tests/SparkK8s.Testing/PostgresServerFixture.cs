@@ -150,7 +150,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
                 .FirstOrDefault()
             : null;
         return newest is null
-            ? throw new DirectoryNotFoundException($"no PostgreSQL server binaries under {root}/<major>/bin; install postgresql-15 (.ci/run does)")
+            ? throw new DirectoryNotFoundException($"no PostgreSQL server binaries under {root}/<major>/bin; install postgresql-15 (./test.sh does when run as root)")
             : Path.Combine(newest, "bin");
     }
 }

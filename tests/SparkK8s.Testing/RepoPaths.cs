@@ -1,6 +1,6 @@
 namespace SparkK8s.Testing;
 
-/// <summary>Well-known paths of the checkout and of the shared test data beside it (../shared).</summary>
+/// <summary>Well-known paths of the checkout; the repository carries all its test data.</summary>
 public static class RepoPaths
 {
     private static readonly Lazy<string> LazyRoot = new(() =>
@@ -20,19 +20,6 @@ public static class RepoPaths
     public static string Chart => Path.Combine(Root, "charts", "spark-k8s");
     public static string Tools => Path.Combine(Root, ".tools");
 
-    /// <summary>../shared beside the checkout (k8s-schemas, spark-event-logs). CI always provides it.</summary>
-    public static string Shared
-    {
-        get
-        {
-            var fromEnvironment = Environment.GetEnvironmentVariable("SPARK_K8S_SHARED");
-            var shared = string.IsNullOrEmpty(fromEnvironment) ? Path.GetFullPath(Path.Combine(Root, "..", "shared")) : fromEnvironment;
-            return Directory.Exists(shared)
-                ? shared
-                : throw new DirectoryNotFoundException($"Shared test data not found at {shared}; clone the repo beside ../shared or set SPARK_K8S_SHARED.");
-        }
-    }
-
-    public static string K8sSchemas => Path.Combine(Shared, "k8s-schemas");
-    public static string SparkEventLogs => Path.Combine(Shared, "spark-event-logs");
+    /// <summary>Spark's own event-log fixtures, committed in tests/fixtures/spark-event-logs (see its README).</summary>
+    public static string SparkEventLogs => Path.Combine(Root, "tests", "fixtures", "spark-event-logs");
 }

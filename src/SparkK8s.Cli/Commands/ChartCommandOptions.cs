@@ -90,7 +90,7 @@ internal sealed class SchemaOptions
 {
     public Option<string?> Location { get; } = new(SchemaLocation.Flag)
     {
-        Description = "Directory with kubernetes/*swagger*.json and crds/<group>/<kind>_<version>.json (default: ~/.cache/spark-k8s/k8s-schemas).",
+        Description = "Directory with kubernetes/*swagger*.json and crds/<group>/<kind>_<version>.json (default: the cluster schemas of 'spark-k8s schemas fetch', else the embedded Kubernetes bundle).",
     };
 
     public Option<string[]> SkipKinds { get; } = new("--skip-kinds")
@@ -105,20 +105,11 @@ internal sealed class SchemaOptions
         command.Options.Add(SkipKinds);
     }
 
-    /// <summary>Settings with a required schema location (validate) or an optional one (plan: skipped when absent).</summary>
-    public ValidationSettings Bind(ParseResult parseResult, bool required)
+    /// <summary>Settings with the schemas to use: --schema-location DIR, else the cache of 'schemas fetch', else the embedded bundle.</summary>
+    public ValidationSettings Bind(ParseResult parseResult)
     {
-        var explicitLocation = parseResult.GetValue(Location);
-        var location = required ? SchemaLocation.Require(explicitLocation) : SchemaLocation.Find(explicitLocation);
+        var store = SchemaLocation.Open(parseResult.GetValue(Location));
         var skip = (parseResult.GetValue(SkipKinds) ?? []).SelectMany(k => k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
-        var reason = location is null
-            ? $"strict schema validation was skipped: no schema location found (--schema-location not given, cache {SchemaLocation.DefaultDirectory} empty). {SchemaLocation.HowToFill}"
-            : null;
-        if (location is not null)
-        {
-            SchemaStore.Open(location);
-        }
-
-        return new ValidationSettings(location, skip, reason);
+        return new ValidationSettings(store, skip);
     }
 }

@@ -15,5 +15,6 @@ public static class CommandCatalog
         CostCommand.Create(),
         SizeCommand.Create(),
         BackupCommand.Create(),
+        SchemasCommand.Create(),
     ];
 }

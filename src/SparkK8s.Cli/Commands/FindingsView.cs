@@ -40,13 +40,13 @@ internal static class FindingsView
         {
             summary.AddRow(Markup.Escape(run.Preset), Markup.Escape(run.Environment ?? "-"), run.SparkVersion, run.ObjectCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 run.Errors.ToString(System.Globalization.CultureInfo.InvariantCulture), run.Warnings.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                run.SchemaSkipped is null ? "checked" : "skipped");
+                run.SchemaSource is null ? "not rendered" : "checked");
         }
 
         terminal.Ansi.Write(summary);
-        foreach (var reason in runs.Select(r => r.SchemaSkipped).OfType<string>().Distinct())
+        foreach (var source in runs.Select(r => r.SchemaSource).OfType<string>().Distinct())
         {
-            terminal.Ansi.WriteLine($"Note: {reason}");
+            terminal.Ansi.WriteLine($"Schemas: {source}");
         }
 
         terminal.Ansi.WriteLine($"{runs.Sum(r => r.Errors)} error(s), {runs.Sum(r => r.Warnings)} warning(s) in {runs.Count} render(s).");

@@ -10,7 +10,7 @@ namespace SparkK8s.Cli.Commands;
 
 /// <summary>
 /// <c>spark-k8s plan</c>: what deploying a preset creates — components, images, endpoints, resource totals and executor
-/// capacity — plus its validation. Strict schema validation is skipped (and said so) when no schema location is found.
+/// capacity — plus its validation. Strict schema validation always runs (embedded bundle by default).
 /// </summary>
 public static class PlanCommand
 {
@@ -29,7 +29,7 @@ public static class PlanCommand
             var format = parseResult.GetValue(chart.Output);
             var options = input.Bind(parseResult, chart.ChartDirectory(parseResult));
             Core.Rendering.ChartRenderer.BuildRequest(options);
-            var settings = schema.Bind(parseResult, required: false);
+            var settings = schema.Bind(parseResult);
             var helm = await chart.HelmAsync(parseResult, cancellationToken).ConfigureAwait(false);
             var (run, manifest) = await terminal.WithProgressAsync("Rendering and validating ...", format,
                 _ => new ValidationRunner(helm).RunAsync(options, settings, cancellationToken)).ConfigureAwait(false);

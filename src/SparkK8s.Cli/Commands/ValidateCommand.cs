@@ -47,7 +47,7 @@ public static class ValidateCommand
                 Core.Rendering.ChartRenderer.BuildRequest(options);
             }
 
-            var settings = schema.Bind(parseResult, required: true);
+            var settings = schema.Bind(parseResult);
             var helm = await chart.HelmAsync(parseResult, cancellationToken).ConfigureAwait(false);
             var runner = new ValidationRunner(helm);
             var runs = await terminal.WithProgressAsync("Validating ...", format, async progress => everything
@@ -60,7 +60,7 @@ public static class ValidateCommand
                 {
                     errors = runs.Sum(r => r.Errors),
                     warnings = runs.Sum(r => r.Warnings),
-                    schemaLocation = settings.SchemaLocation,
+                    schemaSource = settings.Schemas.Source,
                     runs,
                 });
             }

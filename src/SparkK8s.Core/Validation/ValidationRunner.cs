@@ -8,20 +8,24 @@ using SparkK8s.Core.Validation.Spark;
 
 namespace SparkK8s.Core.Validation;
 
-/// <summary>How to validate: the schema location (null: skip strict schema validation) and kinds not to schema-check.</summary>
-public sealed record ValidationSettings(string? SchemaLocation, IReadOnlyCollection<string> SkipKinds, string? SchemaSkippedReason = null)
+/// <summary>How to validate: the schemas (see <see cref="Schema.SchemaLocation.Open"/>) and kinds not to schema-check.</summary>
+public sealed record ValidationSettings(SchemaStore Schemas, IReadOnlyCollection<string> SkipKinds)
 {
-    public SchemaValidator? CreateSchemaValidator() => SchemaLocation is null ? null : new SchemaValidator(SchemaStore.Open(SchemaLocation));
+    public SchemaValidator CreateSchemaValidator() => new(Schemas);
 }
 
-/// <summary>The outcome of validating one preset × environment × Spark version.</summary>
+/// <summary>
+/// The outcome of validating one preset × environment × Spark version. <paramref name="SchemaSource"/> says which schemas
+/// the objects were checked against (and which kinds came from the embedded bundle behind a cluster cache); null when
+/// nothing was rendered.
+/// </summary>
 public sealed record ValidationRun(
     string Preset,
     string? Environment,
     string SparkVersion,
     IReadOnlyList<Finding> Findings,
     int ObjectCount,
-    string? SchemaSkipped)
+    string? SchemaSource)
 {
     public int Errors => Findings.Count(f => f.Severity == Severity.Error);
     public int Warnings => Findings.Count(f => f.Severity == Severity.Warning);
@@ -63,24 +67,35 @@ public sealed partial class ValidationRunner(HelmClient helm)
         }
 
         var schema = settings.CreateSchemaValidator();
-        if (schema is not null)
+        var fromFallback = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var document in manifest.Documents)
         {
-            foreach (var document in manifest.Documents)
+            var obj = document.Object;
+            var gvk = SchemaStore.Key(obj.Group, obj.Version, obj.Kind);
+            var skipped = settings.SkipKinds.Contains(obj.Kind) || settings.SkipKinds.Contains(gvk);
+            if (!skipped && schema.Store.Find(obj.Group, obj.Version, obj.Kind) is { FromFallback: true })
             {
-                foreach (var violation in schema.Validate(document.Object, settings.SkipKinds))
-                {
-                    findings.Add(new Finding(ValidationStage.Schema, violation.Id, Severity.Error, document.Object.DisplayName, violation.Path, violation.Message,
-                        violation.Kind == ViolationKind.NoSchema
-                            ? $"Add its JSON schema to {settings.SchemaLocation}/crds/<group>/<kind>_<version>.json, or pass --skip-kinds {document.Object.Kind}"
-                            : "Fix the template or values that produce this field"));
-                }
+                fromFallback.Add(obj.Group.Length == 0 ? $"{obj.Version}/{obj.Kind}" : gvk);
+            }
+
+            foreach (var violation in schema.Validate(obj, settings.SkipKinds))
+            {
+                findings.Add(new Finding(ValidationStage.Schema, violation.Id, Severity.Error, obj.DisplayName, violation.Path, violation.Message,
+                    violation.Kind == ViolationKind.NoSchema
+                        ? $"Pass {SchemaLocation.Flag} DIR with its JSON schema in crds/<group>/<kind>_<version>.json, or pass --skip-kinds {obj.Kind}"
+                        : "Fix the template or values that produce this field"));
             }
         }
 
         var model = SparkRenderModel.From(manifest.Documents);
         findings.AddRange(SparkChecks.Run(new SparkCheckContext(model, version, KnownSparkProperties.For(version))));
-        var skipped = schema is null ? settings.SchemaSkippedReason ?? "no schema location" : null;
-        return (new ValidationRun(PresetName(options), options.Environment, version, findings, manifest.Documents.Count, skipped), manifest);
+        var source = schema.Store.Source.Description;
+        if (fromFallback.Count > 0 && schema.Store.Fallback is { } fallback)
+        {
+            source += $"; not in the cluster document, so checked against the {fallback.Source.Description}: {string.Join(", ", fromFallback)}";
+        }
+
+        return (new ValidationRun(PresetName(options), options.Environment, version, findings, manifest.Documents.Count, source), manifest);
     }
 
     /// <summary>Every preset × environment × supported Spark version, <paramref name="parallelism"/> at a time, in a stable order.</summary>

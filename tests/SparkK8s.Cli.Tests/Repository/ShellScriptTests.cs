@@ -33,7 +33,7 @@ public class ShellScriptTests
     public async Task Script_passes_shellcheck(string script)
     {
         var shellcheck = ProcessRunner.FindOnPath("shellcheck")
-            ?? throw new InvalidOperationException("shellcheck is not installed (apt-get install shellcheck; .ci/run installs it)");
+            ?? throw new InvalidOperationException("shellcheck is not installed (apt-get install shellcheck; ./test.sh installs it when run as root)");
 
         var result = await ProcessRunner.RunAsync(shellcheck, ["--severity=style", script], TestContext.Current.CancellationToken, RepoPaths.Root);
 

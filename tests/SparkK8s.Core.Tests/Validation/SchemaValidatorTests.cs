@@ -36,7 +36,7 @@ public class SchemaValidatorTests
                     httpGet: {path: /, port: http}
         """;
 
-    private static readonly SchemaValidator Validator = new(SchemaStore.Open(RepoPaths.K8sSchemas));
+    private static readonly SchemaValidator Validator = new(SchemaStore.Embedded);
 
     private static IReadOnlyList<SchemaViolation> Validate(string yaml, IReadOnlyCollection<string>? skip = null) =>
         Validator.Validate(ManifestParser.Parse(yaml).Single(), skip);
@@ -138,7 +138,7 @@ public class SchemaValidatorTests
     [Fact]
     public void A_missing_schema_location_is_a_usage_error()
     {
-        var act = () => SchemaLocation.Find("/nonexistent/schemas");
+        var act = () => SchemaLocation.Open("/nonexistent/schemas");
 
         act.Should().Throw<Errors.UserInputException>().WithMessage("*--schema-location*");
     }

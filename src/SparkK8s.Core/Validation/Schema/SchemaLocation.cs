@@ -5,7 +5,8 @@ namespace SparkK8s.Core.Validation.Schema;
 /// <summary>
 /// Where the Kubernetes OpenAPI v2 document (<c>kubernetes/*-swagger.json</c>) and CRD schemas
 /// (<c>crds/&lt;group&gt;/&lt;kind&gt;_&lt;version&gt;.json</c>) live: <c>--schema-location DIR</c>, else the per-user cache
-/// <c>$XDG_CACHE_HOME/spark-k8s/k8s-schemas</c> (or <c>~/.cache/spark-k8s/k8s-schemas</c>).
+/// <c>$XDG_CACHE_HOME/spark-k8s/k8s-schemas</c> (or <c>~/.cache/spark-k8s/k8s-schemas</c>) that
+/// <c>spark-k8s schemas fetch</c> fills, else the embedded bundle.
 /// </summary>
 public static class SchemaLocation
 {
@@ -26,12 +27,17 @@ public static class SchemaLocation
     }
 
     public static string HowToFill =>
-        $"Fill the cache: mkdir -p {DefaultDirectory}/kubernetes && cp <path>/v1.36-swagger.json {DefaultDirectory}/kubernetes/ " +
-        $"(the Kubernetes OpenAPI v2 document, api/openapi-spec/swagger.json of a release), and CRD JSON schemas under {DefaultDirectory}/crds/<group>/<kind>_<version>.json; " +
-        $"or pass {Flag} DIR. See docs/en/cli.md.";
+        $"Pass {Flag} DIR with kubernetes/<version>-swagger.json (a Kubernetes OpenAPI v2 document) and optional CRD JSON schemas " +
+        "under crds/<group>/<kind>_<version>.json; or drop it to use the cluster schemas stored by 'spark-k8s schemas fetch', else the embedded bundle. See docs/en/cli.md.";
 
-    /// <summary>The explicit directory (must be valid), else the cache when it is filled, else null.</summary>
-    public static string? Find(string? explicitDirectory)
+    /// <summary>
+    /// The schemas to validate against, in this order: the explicit directory (must be valid), else the user cache filled
+    /// by <c>spark-k8s schemas fetch</c> (with the embedded bundle for kinds the cluster document lacks), else the embedded bundle.
+    /// </summary>
+    public static SchemaStore Open(string? explicitDirectory) => Open(explicitDirectory, DefaultDirectory);
+
+    /// <summary><see cref="Open(string?)"/> with the cache directory given (tests).</summary>
+    public static SchemaStore Open(string? explicitDirectory, string cacheDirectory)
     {
         if (!string.IsNullOrWhiteSpace(explicitDirectory))
         {
@@ -41,26 +47,29 @@ public static class SchemaLocation
             }
 
             return FindSwagger(explicitDirectory) is not null
-                ? Path.GetFullPath(explicitDirectory)
+                ? SchemaStore.Open(Path.GetFullPath(explicitDirectory))
                 : throw new UserInputException($"{Flag}: '{explicitDirectory}' has no kubernetes/*swagger*.json. {HowToFill}");
         }
 
-        var cache = DefaultDirectory;
-        return Directory.Exists(cache) && FindSwagger(cache) is not null ? cache : null;
+        return FindSwagger(cacheDirectory, latestWritten: true) is not null ? SchemaStore.OpenCache(cacheDirectory) : SchemaStore.Embedded;
     }
 
-    /// <summary>Like <see cref="Find"/>, but a missing location is a usage error that says how to fill it.</summary>
-    public static string Require(string? explicitDirectory) =>
-        Find(explicitDirectory) ?? throw new UserInputException(
-            $"No Kubernetes schemas found: {Flag} was not given and the cache {DefaultDirectory} is empty. {HowToFill}");
-
-    /// <summary>The newest kubernetes/*swagger*.json in a location, or null.</summary>
-    public static string? FindSwagger(string directory)
+    /// <summary>
+    /// The kubernetes/*swagger*.json of a location, or null: the newest Kubernetes version by name, or with
+    /// <paramref name="latestWritten"/> (the cache) the one fetched last, so the last <c>schemas fetch</c> wins.
+    /// </summary>
+    public static string? FindSwagger(string directory, bool latestWritten = false)
     {
         var kubernetes = Path.Combine(directory, "kubernetes");
-        return Directory.Exists(kubernetes)
-            ? Directory.GetFiles(kubernetes, "*swagger*.json").OrderBy(f => f, new VersionedNameComparer()).LastOrDefault()
-            : null;
+        if (!Directory.Exists(kubernetes))
+        {
+            return null;
+        }
+
+        var files = Directory.GetFiles(kubernetes, "*swagger*.json");
+        return latestWritten
+            ? files.OrderBy(File.GetLastWriteTimeUtc).ThenBy(f => f, new VersionedNameComparer()).LastOrDefault()
+            : files.OrderBy(f => f, new VersionedNameComparer()).LastOrDefault();
     }
 
     private sealed class VersionedNameComparer : IComparer<string>

@@ -34,7 +34,7 @@ public sealed class SchemaValidator(SchemaStore store)
         {
             var groupVersionKind = obj.Group.Length == 0 ? $"{obj.Version}/{obj.Kind}" : gvk;
             return [new SchemaViolation(ViolationKind.NoSchema, string.Empty,
-                $"no schema for {groupVersionKind} in {Store.Directory}")];
+                $"no schema for {groupVersionKind} in the {Store.Source.Description}" + (Store.Fallback is { } fallback ? $" or the {fallback.Source.Description}" : string.Empty))];
         }
 
         var errors = new List<SchemaViolation>();
