@@ -15,8 +15,7 @@ public class EventLogParsingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var shared = Environment.GetEnvironmentVariable("SPARK_K8S_SHARED") ?? Path.GetFullPath(Path.Combine(FindRoot(), "..", "shared"));
-        _log = File.ReadAllBytes(Path.Combine(shared, "spark-event-logs", Log));
+        _log = File.ReadAllBytes(Path.Combine(FindRoot(), "tests", "fixtures", "spark-event-logs", Log));
     }
 
     [Benchmark]

@@ -14,7 +14,7 @@ public static class ReaderThroughput
     public static async Task<int> RunAsync(string[] args)
     {
         var sizeMb = long.Parse(Option(args, "--size-mb") ?? "1024", CultureInfo.InvariantCulture);
-        var logs = Option(args, "--logs") ?? FindSharedLogs();
+        var logs = Option(args, "--logs") ?? FindFixtureLogs();
         var runs = int.Parse(Option(args, "--runs") ?? "3", CultureInfo.InvariantCulture);
         if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())
         {
@@ -89,18 +89,18 @@ public static class ReaderThroughput
         return written;
     }
 
-    private static string FindSharedLogs()
+    private static string FindFixtureLogs()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            var candidate = Path.Combine(directory.FullName, "..", "shared", "spark-event-logs");
+            var candidate = Path.Combine(directory.FullName, "tests", "fixtures", "spark-event-logs");
             if (File.Exists(Path.Combine(directory.FullName, "SparkK8s.slnx")) && Directory.Exists(candidate))
             {
                 return Path.GetFullPath(candidate);
             }
         }
 
-        throw new InvalidOperationException("could not find ../shared/spark-event-logs; pass --logs DIR");
+        throw new InvalidOperationException("could not find tests/fixtures/spark-event-logs above the benchmark; pass --logs DIR");
     }
 
     /// <summary>Linux: writing 5 to clear_refs resets the peak RSS (VmHWM), so each run reports its own peak.</summary>

@@ -34,5 +34,9 @@ public static class RepoPaths
     }
 
     public static string K8sSchemas => Path.Combine(Shared, "k8s-schemas");
-    public static string SparkEventLogs => Path.Combine(Shared, "spark-event-logs");
+    /// <summary>Spark's own event-log fixtures, committed in tests/fixtures/spark-event-logs (see its README).</summary>
+    public static string SparkEventLogs => Path.Combine(Root, "tests", "fixtures", "spark-event-logs");
+
+    /// <summary>The same logs compressed with each codec the way Spark writes them (tests/fixtures/spark-event-logs-compressed).</summary>
+    public static string CompressedSparkEventLogs => Path.Combine(Root, "tests", "fixtures", "spark-event-logs-compressed");
 }
