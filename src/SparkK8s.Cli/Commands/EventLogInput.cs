@@ -48,7 +48,7 @@ internal sealed class EventLogInput
             var index = 0;
             await foreach (var result in scanner.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                status($"Read {++index}/{scanner.Logs.Count}: {result.Name}");
+                status($"Read {++index}: {TerminalText.Clean(result.Name)}");
                 if (result.Summary is { } summary)
                 {
                     if (select(summary) is { } selected)
@@ -71,14 +71,15 @@ internal sealed class EventLogInput
     {
         foreach (var log in skipped)
         {
-            terminal.Error.WriteLine(log.Reason.Contains(log.Source, StringComparison.Ordinal) ? $"warning: skipped {log.Reason}" : $"warning: skipped {log.Source}: {log.Reason}");
+            var line = log.Reason.Contains(log.Source, StringComparison.Ordinal) ? $"warning: skipped {log.Reason}" : $"warning: skipped {log.Source}: {log.Reason}";
+            terminal.Error.WriteLine(TerminalText.Clean(line));
         }
 
         foreach (var (appId, warnings) in apps)
         {
             foreach (var warning in warnings)
             {
-                terminal.Error.WriteLine($"warning: {appId}: {warning}");
+                terminal.Error.WriteLine(TerminalText.Clean($"warning: {appId}: {warning}"));
             }
         }
     }

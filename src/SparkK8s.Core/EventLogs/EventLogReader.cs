@@ -2,34 +2,44 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using SparkK8s.Core.Errors;
+using SparkK8s.Core.EventLogs.Compression;
 
 namespace SparkK8s.Core.EventLogs;
 
+/// <summary>Limits of the event-log reader.</summary>
+public sealed record EventLogReaderOptions
+{
+    public static EventLogReaderOptions Default { get; } = new();
+
+    /// <summary>The longest line read (a buffer grows to the longest line); a longer one fails the log with a clear error.</summary>
+    public int MaxLineBytes { get; init; } = 256 << 20;
+}
+
 /// <summary>
-/// Reads one application's event log the way the History Server replays it: line by line, parts in order,
-/// tolerating a cut last line. It streams through one pooled buffer, so memory stays flat however large the log is
-/// (a buffer grows only to the longest line).
+/// Reads one application's event log the way the History Server replays it: line by line, parts in order, decompressing
+/// Spark's codecs (lz4, lzf, snappy, zstd) on the fly and tolerating a cut last line or a cut compressed stream at the end
+/// of the log. It streams through one pooled buffer, so memory stays flat however large the log is (a buffer grows only
+/// to the longest line, at most <see cref="EventLogReaderOptions.MaxLineBytes"/>).
 /// </summary>
 public static class EventLogReader
 {
     private const int InitialBufferSize = 1 << 20;
+    private const int SmallBufferSize = 64 << 10;
 
-    public static async Task<ApplicationSummary> ReadAsync(EventLogHandle log, CancellationToken cancellationToken)
+    public static Task<ApplicationSummary> ReadAsync(EventLogHandle log, CancellationToken cancellationToken) =>
+        ReadAsync(log, EventLogReaderOptions.Default, cancellationToken);
+
+    public static async Task<ApplicationSummary> ReadAsync(EventLogHandle log, EventLogReaderOptions options, CancellationToken cancellationToken)
     {
         var app = new ApplicationAccumulator(log.Name);
+        foreach (var warning in log.Warnings ?? [])
+        {
+            app.Warn(warning);
+        }
+
         for (var i = 0; i < log.Parts.Count; i++)
         {
-            var part = log.Parts[i];
-            if (EventLogCodec.FromFileName(Path.GetFileName(part.Name)) is { } codec)
-            {
-                throw EventLogCodec.Unsupported(part.Name, codec);
-            }
-
-            var stream = await part.Open(cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                await ReadPartAsync(stream, part.Name, isLastPart: i == log.Parts.Count - 1, app, cancellationToken).ConfigureAwait(false);
-            }
+            await ReadPartAsync(log.Parts[i], isLastPart: i == log.Parts.Count - 1, app, options, cancellationToken).ConfigureAwait(false);
         }
 
         if (!app.SawEvent)
@@ -37,37 +47,115 @@ public static class EventLogReader
             throw new UserInputException($"{log.Name}: not a Spark event log (no line with an \"Event\" field). Point at a Spark event log file, a rolling log directory (eventlog_v2_*), or a directory of them.");
         }
 
-        return app.Build(log.MarkedInProgress);
+        try
+        {
+            return app.Build(log.MarkedInProgress);
+        }
+        catch (OverflowException)
+        {
+            throw new OperationFailedException($"{log.Name}: a total is too large to compute (arithmetic overflow); the log holds absurd values.");
+        }
     }
 
-    private static async Task ReadPartAsync(Stream stream, string name, bool isLastPart, ApplicationAccumulator app, CancellationToken cancellationToken)
+    private static async Task ReadPartAsync(EventLogPart part, bool isLastPart, ApplicationAccumulator app, EventLogReaderOptions options, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        var codec = EventLogCodec.FromFileName(Path.GetFileName(part.Name));
+        if (codec is not null && !EventLogCodec.IsSupported(codec))
+        {
+            throw EventLogCodec.Unsupported(part.Name, codec);
+        }
+
+        var raw = await part.Open(cancellationToken).ConfigureAwait(false);
+        var stream = raw;
+        try
+        {
+            if (codec is null)
+            {
+                // No codec in the name: look at the magic bytes, then hand them back to whoever reads the stream.
+                var head = new byte[EventLogCodec.MagicLength];
+                var length = await ReadUpToAsync(raw, head, cancellationToken).ConfigureAwait(false);
+                codec = EventLogCodec.FromMagic(head.AsSpan(0, length));
+                if (codec is not null && !EventLogCodec.IsSupported(codec))
+                {
+                    throw EventLogCodec.Unsupported(part.Name, codec);
+                }
+
+                if (raw.CanSeek)
+                {
+                    raw.Seek(0, SeekOrigin.Begin);
+                }
+                else
+                {
+                    stream = new PrefixedStream(head.AsMemory(0, length), raw);
+                }
+            }
+
+            // A small file gets a small buffer: a directory of thousands of small logs then costs no more than one large log.
+            var initialBuffer = codec is null && raw.CanSeek && raw.Length < SmallBufferSize ? SmallBufferSize : InitialBufferSize;
+
+            if (codec is not null)
+            {
+                stream = EventLogCodec.Decompress(stream, codec);
+            }
+
+            await ReadLinesAsync(stream, part.Name, isLastPart, app, options, initialBuffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TruncatedCompressedDataException ex) when (isLastPart)
+        {
+            app.MarkTruncatedStream(part.Name, ex.Message);
+        }
+        catch (TruncatedCompressedDataException ex)
+        {
+            throw new OperationFailedException($"{part.Name}: {ex.Message}, but this is not the last part of the rolling log.", ex);
+        }
+        catch (CorruptCompressedDataException ex)
+        {
+            throw new OperationFailedException($"{part.Name}: {ex.Message}; the file is damaged or is not {codec}-compressed.", ex);
+        }
+        catch (ZstdSharp.ZstdException ex)
+        {
+            throw new OperationFailedException($"{part.Name}: the zstd data is corrupt ({ex.Message}); the file is damaged or is not zstd-compressed.", ex);
+        }
+        catch (EndOfStreamException ex) when (codec == EventLogCodec.Zstd && isLastPart)
+        {
+            app.MarkTruncatedStream(part.Name, "the zstd stream ends inside a frame");
+            _ = ex;
+        }
+        catch (EndOfStreamException ex) when (codec == EventLogCodec.Zstd)
+        {
+            throw new OperationFailedException($"{part.Name}: the zstd stream ends inside a frame, but this is not the last part of the rolling log.", ex);
+        }
+        finally
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            await raw.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task ReadLinesAsync(Stream stream, string name, bool isLastPart, ApplicationAccumulator app, EventLogReaderOptions options, int initialBuffer, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(initialBuffer, options.MaxLineBytes));
         try
         {
             var filled = 0;
             long lineNumber = 0;
-            var first = true;
             while (true)
             {
                 if (filled == buffer.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    if (buffer.Length >= options.MaxLineBytes)
+                    {
+                        throw new OperationFailedException(string.Create(CultureInfo.InvariantCulture,
+                            $"{name}: line {lineNumber + 1} is longer than {options.MaxLineBytes / (1024 * 1024)} MiB, the most spark-k8s reads in one line; the file is not a Spark event log or is damaged."));
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, options.MaxLineBytes));
                     buffer.AsSpan(0, filled).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                 }
 
                 var read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
-                if (first && read > 0)
-                {
-                    first = false;
-                    if (EventLogCodec.FromMagic(buffer.AsSpan(0, Math.Min(read, 16))) is { } codec)
-                    {
-                        throw EventLogCodec.Unsupported(name, codec);
-                    }
-                }
-
                 if (read == 0)
                 {
                     if (filled > 0)
@@ -91,6 +179,23 @@ public static class EventLogReader
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private static async ValueTask<int> ReadUpToAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var read = await stream.ReadAsync(buffer[total..], cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
+        }
+
+        return total;
     }
 
     /// <summary>Processes every complete line in <paramref name="data"/>; returns the bytes consumed.</summary>
@@ -133,6 +238,10 @@ public static class EventLogReader
         {
             throw new OperationFailedException(string.Create(CultureInfo.InvariantCulture, $"{name}: line {lineNumber} has an unexpected shape ({ex.Message})."), ex);
         }
+        catch (OverflowException ex)
+        {
+            throw new OperationFailedException(string.Create(CultureInfo.InvariantCulture, $"{name}: line {lineNumber} holds a number too large to add up (arithmetic overflow)."), ex);
+        }
     }
 
     /// <summary>The final line had no newline: a running app's log is normally cut here. Use it only if it is complete JSON.</summary>
@@ -156,5 +265,69 @@ public static class EventLogReader
         {
             throw new OperationFailedException(string.Create(CultureInfo.InvariantCulture, $"{name}: line {lineNumber} is incomplete, but this is not the last part of the rolling log."));
         }
+    }
+}
+
+/// <summary>Bytes already read from a stream (its magic), followed by the rest of the stream.</summary>
+internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+{
+    private ReadOnlyMemory<byte> _prefix = prefix;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_prefix.IsEmpty)
+        {
+            return await rest.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+
+        var count = Math.Min(buffer.Length, _prefix.Length);
+        _prefix[..count].CopyTo(buffer);
+        _prefix = _prefix[count..];
+        return count;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        if (_prefix.IsEmpty)
+        {
+            return rest.Read(buffer, offset, count);
+        }
+
+        var n = Math.Min(count, _prefix.Length);
+        _prefix[..n].Span.CopyTo(buffer.AsSpan(offset, n));
+        _prefix = _prefix[n..];
+        return n;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            rest.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }
