@@ -77,8 +77,13 @@ public sealed class EventLogScanner : IDisposable
             case FileKind.Regular:
                 return new EventLogScanner(input, () => [.. EventLogLayout.Group([new EventLogEntry(Path.GetFileName(full), full, OpenFile(full))]).Select(l => new WalkItem(l.Name, l, null))], true, null, argumentName, options);
             case FileKind.Directory:
-                var rollingItself = EventLogLayout.IsRollingDirectoryName(Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar)));
-                return new EventLogScanner(input, () => LocalEventLogWalker.Walk(full.TrimEnd(Path.DirectorySeparatorChar), OpenFile), rollingItself, null, argumentName, options);
+                var root = full.TrimEnd(Path.DirectorySeparatorChar);
+                var rollingItself = EventLogLayout.IsRollingDirectoryName(Path.GetFileName(root));
+
+                // The walk stops at the first log: a usage error for an empty tree comes before any output.
+                return LocalEventLogWalker.Walk(root, OpenFile).Any(i => i.Log is not null)
+                    ? new EventLogScanner(input, () => LocalEventLogWalker.Walk(root, OpenFile), rollingItself, null, argumentName, options)
+                    : throw new UserInputException($"{argumentName}: no Spark event logs in directory '{input}'; point at a directory holding event log files (spark.eventLog.dir).");
             case FileKind.Other:
                 throw new UserInputException($"{argumentName}: '{input}' is not a regular file or a directory (a FIFO, socket or device); give an event log file, a directory of event logs, or an s3:// prefix.");
             default:

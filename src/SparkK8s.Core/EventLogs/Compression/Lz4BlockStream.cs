@@ -36,7 +36,9 @@ internal sealed class Lz4BlockStream(Stream inner) : BlockDecodingStream(inner, 
 
             if (read < HeaderLength)
             {
-                throw Truncated("a block header", at);
+                throw Magic.StartsWith(_header.AsSpan(0, Math.Min(read, Magic.Length)))
+                    ? Truncated("a block header", at)
+                    : Corrupt("no LZ4Block magic at the start of a block", at);
             }
 
             if (!_header.AsSpan(0, Magic.Length).SequenceEqual(Magic))

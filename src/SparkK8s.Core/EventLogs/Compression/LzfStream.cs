@@ -25,7 +25,7 @@ internal sealed class LzfStream(Stream inner) : BlockDecodingStream(inner, "lzf"
 
             if (read < 5)
             {
-                throw Truncated("a chunk header", at);
+                throw "ZV"u8.StartsWith(_header.AsSpan(0, Math.Min(read, 2))) ? Truncated("a chunk header", at) : Corrupt("no ZV signature at the start of a chunk", at);
             }
 
             if (_header[0] != 'Z' || _header[1] != 'V')

@@ -35,7 +35,7 @@ internal sealed class SnappyJavaStream(Stream inner) : BlockDecodingStream(inner
 
             if (read < 4)
             {
-                throw Truncated("a chunk length", at);
+                throw _sawHeader || Magic.StartsWith(_header.AsSpan(0, read)) ? Truncated("a chunk length", at) : Corrupt("no snappy-java stream header (0x82 SNAPPY)", at);
             }
 
             if (_header[0] == Magic[0])
