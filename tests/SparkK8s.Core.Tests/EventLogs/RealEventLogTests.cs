@@ -128,7 +128,7 @@ public class RealEventLogTests
     }
 
     [Fact]
-    public async Task Reads_the_whole_shared_directory()
+    public async Task Reads_the_whole_fixture_directory()
     {
         using var scanner = await EventLogScanner.OpenAsync(RepoPaths.SparkEventLogs, null, "PATH", TestContext.Current.CancellationToken);
         var results = new List<ScanResult>();
