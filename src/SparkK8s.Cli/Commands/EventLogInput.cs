@@ -75,12 +75,16 @@ internal sealed class EventLogInput
             terminal.Error.WriteLine(TerminalText.Clean(line));
         }
 
-        foreach (var (appId, warnings) in apps)
+        // The same warning for many apps (e.g. hundreds of in-progress logs) is one line with a count, not hundreds.
+        var byText = apps.SelectMany(a => a.Warnings.Select(w => (a.AppId, Warning: w)))
+            .GroupBy(w => w.Warning, StringComparer.Ordinal);
+        foreach (var group in byText)
         {
-            foreach (var warning in warnings)
-            {
-                terminal.Error.WriteLine(TerminalText.Clean($"warning: {appId}: {warning}"));
-            }
+            var ids = group.Select(g => g.AppId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var line = ids.Count == 1
+                ? $"warning: {ids[0]}: {group.Key}"
+                : $"warning: {ids.Count} apps ({string.Join(", ", ids.Take(3))}{(ids.Count > 3 ? ", ..." : "")}): {group.Key}";
+            terminal.Error.WriteLine(TerminalText.Clean(line));
         }
     }
 }

@@ -196,4 +196,21 @@ public class CostCommandTests
         stdout.Split('\n').Count(l => l.Contains("wasted:", StringComparison.Ordinal)).Should().Be(5, "the five most wasteful apps are named");
         findings.Count.Should().BeLessThan(15);
     }
+
+    [Fact]
+    public async Task The_same_warning_for_many_apps_is_one_line_with_a_count()
+    {
+        using var temp = new TempDirectory();
+        for (var i = 0; i < 30; i++)
+        {
+            var lines = SparkEventLogBuilder.SimpleApp($"app-{i:00}").Build().TrimEnd('\n').Split('\n');
+            temp.WriteFile($"app-{i:00}.inprogress", string.Join('\n', lines[..^1]) + "\n");
+        }
+
+        var (exit, _, stderr) = await CliRunner.RunAsync("cost", temp.Path);
+
+        exit.Should().Be(0, stderr);
+        var warnings = stderr.Split('\n').Where(l => l.StartsWith("warning:", StringComparison.Ordinal)).ToList();
+        warnings.Should().ContainSingle().Which.Should().StartWith("warning: 30 apps (app-00, app-01, app-02, ...): the application is still running");
+    }
 }
