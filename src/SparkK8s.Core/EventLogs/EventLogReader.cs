@@ -69,36 +69,29 @@ public static class EventLogReader
         var stream = raw;
         try
         {
-            if (codec is null)
+            // A small file gets a small buffer: a directory of thousands of small logs then costs no more than one large log.
+            var initialBuffer = codec is null && raw.CanSeek && raw.Length < SmallBufferSize ? SmallBufferSize : InitialBufferSize;
+            if (codec is not null)
             {
-                // No codec in the name: look at the magic bytes, then hand them back to whoever reads the stream.
-                var head = new byte[EventLogCodec.MagicLength];
-                var length = await ReadUpToAsync(raw, head, cancellationToken).ConfigureAwait(false);
-                codec = EventLogCodec.FromMagic(head.AsSpan(0, length));
-                if (codec is not null && !EventLogCodec.IsSupported(codec))
+                stream = EventLogCodec.Decompress(raw, codec);
+            }
+            else if (await ReadLinesAsync(raw, part.Name, isLastPart, app, options, initialBuffer, sniff: true, cancellationToken).ConfigureAwait(false) is { } sniffed)
+            {
+                // No codec in the name, but the first bytes are a codec's magic: decode the stream, those bytes first.
+                codec = sniffed.Codec;
+                if (!EventLogCodec.IsSupported(codec))
                 {
                     throw EventLogCodec.Unsupported(part.Name, codec);
                 }
 
-                if (raw.CanSeek)
-                {
-                    raw.Seek(0, SeekOrigin.Begin);
-                }
-                else
-                {
-                    stream = new PrefixedStream(head.AsMemory(0, length), raw);
-                }
+                stream = EventLogCodec.Decompress(new PrefixedStream(sniffed.Head, raw), codec);
             }
-
-            // A small file gets a small buffer: a directory of thousands of small logs then costs no more than one large log.
-            var initialBuffer = codec is null && raw.CanSeek && raw.Length < SmallBufferSize ? SmallBufferSize : InitialBufferSize;
-
-            if (codec is not null)
+            else
             {
-                stream = EventLogCodec.Decompress(stream, codec);
+                return;
             }
 
-            await ReadLinesAsync(stream, part.Name, isLastPart, app, options, initialBuffer, cancellationToken).ConfigureAwait(false);
+            await ReadLinesAsync(stream, part.Name, isLastPart, app, options, InitialBufferSize, sniff: false, cancellationToken).ConfigureAwait(false);
         }
         catch (TruncatedCompressedDataException ex) when (isLastPart)
         {
@@ -132,13 +125,41 @@ public static class EventLogReader
         }
     }
 
-    private static async Task ReadLinesAsync(Stream stream, string name, bool isLastPart, ApplicationAccumulator app, EventLogReaderOptions options, int initialBuffer, CancellationToken cancellationToken)
+    /// <summary>The magic bytes of a compressed stream found where JSON lines were expected, and the bytes read so far.</summary>
+    private sealed record Sniffed(string Codec, byte[] Head);
+
+    /// <summary>
+    /// Reads and processes the lines of <paramref name="stream"/>. With <paramref name="sniff"/>, the first bytes are
+    /// checked for a codec's magic first; if they are one, nothing is processed and they are returned.
+    /// </summary>
+    private static async Task<Sniffed?> ReadLinesAsync(Stream stream, string name, bool isLastPart, ApplicationAccumulator app, EventLogReaderOptions options, int initialBuffer, bool sniff, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(initialBuffer, options.MaxLineBytes));
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(Math.Min(initialBuffer, options.MaxLineBytes), EventLogCodec.MagicLength));
         try
         {
             var filled = 0;
             long lineNumber = 0;
+            if (sniff)
+            {
+                // The first read fills the line buffer as usual; only its first bytes are looked at.
+                int read;
+                do
+                {
+                    read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                    filled += read;
+                }
+                while (read > 0 && filled < EventLogCodec.MagicLength);
+
+                if (EventLogCodec.FromMagic(buffer.AsSpan(0, Math.Min(filled, EventLogCodec.MagicLength))) is { } codec)
+                {
+                    return new Sniffed(codec, buffer.AsSpan(0, filled).ToArray());
+                }
+
+                var first = ProcessLines(buffer.AsSpan(0, filled), ref lineNumber, name, app);
+                buffer.AsSpan(first, filled - first).CopyTo(buffer);
+                filled -= first;
+            }
+
             while (true)
             {
                 if (filled == buffer.Length)
@@ -163,7 +184,7 @@ public static class EventLogReader
                         ProcessLastLine(buffer.AsSpan(0, filled), ++lineNumber, name, isLastPart, app);
                     }
 
-                    return;
+                    return null;
                 }
 
                 filled += read;
@@ -179,23 +200,6 @@ public static class EventLogReader
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    private static async ValueTask<int> ReadUpToAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        var total = 0;
-        while (total < buffer.Length)
-        {
-            var read = await stream.ReadAsync(buffer[total..], cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-
-            total += read;
-        }
-
-        return total;
     }
 
     /// <summary>Processes every complete line in <paramref name="data"/>; returns the bytes consumed.</summary>
