@@ -109,10 +109,10 @@ public static class EventLogReader
         {
             throw new OperationFailedException($"{part.Name}: the zstd data is corrupt ({ex.Message}); the file is damaged or is not zstd-compressed.", ex);
         }
-        catch (EndOfStreamException ex) when (codec == EventLogCodec.Zstd && isLastPart)
+        catch (EndOfStreamException) when (codec == EventLogCodec.Zstd && isLastPart)
         {
+            // ZstdSharp's "Premature end of stream": the last frame is incomplete.
             app.MarkTruncatedStream(part.Name, "the zstd stream ends inside a frame");
-            _ = ex;
         }
         catch (EndOfStreamException ex) when (codec == EventLogCodec.Zstd)
         {
