@@ -152,11 +152,15 @@ public class ConnectSparkConfTests
 
     [Theory]
     [MemberData(nameof(Versions))]
-    public async Task Event_logs_are_uncompressed_so_spark_k8s_cost_can_read_them(string version)
+    public async Task Event_log_compression_defaults_to_Sparks_own_default_for_the_line(string version)
     {
-        (await ChartRender.RenderAsync(version)).SparkDefaults("connect").Should().Contain("spark.eventLog.compress", "false");
+        // Spark compresses event logs by default since 4.0 (core-migration-guide, "Upgrading from Core 3.5 to 4.0").
+        var sparkDefault = version.StartsWith('3') ? "false" : "true";
+        (await ChartRender.RenderAsync(version)).SparkDefaults("connect").Should().Contain("spark.eventLog.compress", sparkDefault);
         (await ChartRender.RenderAsync(version, "connect.eventLog.compress=true")).SparkDefaults("connect")
             .Should().Contain("spark.eventLog.compress", "true");
+        (await ChartRender.RenderAsync(version, "connect.eventLog.compress=false")).SparkDefaults("connect")
+            .Should().Contain("spark.eventLog.compress", "false");
     }
 
     [Fact]

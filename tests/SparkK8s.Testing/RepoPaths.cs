@@ -22,4 +22,7 @@ public static class RepoPaths
 
     /// <summary>Spark's own event-log fixtures, committed in tests/fixtures/spark-event-logs (see its README).</summary>
     public static string SparkEventLogs => Path.Combine(Root, "tests", "fixtures", "spark-event-logs");
+
+    /// <summary>The same logs compressed with each codec the way Spark writes them (tests/fixtures/spark-event-logs-compressed).</summary>
+    public static string CompressedSparkEventLogs => Path.Combine(Root, "tests", "fixtures", "spark-event-logs-compressed");
 }

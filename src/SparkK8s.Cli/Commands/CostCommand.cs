@@ -71,9 +71,14 @@ public static class CostCommand
             if (wasteLimit is { } limit)
             {
                 var over = CostCalculator.OverWasteLimit(report, limit);
-                foreach (var app in over)
+                foreach (var app in over.OrderByDescending(a => a.WasteUsd).Take(FindingsListed))
                 {
-                    terminal.Error.WriteLine(Invariant($"waste: {app.AppId} wasted {app.WasteUsd / app.CostUsd * 100:0.#}% of its cost (limit {limit:0.#}%): {app.Finding}"));
+                    terminal.Error.WriteLine(TerminalText.Clean(Invariant($"waste: {app.AppId} wasted {app.WasteUsd / app.CostUsd * 100:0.#}% of its cost (limit {limit:0.#}%): {app.Finding}")));
+                }
+
+                if (over.Count > FindingsListed)
+                {
+                    terminal.Error.WriteLine(Invariant($"waste: ... and {over.Count - FindingsListed} more apps over the limit (--output json lists them all)."));
                 }
 
                 if (over.Count > 0)
@@ -122,13 +127,42 @@ public static class CostCommand
             terminal.Ansi.Write(apps);
         }
 
-        foreach (var app in report.Apps.Where(a => a.Finding is not null))
+        foreach (var line in FindingLines(report.Apps))
         {
-            terminal.Ansi.Write(new Text($"low utilization: {app.AppId} ({app.AppName}): {app.Finding}\n"));
+            terminal.Ansi.Write(new Text(line + "\n"));
         }
     }
 
-    private static IRenderable[] Cells(params string[] values) => [.. values.Select(v => (IRenderable)new Text(v))];
+    /// <summary>Up to <see cref="FindingsListed"/> findings one per app; more are summarised by cause, with the most wasteful apps named.</summary>
+    internal static IReadOnlyList<string> FindingLines(IReadOnlyList<AppCost> apps)
+    {
+        var flagged = apps.Where(a => a.Finding is not null).ToList();
+        if (flagged.Count <= FindingsListed)
+        {
+            return [.. flagged.Select(a => TerminalText.Clean($"low utilization: {a.AppId} ({a.AppName}): {a.Finding}"))];
+        }
+
+        var lines = new List<string> { Invariant($"low utilization: {flagged.Count} apps, {flagged.Sum(a => a.WasteUsd):0.####} USD wasted in all (--output json lists each app's finding):") };
+        lines.AddRange(flagged.GroupBy(a => Cause(a.Finding!), StringComparer.Ordinal)
+            .OrderByDescending(g => g.Sum(a => a.WasteUsd)).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => Invariant($"  {g.Count()} × {g.Key} ({g.Sum(a => a.WasteUsd):0.####} USD wasted)")));
+        lines.Add("  most wasteful:");
+        lines.AddRange(flagged.OrderByDescending(a => a.WasteUsd).ThenBy(a => a.AppId, StringComparer.Ordinal).Take(TopWasters)
+            .Select(a => TerminalText.Clean(Invariant($"    {a.AppId} ({a.AppName}): {a.WasteUsd:0.####} USD wasted: {a.Finding}"))));
+        return lines;
+    }
+
+    /// <summary>A finding's cause without its app-specific numbers: the text before the first ':'.</summary>
+    private static string Cause(string finding)
+    {
+        var colon = finding.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 ? finding[..colon] : finding;
+    }
+
+    internal const int FindingsListed = 10;
+    private const int TopWasters = 5;
+
+    private static IRenderable[] Cells(params string[] values) => [.. values.Select(v => (IRenderable)new Text(TerminalText.Clean(v)))];
 
     private static string Num(double value, string format = "0") => value.ToString(format, CultureInfo.InvariantCulture);
 
@@ -169,13 +203,39 @@ internal static class CostCsv
 
     private static string N(double value) => value.ToString("0.##########", CultureInfo.InvariantCulture);
 
+    /// <summary>Removes escape sequences but keeps TAB, CR and LF, which CSV quoting carries.</summary>
+    private static string StripEscapes(string field)
+    {
+        var parts = field.Split(['\t', '\r', '\n']);
+        var separators = field.Where(c => c is '\t' or '\r' or '\n').ToArray();
+        var clean = new StringBuilder();
+        for (var i = 0; i < parts.Length; i++)
+        {
+            clean.Append(TerminalText.Clean(parts[i]));
+            if (i < separators.Length)
+            {
+                clean.Append(separators[i]);
+            }
+        }
+
+        return clean.ToString();
+    }
+
     private static void Row(StringBuilder csv, params string[] fields) =>
         csv.Append(string.Join(',', fields.Select(Escape))).Append('\n');
 
-    /// <summary>RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so spreadsheets do not run it as a formula.</summary>
-    private static string Escape(string field)
+    /// <summary>
+    /// RFC 4180 quoting. Terminal escape sequences are removed. A leading TAB or CR, or a leading =, +, - or @ that does
+    /// not start a number, is prefixed with ' so spreadsheets do not run the field as a formula (OWASP CSV injection).
+    /// </summary>
+    internal static string Escape(string field)
     {
-        if (field.Length > 0 && "=+-@".Contains(field[0], StringComparison.Ordinal) && !double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        if (field.Contains('\x1b', StringComparison.Ordinal) || field.Contains('\x9b', StringComparison.Ordinal))
+        {
+            field = StripEscapes(field);
+        }
+
+        if (field.Length > 0 && (field[0] is '\t' or '\r' || ("=+-@".Contains(field[0], StringComparison.Ordinal) && !double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out _))))
         {
             field = "'" + field;
         }

@@ -48,7 +48,7 @@ internal sealed class EventLogInput
             var index = 0;
             await foreach (var result in scanner.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                status($"Read {++index}/{scanner.Logs.Count}: {result.Name}");
+                status($"Read {++index}: {TerminalText.Clean(result.Name)}");
                 if (result.Summary is { } summary)
                 {
                     if (select(summary) is { } selected)
@@ -71,15 +71,20 @@ internal sealed class EventLogInput
     {
         foreach (var log in skipped)
         {
-            terminal.Error.WriteLine(log.Reason.Contains(log.Source, StringComparison.Ordinal) ? $"warning: skipped {log.Reason}" : $"warning: skipped {log.Source}: {log.Reason}");
+            var line = log.Reason.Contains(log.Source, StringComparison.Ordinal) ? $"warning: skipped {log.Reason}" : $"warning: skipped {log.Source}: {log.Reason}";
+            terminal.Error.WriteLine(TerminalText.Clean(line));
         }
 
-        foreach (var (appId, warnings) in apps)
+        // The same warning for many apps (e.g. hundreds of in-progress logs) is one line with a count, not hundreds.
+        var byText = apps.SelectMany(a => a.Warnings.Select(w => (a.AppId, Warning: w)))
+            .GroupBy(w => w.Warning, StringComparer.Ordinal);
+        foreach (var group in byText)
         {
-            foreach (var warning in warnings)
-            {
-                terminal.Error.WriteLine($"warning: {appId}: {warning}");
-            }
+            var ids = group.Select(g => g.AppId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var line = ids.Count == 1
+                ? $"warning: {ids[0]}: {group.Key}"
+                : $"warning: {ids.Count} apps ({string.Join(", ", ids.Take(3))}{(ids.Count > 3 ? ", ..." : "")}): {group.Key}";
+            terminal.Error.WriteLine(TerminalText.Clean(line));
         }
     }
 }

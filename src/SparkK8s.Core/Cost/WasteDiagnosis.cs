@@ -57,14 +57,14 @@ public static class WasteDiagnosis
     }
 
     /// <summary>The most executor cores alive at the same moment.</summary>
-    public static int PeakConcurrentCores(ApplicationSummary app)
+    public static long PeakConcurrentCores(ApplicationSummary app)
     {
-        var changes = app.Executors.SelectMany(e => new[] { (Time: e.AddedMs, Delta: e.Cores), (Time: e.RemovedMs, Delta: -e.Cores) })
+        var changes = app.Executors.SelectMany(e => new[] { (Time: e.AddedMs, Delta: (long)e.Cores), (Time: e.RemovedMs, Delta: -(long)e.Cores) })
             .OrderBy(c => c.Time).ThenBy(c => c.Delta);
-        int current = 0, peak = 0;
+        long current = 0, peak = 0;
         foreach (var change in changes)
         {
-            current += change.Delta;
+            current = checked(current + change.Delta);
             peak = Math.Max(peak, current);
         }
 

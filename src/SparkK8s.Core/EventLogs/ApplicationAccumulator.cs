@@ -9,6 +9,9 @@ internal struct TaskEndRecord
     public bool Success;
     public bool Killed;
     public bool OnDriver;
+    public long StageId;
+    public long StageAttempt;
+    public long TaskId;
     public long LaunchMs;
     public long FinishMs;
     public long RunMs;
@@ -21,17 +24,39 @@ internal struct TaskEndRecord
     public long DiskSpillBytes;
 }
 
-/// <summary>Collects the events of one application and derives its <see cref="ApplicationSummary"/>. Memory is bounded by the number of executors.</summary>
+/// <summary>
+/// Collects the events of one application and derives its <see cref="ApplicationSummary"/>. Memory is bounded by the
+/// number of executors and of distinct task attempts (kept to drop duplicate task ends).
+/// Values a real Spark cannot have (negative or huge cores, memory, timestamps, run times, byte counts) are rejected with
+/// one summarised warning per kind, so one bad value cannot price an app at millions. Sums are checked: an overflow fails
+/// this log only.
+/// </summary>
 internal sealed class ApplicationAccumulator(string source)
 {
+    /// <summary>Timestamps outside [2000-01-01, 2100-01-01) are not real event times.</summary>
+    internal const long MinTimestampMs = 946_684_800_000;
+    internal const long MaxTimestampMs = 4_102_444_800_000;
+
+    /// <summary>More cores than any node has: a corrupt value.</summary>
+    internal const long MaxCores = 4096;
+
+    /// <summary>One task running longer than a year is a corrupt value.</summary>
+    internal const long MaxTaskMs = 366L * 24 * 3600 * 1000;
+
+    /// <summary>A container above 64 TiB of memory is a corrupt value.</summary>
+    internal const long MaxContainerMiB = 64L * 1024 * 1024;
+
     private readonly Dictionary<string, ExecutorState> _executors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _properties = new(StringComparer.Ordinal);
+    private readonly HashSet<(long Stage, long Attempt, long Task)> _taskAttempts = [];
     private readonly List<string> _warnings = [];
+    private readonly SortedDictionary<string, RejectedValues> _rejected = new(StringComparer.Ordinal);
     private TaskEndRecord _totals;
     private long _taskCount;
     private long _failedTasks;
     private long _killedTasks;
     private long _tasksOnDriver;
+    private long _duplicateTaskEnds;
     private long? _firstLaunch;
     private long? _lastFinish;
     private int? _localDriverCores;
@@ -40,8 +65,8 @@ internal sealed class ApplicationAccumulator(string source)
     public string? AppName { get; set; }
     public string? User { get; set; }
     public string? SparkVersion { get; set; }
-    public long? StartMs { get; set; }
-    public long? EndMs { get; set; }
+    public long? StartMs { get; private set; }
+    public long? EndMs { get; private set; }
     public long LastEventMs { get; private set; }
     public bool TruncatedLastLine { get; private set; }
     public bool SawEvent { get; set; }
@@ -51,30 +76,68 @@ internal sealed class ApplicationAccumulator(string source)
     public int JobCount { get; set; }
     public int FailedJobs { get; set; }
 
+    public void Warn(string warning) => _warnings.Add(warning);
+
+    /// <summary>A timestamp of an event; a value outside the plausible range is rejected and reported.</summary>
     public void Seen(long timestampMs)
     {
-        if (timestampMs > LastEventMs)
+        // 0 is how some Spark versions write a time they do not know.
+        if (timestampMs != 0 && ValidTimestamp(timestampMs, "event timestamp") && timestampMs > LastEventMs)
         {
             LastEventMs = timestampMs;
         }
     }
 
+    public void ApplicationStarted(long timestampMs)
+    {
+        if (ValidTimestamp(timestampMs, "SparkListenerApplicationStart timestamp"))
+        {
+            StartMs = timestampMs;
+            Seen(timestampMs);
+        }
+    }
+
+    public void ApplicationEnded(long timestampMs)
+    {
+        if (ValidTimestamp(timestampMs, "SparkListenerApplicationEnd timestamp"))
+        {
+            EndMs = timestampMs;
+            Seen(timestampMs);
+        }
+    }
+
     public void SetProperty(string key, string value) => _properties[key] = value;
 
-    public void ExecutorAdded(string id, long timestampMs, int cores)
+    public void ExecutorAdded(string id, long timestampMs, long cores)
     {
-        Seen(timestampMs);
-        if (id == "driver")
+        if (!ValidTimestamp(timestampMs, "executor-added timestamp"))
         {
-            _localDriverCores = cores;
             return;
         }
 
-        _executors.TryAdd(id, new ExecutorState(timestampMs, cores));
+        Seen(timestampMs);
+        if (cores is <= 0 or > MaxCores)
+        {
+            Reject("executor core count", cores.ToString(CultureInfo.InvariantCulture), "counted as 1 core");
+            cores = 1;
+        }
+
+        if (id == "driver")
+        {
+            _localDriverCores = (int)cores;
+            return;
+        }
+
+        _executors.TryAdd(id, new ExecutorState(timestampMs, (int)cores));
     }
 
     public void ExecutorRemoved(string id, long timestampMs, string? reason)
     {
+        if (!ValidTimestamp(timestampMs, "executor-removed timestamp"))
+        {
+            return;
+        }
+
         Seen(timestampMs);
         if (_executors.TryGetValue(id, out var state) && state.RemovedMs is null)
         {
@@ -83,42 +146,59 @@ internal sealed class ApplicationAccumulator(string source)
         }
     }
 
-    public void TaskEnded(in TaskEndRecord task)
+    public void TaskEnded(in TaskEndRecord ended)
     {
-        _taskCount++;
-        if (task.Killed)
+        // Spark posts one TaskEnd per attempt; a repeated (stage, stage attempt, task id) is a duplicate line
+        // (replayed or concatenated logs), not another attempt.
+        if (ended.TaskId >= 0 && !_taskAttempts.Add((ended.StageId, ended.StageAttempt, ended.TaskId)))
         {
-            _killedTasks++;
-        }
-        else if (!task.Success)
-        {
-            _failedTasks++;
+            _duplicateTaskEnds++;
+            return;
         }
 
-        if (task.OnDriver)
+        var task = ended;
+        Sanitise(ref task);
+        checked
         {
-            _tasksOnDriver++;
-        }
+            _taskCount++;
+            if (task.Killed)
+            {
+                _killedTasks++;
+            }
+            else if (!task.Success)
+            {
+                _failedTasks++;
+            }
 
-        if (task.LaunchMs > 0 && (_firstLaunch is null || task.LaunchMs < _firstLaunch))
-        {
-            _firstLaunch = task.LaunchMs;
-        }
+            if (task.OnDriver)
+            {
+                _tasksOnDriver++;
+            }
 
-        if (task.FinishMs > 0 && (_lastFinish is null || task.FinishMs > _lastFinish))
-        {
-            _lastFinish = task.FinishMs;
-        }
+            if (task.LaunchMs > 0 && (_firstLaunch is null || task.LaunchMs < _firstLaunch))
+            {
+                _firstLaunch = task.LaunchMs;
+            }
 
-        Seen(task.FinishMs);
-        _totals.RunMs += task.RunMs;
-        _totals.GcMs += task.GcMs;
-        _totals.InputBytes += task.InputBytes;
-        _totals.OutputBytes += task.OutputBytes;
-        _totals.ShuffleReadBytes += task.ShuffleReadBytes;
-        _totals.ShuffleWriteBytes += task.ShuffleWriteBytes;
-        _totals.MemorySpillBytes += task.MemorySpillBytes;
-        _totals.DiskSpillBytes += task.DiskSpillBytes;
+            if (task.FinishMs > 0 && (_lastFinish is null || task.FinishMs > _lastFinish))
+            {
+                _lastFinish = task.FinishMs;
+            }
+
+            if (task.FinishMs > 0)
+            {
+                Seen(task.FinishMs);
+            }
+
+            _totals.RunMs += task.RunMs;
+            _totals.GcMs += task.GcMs;
+            _totals.InputBytes += task.InputBytes;
+            _totals.OutputBytes += task.OutputBytes;
+            _totals.ShuffleReadBytes += task.ShuffleReadBytes;
+            _totals.ShuffleWriteBytes += task.ShuffleWriteBytes;
+            _totals.MemorySpillBytes += task.MemorySpillBytes;
+            _totals.DiskSpillBytes += task.DiskSpillBytes;
+        }
     }
 
     public void MarkTruncated(long lineNumber, string partName)
@@ -127,9 +207,16 @@ internal sealed class ApplicationAccumulator(string source)
         _warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{partName}: the last line ({lineNumber}) is incomplete, as in the log of a running application; it was ignored."));
     }
 
+    public void MarkTruncatedStream(string partName, string detail)
+    {
+        TruncatedLastLine = true;
+        _warnings.Add($"{partName}: {detail}, as in the log of a running application; the events before it were read.");
+    }
+
     public ApplicationSummary Build(bool markedInProgress)
     {
-        var end = EndMs ?? LastEventMs;
+        var lastEvent = LastEventMs > 0 ? LastEventMs : (long?)null;
+        var end = EndMs ?? lastEvent ?? StartMs ?? 0;
         var start = StartMs ?? (_executors.Count > 0 ? _executors.Values.Min(e => e.AddedMs) : end);
         if (EndMs is null)
         {
@@ -138,8 +225,30 @@ internal sealed class ApplicationAccumulator(string source)
                 : "the log has no SparkListenerApplicationEnd: its end is the last event timestamp.");
         }
 
+        if (end < start)
+        {
+            _warnings.Add(string.Create(CultureInfo.InvariantCulture, $"the application ends ({end}) before it starts ({start}); its duration is counted as 0."));
+            end = start;
+        }
+
         var version = Sizing.SparkVersion.TryParse(SparkVersion) ?? Sizing.SparkVersion.Default;
+        var executorMemory = Memory(version, SparkRole.Executor);
+        var driverMemory = Memory(version, SparkRole.Driver);
+        if (_duplicateTaskEnds > 0)
+        {
+            _warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{_duplicateTaskEnds} duplicate SparkListenerTaskEnd event(s) (same stage, stage attempt and task id) were counted once."));
+        }
+
+        foreach (var (what, rejected) in _rejected)
+        {
+            _warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{rejected.Count} implausible {what}(s) rejected (for example {rejected.Example}): {rejected.Action}."));
+        }
+
         var labels = Labels();
+        var executors = _executors.OrderBy(e => e.Value.AddedMs).ThenBy(e => e.Key, StringComparer.Ordinal)
+            .Select(e => Span(e.Key, e.Value, start, end))
+            .ToList();
         return new ApplicationSummary
         {
             Source = source,
@@ -152,9 +261,8 @@ internal sealed class ApplicationAccumulator(string source)
             Completed = EndMs is not null,
             TruncatedLastLine = TruncatedLastLine,
             Warnings = _warnings,
-            Executors = [.. _executors.OrderBy(e => e.Value.AddedMs).ThenBy(e => e.Key, StringComparer.Ordinal)
-                .Select(e => new ExecutorSpan(e.Key, e.Value.AddedMs, Math.Max(e.Value.AddedMs, e.Value.RemovedMs ?? end), e.Value.Cores, e.Value.RemovedMs is not null, e.Value.Reason))],
-            DriverCores = _localDriverCores ?? (int.TryParse(Property("spark.driver.cores"), NumberStyles.None, CultureInfo.InvariantCulture, out var cores) && cores > 0 ? cores : 1),
+            Executors = executors,
+            DriverCores = _localDriverCores ?? (int.TryParse(Property("spark.driver.cores"), NumberStyles.None, CultureInfo.InvariantCulture, out var cores) && cores is > 0 and <= (int)MaxCores ? cores : 1),
             Tasks = new TaskTotals
             {
                 Count = _taskCount,
@@ -169,20 +277,126 @@ internal sealed class ApplicationAccumulator(string source)
                 ShuffleWriteBytes = _totals.ShuffleWriteBytes,
                 MemorySpillBytes = _totals.MemorySpillBytes,
                 DiskSpillBytes = _totals.DiskSpillBytes,
-                FirstLaunchMs = _firstLaunch,
-                LastFinishMs = _lastFinish,
+                FirstLaunchMs = _firstLaunch is { } first ? Math.Clamp(first, start, end) : null,
+                LastFinishMs = _lastFinish is { } last ? Math.Clamp(last, start, end) : null,
             },
             StageCount = StageCount,
             FailedStages = FailedStages,
             MaxStageTasks = MaxStageTasks,
             JobCount = JobCount,
             FailedJobs = FailedJobs,
-            ExecutorMemory = SparkMemoryRules.Resolve(version, _properties, SparkRole.Executor),
-            DriverMemory = SparkMemoryRules.Resolve(version, _properties, SparkRole.Driver),
+            ExecutorMemory = executorMemory,
+            DriverMemory = driverMemory,
             Namespace = Property("spark.kubernetes.namespace") ?? (SparkMemoryRules.IsKubernetes(_properties) ? "default" : null),
             Labels = labels,
             Properties = _properties,
         };
+    }
+
+    /// <summary>An executor's life clamped to the application's [start, end]: it cannot be paid for outside the run.</summary>
+    private static ExecutorSpan Span(string id, ExecutorState state, long start, long end)
+    {
+        var added = Math.Clamp(state.AddedMs, start, end);
+        var removed = Math.Clamp(state.RemovedMs ?? end, added, end);
+        return new ExecutorSpan(id, added, removed, state.Cores, state.RemovedMs is not null, state.Reason);
+    }
+
+    /// <summary>The container memory Spark requests; settings that overflow or are absurd fall back to Spark's defaults with a warning.</summary>
+    private ContainerMemory Memory(Sizing.SparkVersion version, SparkRole role)
+    {
+        var prefix = role == SparkRole.Driver ? "spark.driver." : "spark.executor.";
+        ContainerMemory? memory;
+        try
+        {
+            memory = SparkMemoryRules.Resolve(version, _properties, role);
+            _ = checked(memory.HeapMiB + memory.OverheadMiB + memory.PysparkMiB + memory.OffHeapMiB);
+            if (memory.HeapMiB < 0 || memory.OverheadMiB < 0 || memory.PysparkMiB < 0 || memory.OffHeapMiB < 0 || memory.TotalMiB > MaxContainerMiB)
+            {
+                memory = null;
+            }
+        }
+        catch (OverflowException)
+        {
+            memory = null;
+        }
+
+        if (memory is not null)
+        {
+            return memory;
+        }
+
+        var settings = string.Join(", ", _properties.Where(p => p.Key.StartsWith(prefix + "memory", StringComparison.Ordinal) || (role == SparkRole.Executor && p.Key == "spark.executor.pyspark.memory") || p.Key == "spark.memory.offHeap.size")
+            .OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        _warnings.Add($"the {(role == SparkRole.Driver ? "driver" : "executor")} memory settings are implausible ({settings}); priced with Spark's default memory instead.");
+        var defaults = new Dictionary<string, string>(_properties.Where(p => !p.Key.Contains("memory", StringComparison.OrdinalIgnoreCase) && !p.Key.StartsWith("spark.memory.", StringComparison.Ordinal)), StringComparer.Ordinal);
+        return SparkMemoryRules.Resolve(version, defaults, role);
+    }
+
+    /// <summary>Rejects impossible task values: times outside the plausible range, negative or year-long run times, negative byte counts.</summary>
+    private void Sanitise(ref TaskEndRecord task)
+    {
+        if (task.LaunchMs != 0 && !ValidTimestamp(task.LaunchMs, "task launch time"))
+        {
+            task.LaunchMs = 0;
+        }
+
+        if (task.FinishMs != 0 && !ValidTimestamp(task.FinishMs, "task finish time"))
+        {
+            task.FinishMs = 0;
+        }
+
+        if (task.RunMs is < 0 or > MaxTaskMs)
+        {
+            Reject("task run time", task.RunMs.ToString(CultureInfo.InvariantCulture) + " ms", "counted as 0");
+            task.RunMs = 0;
+        }
+
+        if (task.GcMs is < 0 or > MaxTaskMs)
+        {
+            Reject("task GC time", task.GcMs.ToString(CultureInfo.InvariantCulture) + " ms", "counted as 0");
+            task.GcMs = 0;
+        }
+
+        task.InputBytes = NonNegative(task.InputBytes);
+        task.OutputBytes = NonNegative(task.OutputBytes);
+        task.ShuffleReadBytes = NonNegative(task.ShuffleReadBytes);
+        task.ShuffleWriteBytes = NonNegative(task.ShuffleWriteBytes);
+        task.MemorySpillBytes = NonNegative(task.MemorySpillBytes);
+        task.DiskSpillBytes = NonNegative(task.DiskSpillBytes);
+    }
+
+    private long NonNegative(long bytes)
+    {
+        if (bytes >= 0)
+        {
+            return bytes;
+        }
+
+        Reject("task byte count", bytes.ToString(CultureInfo.InvariantCulture), "counted as 0");
+        return 0;
+    }
+
+    private bool ValidTimestamp(long timestampMs, string what)
+    {
+        if (timestampMs is >= MinTimestampMs and < MaxTimestampMs)
+        {
+            return true;
+        }
+
+        Reject(what, timestampMs.ToString(CultureInfo.InvariantCulture), "ignored");
+        return false;
+    }
+
+    private void Reject(string what, string example, string action)
+    {
+        if (_rejected.TryGetValue(what, out var rejected))
+        {
+            rejected.Count++;
+        }
+        else
+        {
+            _rejected[what] = new RejectedValues(example, action);
+        }
     }
 
     /// <summary>spark.kubernetes.driver.label.* first, then executor labels for keys the driver does not set.</summary>
@@ -211,5 +425,12 @@ internal sealed class ApplicationAccumulator(string source)
         public int Cores { get; } = cores;
         public long? RemovedMs { get; set; }
         public string? Reason { get; set; }
+    }
+
+    private sealed class RejectedValues(string example, string action)
+    {
+        public string Example { get; } = example;
+        public string Action { get; } = action;
+        public long Count { get; set; } = 1;
     }
 }

@@ -7,7 +7,7 @@ public sealed record ExecutorSpan(string Id, long AddedMs, long RemovedMs, int C
 {
     public long Milliseconds => Math.Max(0, RemovedMs - AddedMs);
     public double Seconds => Milliseconds / 1000.0;
-    public double CoreSeconds => Milliseconds * (long)Cores / 1000.0;
+    public double CoreSeconds => checked(Milliseconds * (long)Cores) / 1000.0;
 }
 
 /// <summary>Task-level totals over every task attempt that ended (succeeded, failed or killed).</summary>
@@ -65,7 +65,7 @@ public sealed record ApplicationSummary
     public double DurationSeconds => Math.Max(0, EndMs - StartMs) / 1000.0;
     // Summed in whole milliseconds, then divided once, so 1696744 ms prints as 1696.744.
     public double ExecutorSeconds => Executors.Sum(e => e.Milliseconds) / 1000.0;
-    public double ExecutorCoreSeconds => Executors.Sum(e => e.Milliseconds * (long)e.Cores) / 1000.0;
+    public double ExecutorCoreSeconds => Executors.Sum(e => checked(e.Milliseconds * (long)e.Cores)) / 1000.0;
     public double DriverCoreSeconds => DurationSeconds * DriverCores;
 
     /// <summary>Local mode: no executors, and the tasks ran on the driver.</summary>

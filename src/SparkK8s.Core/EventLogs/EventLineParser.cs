@@ -132,9 +132,14 @@ internal static class EventLineParser
 
     private static void ParseTaskEnd(ref Utf8JsonReader reader, ApplicationAccumulator app)
     {
-        var task = new TaskEndRecord { Success = true };
+        var task = new TaskEndRecord { Success = true, TaskId = -1 };
         while (NextProperty(ref reader))
         {
+            if (Number(ref reader, "Stage ID"u8, ref task.StageId) || Number(ref reader, "Stage Attempt ID"u8, ref task.StageAttempt))
+            {
+                continue;
+            }
+
             if (reader.ValueTextEquals("Task End Reason"u8))
             {
                 reader.Read();
@@ -196,7 +201,7 @@ internal static class EventLineParser
                 reader.Read();
                 task.OnDriver = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("driver"u8);
             }
-            else if (!Number(ref reader, "Launch Time"u8, ref task.LaunchMs) && !Number(ref reader, "Finish Time"u8, ref task.FinishMs))
+            else if (!Number(ref reader, "Launch Time"u8, ref task.LaunchMs) && !Number(ref reader, "Finish Time"u8, ref task.FinishMs) && !Number(ref reader, "Task ID"u8, ref task.TaskId))
             {
                 SkipValue(ref reader);
             }
@@ -268,7 +273,7 @@ internal static class EventLineParser
             reader.Read();
             if (wanted)
             {
-                sum += Long(ref reader);
+                sum = checked(sum + Long(ref reader));
             }
             else
             {
@@ -284,7 +289,7 @@ internal static class EventLineParser
         string? id = null;
         string? reason = null;
         long timestamp = 0;
-        var cores = 1;
+        long cores = 1;
         while (NextProperty(ref reader))
         {
             if (reader.ValueTextEquals("Executor ID"u8))
@@ -305,7 +310,7 @@ internal static class EventLineParser
             else if (reader.ValueTextEquals("Executor Info"u8))
             {
                 reader.Read();
-                cores = (int)SumFields(ref reader, "Total Cores"u8, default);
+                cores = SumFields(ref reader, "Total Cores"u8, default);
             }
             else
             {
@@ -346,7 +351,7 @@ internal static class EventLineParser
                 if (reader.ValueTextEquals("Number of Tasks"u8))
                 {
                     reader.Read();
-                    app.MaxStageTasks = Math.Max(app.MaxStageTasks, (int)Long(ref reader));
+                    app.MaxStageTasks = (int)Math.Clamp(Math.Max(app.MaxStageTasks, Long(ref reader)), 0, int.MaxValue);
                 }
                 else if (reader.ValueTextEquals("Completion Time"u8) || reader.ValueTextEquals("Submission Time"u8))
                 {
@@ -455,14 +460,17 @@ internal static class EventLineParser
 
         if (timestamp is { } time)
         {
-            app.Seen(time);
             if (name == "SparkListenerApplicationStart")
             {
-                app.StartMs = time;
+                app.ApplicationStarted(time);
             }
             else if (name == "SparkListenerApplicationEnd")
             {
-                app.EndMs = time;
+                app.ApplicationEnded(time);
+            }
+            else
+            {
+                app.Seen(time);
             }
         }
     }
@@ -554,12 +562,16 @@ internal static class EventLineParser
         reader.Skip();
     }
 
+    /// <summary>A non-integral or huge JSON number as a long, saturating instead of wrapping (NaN is 0).</summary>
+    private static long Saturate(double value) =>
+        double.IsNaN(value) ? 0 : value >= long.MaxValue ? long.MaxValue : value <= long.MinValue ? long.MinValue : (long)value;
+
     private static long Long(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.Number:
-                return reader.TryGetInt64(out var value) ? value : (long)reader.GetDouble();
+                return reader.TryGetInt64(out var value) ? value : Saturate(reader.GetDouble());
             case JsonTokenType.String:
                 return Utf8Parser.TryParse(reader.ValueSpan, out long parsed, out _) ? parsed : 0;
             default:

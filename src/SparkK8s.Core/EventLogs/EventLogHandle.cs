@@ -9,7 +9,8 @@ public sealed record EventLogPart(string Name, Func<CancellationToken, Task<Stre
 /// <param name="Name">The file or rolling-log directory, for messages.</param>
 /// <param name="Parts">The files to read, in order (events_1, events_2, ... for a rolling log).</param>
 /// <param name="MarkedInProgress">The file name ends in .inprogress, or a rolling log's appstatus file does.</param>
-public sealed record EventLogHandle(string Name, IReadOnlyList<EventLogPart> Parts, bool MarkedInProgress);
+/// <param name="Warnings">What the layout showed before reading (e.g. missing parts of a rolling log).</param>
+public sealed record EventLogHandle(string Name, IReadOnlyList<EventLogPart> Parts, bool MarkedInProgress, IReadOnlyList<string>? Warnings = null);
 
 /// <summary>A file found under a directory or S3 prefix, before grouping into logs.</summary>
 /// <param name="RelativePath">Path below the listed root, '/'-separated.</param>

@@ -4,15 +4,20 @@ using System.Text.RegularExpressions;
 namespace SparkK8s.Core.EventLogs;
 
 /// <summary>
-/// Groups listed files into application logs the way Spark's EventLogFileReaders lays them out:
+/// Groups listed files into application logs the way Spark's EventLogFileReaders lays them out (apache/spark
+/// core/src/main/scala/org/apache/spark/deploy/history/EventLogFileReaders.scala):
 /// a single-file log is any file (optionally with a codec extension and <c>.inprogress</c>);
 /// a rolling log is a directory <c>eventlog_v2_&lt;appId&gt;</c> holding <c>events_&lt;N&gt;_&lt;appId&gt;[.codec]</c> parts,
-/// read in N order, and an <c>appstatus_&lt;appId&gt;[.inprogress]</c> marker.
+/// read in N order (a compacted <c>events_&lt;N&gt;_&lt;appId&gt;.compact</c> replaces the parts before it), and an
+/// <c>appstatus_&lt;appId&gt;[.inprogress]</c> marker.
+/// An <c>.inprogress</c> log whose finished twin (the same name without <c>.inprogress</c>) is listed too is counted once,
+/// as the finished log.
 /// </summary>
 public static partial class EventLogLayout
 {
     public const string RollingDirectoryPrefix = "eventlog_v2_";
     public const string InProgressSuffix = ".inprogress";
+    public const string CompactSuffix = ".compact";
 
     [GeneratedRegex(@"^events_(?<n>\d+)_")]
     private static partial Regex PartPattern();
@@ -25,7 +30,7 @@ public static partial class EventLogLayout
 
     public static IReadOnlyList<EventLogHandle> Group(IEnumerable<EventLogEntry> entries)
     {
-        var singles = new List<EventLogHandle>();
+        var singles = new List<EventLogEntry>();
         var rolling = new SortedDictionary<string, RollingLog>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
@@ -49,18 +54,24 @@ public static partial class EventLogLayout
                 continue;
             }
 
-            singles.Add(new EventLogHandle(entry.Name, [new EventLogPart(entry.Name, entry.Open)], fileName.EndsWith(InProgressSuffix, StringComparison.Ordinal)));
+            singles.Add(entry);
         }
 
-        singles.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return [.. singles, .. rolling.Values.Where(r => r.Parts.Count > 0).Select(r => r.ToHandle())];
+        var finished = singles.Select(s => s.RelativePath).Where(p => !p.EndsWith(InProgressSuffix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        var handles = singles
+            .Where(s => !(s.RelativePath.EndsWith(InProgressSuffix, StringComparison.Ordinal) && finished.Contains(s.RelativePath[..^InProgressSuffix.Length])))
+            .Select(s => new EventLogHandle(s.Name, [new EventLogPart(s.Name, s.Open)], s.RelativePath.EndsWith(InProgressSuffix, StringComparison.Ordinal)))
+            .OrderBy(h => h.Name, StringComparer.Ordinal)
+            .ToList();
+        handles.AddRange(rolling.Values.Where(r => r.Parts.Count > 0).Select(r => r.ToHandle()));
+        return handles;
     }
 
     private sealed class RollingLog(string name)
     {
         private bool _inProgress;
 
-        public SortedList<long, EventLogEntry> Parts { get; } = [];
+        public SortedList<long, (EventLogEntry Entry, bool Compact)> Parts { get; } = [];
 
         public void Add(string fileName, EventLogEntry entry)
         {
@@ -73,11 +84,37 @@ public static partial class EventLogLayout
             var match = PartPattern().Match(fileName);
             if (match.Success && long.TryParse(match.Groups["n"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
             {
-                Parts[index] = entry;
+                var compact = fileName.EndsWith(CompactSuffix, StringComparison.Ordinal);
+                if (!Parts.TryGetValue(index, out var existing) || compact || !existing.Compact)
+                {
+                    Parts[index] = (entry, compact);
+                }
             }
         }
 
-        public EventLogHandle ToHandle() =>
-            new(name, [.. Parts.Values.Select(p => new EventLogPart(p.Name, p.Open))], _inProgress);
+        public EventLogHandle ToHandle()
+        {
+            // A compacted part stands for every part up to it; the parts before it are obsolete.
+            var lastCompact = Parts.Where(p => p.Value.Compact).Select(p => (long?)p.Key).LastOrDefault();
+            var parts = Parts.Where(p => lastCompact is null || p.Key >= lastCompact).ToList();
+            var missing = new List<long>();
+            var expected = lastCompact ?? 1;
+            foreach (var (index, _) in parts)
+            {
+                for (; expected < index && missing.Count <= 10; expected++)
+                {
+                    missing.Add(expected);
+                }
+
+                expected = index + 1;
+            }
+
+            IReadOnlyList<string>? warnings = missing.Count == 0 ? null :
+            [
+                string.Create(CultureInfo.InvariantCulture,
+                    $"the rolling log has gaps in its part numbers (missing events_{string.Join(", events_", missing.Take(10))}{(missing.Count > 10 ? ", ..." : "")}): the events in the missing parts are not counted."),
+            ];
+            return new EventLogHandle(name, [.. parts.Select(p => new EventLogPart(p.Value.Entry.Name, p.Value.Entry.Open))], _inProgress, warnings);
+        }
     }
 }

@@ -8,28 +8,43 @@ public sealed record ScanResult(string Name, ApplicationSummary? Summary, string
 
 /// <summary>
 /// Finds the event logs behind a path or URI (a log file, a rolling log directory, a directory of logs, an s3:// prefix)
-/// and reads them one at a time, so only one log is in memory at once.
+/// and reads them one at a time, so only one log is in memory at once. A local directory is walked as the logs are read
+/// (see <see cref="LocalEventLogWalker"/>), never listed whole first.
 /// </summary>
 public sealed class EventLogScanner : IDisposable
 {
     private readonly IAmazonS3? _client;
+    private readonly Func<IEnumerable<WalkItem>> _items;
+    private readonly string _argumentName;
 
-    private EventLogScanner(string input, IReadOnlyList<EventLogHandle> logs, bool singleLog, IAmazonS3? client)
+    private EventLogScanner(string input, Func<IEnumerable<WalkItem>> items, bool singleLog, IAmazonS3? client, string argumentName, EventLogReaderOptions options)
     {
         Input = input;
-        Logs = logs;
+        _items = items;
         SingleLog = singleLog;
         _client = client;
+        _argumentName = argumentName;
+        Options = options;
     }
 
     public string Input { get; }
-    public IReadOnlyList<EventLogHandle> Logs { get; }
 
     /// <summary>The input named exactly one log (a file or a rolling directory): a failure to read it is an error, not a skip.</summary>
     public bool SingleLog { get; }
 
+    public EventLogReaderOptions Options { get; }
+
+    /// <summary>The logs (and skipped entries) behind the input, found lazily in walk order.</summary>
+    public IEnumerable<WalkItem> Items => _items();
+
+    /// <summary>Every log behind the input (test and benchmark helper: lists them all).</summary>
+    public IReadOnlyList<EventLogHandle> Logs => [.. Items.Where(i => i.Log is not null).Select(i => i.Log!)];
+
     /// <summary>Resolves <paramref name="input"/>; <paramref name="argumentName"/> names the argument in error messages.</summary>
-    public static async Task<EventLogScanner> OpenAsync(string input, S3Options? s3, string argumentName, CancellationToken cancellationToken)
+    public static Task<EventLogScanner> OpenAsync(string input, S3Options? s3, string argumentName, CancellationToken cancellationToken) =>
+        OpenAsync(input, s3, argumentName, EventLogReaderOptions.Default, cancellationToken);
+
+    public static async Task<EventLogScanner> OpenAsync(string input, S3Options? s3, string argumentName, EventLogReaderOptions options, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(input))
         {
@@ -46,7 +61,7 @@ public sealed class EventLogScanner : IDisposable
                 var logs = EventLogLayout.Group(entries);
                 return logs.Count == 0
                     ? throw new UserInputException($"{argumentName}: no Spark event logs under {input}; check the bucket and prefix.")
-                    : new EventLogScanner(input, logs, entries.Count == 1 || (logs.Count == 1 && logs[0].Parts.Count > 1), client);
+                    : new EventLogScanner(input, () => logs.Select(l => new WalkItem(l.Name, l, null)), entries.Count == 1 || (logs.Count == 1 && logs[0].Parts.Count > 1), client, argumentName, options);
             }
             catch
             {
@@ -56,39 +71,47 @@ public sealed class EventLogScanner : IDisposable
         }
 
         var full = Path.GetFullPath(input);
-        if (File.Exists(full))
+        var probe = FileSystemProbe.Probe(full, followLinks: true);
+        switch (probe.Kind)
         {
-            var single = new EventLogEntry(Path.GetFileName(full), full, OpenFile(full));
-            return new EventLogScanner(input, EventLogLayout.Group([single]), true, null);
-        }
+            case FileKind.Regular:
+                return new EventLogScanner(input, () => [.. EventLogLayout.Group([new EventLogEntry(Path.GetFileName(full), full, OpenFile(full))]).Select(l => new WalkItem(l.Name, l, null))], true, null, argumentName, options);
+            case FileKind.Directory:
+                var root = full.TrimEnd(Path.DirectorySeparatorChar);
+                var rollingItself = EventLogLayout.IsRollingDirectoryName(Path.GetFileName(root));
 
-        if (!Directory.Exists(full))
-        {
-            throw new UserInputException($"{argumentName}: '{input}' does not exist; give an event log file, a directory of event logs, or an s3:// prefix.");
+                // The walk stops at the first log: a usage error for an empty tree comes before any output.
+                return LocalEventLogWalker.Walk(root, OpenFile).Any(i => i.Log is not null)
+                    ? new EventLogScanner(input, () => LocalEventLogWalker.Walk(root, OpenFile), rollingItself, null, argumentName, options)
+                    : throw new UserInputException($"{argumentName}: no Spark event logs in directory '{input}'; point at a directory holding event log files (spark.eventLog.dir).");
+            case FileKind.Other:
+                throw new UserInputException($"{argumentName}: '{input}' is not a regular file or a directory (a FIFO, socket or device); give an event log file, a directory of event logs, or an s3:// prefix.");
+            default:
+                throw new UserInputException($"{argumentName}: '{input}' does not exist; give an event log file, a directory of event logs, or an s3:// prefix.");
         }
-
-        var directory = new DirectoryInfo(full);
-        var rollingItself = EventLogLayout.IsRollingDirectoryName(directory.Name);
-        var root = rollingItself ? directory.Parent!.FullName : full;
-        var files = directory.EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = !rollingItself, IgnoreInaccessible = true })
-            .Select(f => new EventLogEntry(Path.GetRelativePath(root, f.FullName).Replace(Path.DirectorySeparatorChar, '/'), f.FullName, OpenFile(f.FullName)))
-            .ToList();
-        var found = EventLogLayout.Group(files);
-        return found.Count == 0
-            ? throw new UserInputException($"{argumentName}: no Spark event logs in directory '{input}'; point at a directory holding event log files (spark.eventLog.dir).")
-            : new EventLogScanner(input, found, rollingItself, null);
     }
 
-    /// <summary>Reads the logs in order. In a multi-log input, a log that cannot be read is reported as skipped and the rest go on.</summary>
+    /// <summary>
+    /// Reads the logs in walk order. In a multi-log input, a log that cannot be read (and anything skipped by the walk)
+    /// is reported as skipped and the rest go on. An input with no log at all is an error.
+    /// </summary>
     public async IAsyncEnumerable<ScanResult> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        foreach (var log in Logs)
+        var logs = 0;
+        foreach (var item in Items)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (item.Log is not { } log)
+            {
+                yield return new ScanResult(item.Name, null, item.SkipReason);
+                continue;
+            }
+
+            logs++;
             ScanResult result;
             try
             {
-                result = new ScanResult(log.Name, await EventLogReader.ReadAsync(log, cancellationToken).ConfigureAwait(false), null);
+                result = new ScanResult(log.Name, await EventLogReader.ReadAsync(log, Options, cancellationToken).ConfigureAwait(false), null);
             }
             catch (Exception ex) when (!SingleLog && ex is UserInputException or OperationFailedException or IOException or AmazonS3Exception)
             {
@@ -96,6 +119,11 @@ public sealed class EventLogScanner : IDisposable
             }
 
             yield return result;
+        }
+
+        if (logs == 0)
+        {
+            throw new UserInputException($"{_argumentName}: no Spark event logs in '{Input}'; point at a directory holding event log files (spark.eventLog.dir).");
         }
     }
 

@@ -115,15 +115,102 @@ public class CostCommandTests
     }
 
     [Fact]
-    public async Task A_compressed_single_log_exits_2_naming_the_codec()
+    public async Task A_gzip_single_log_exits_2_naming_the_codec()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.WriteFile("app-1.gz", "x");
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("cost", path);
+
+        exit.Should().Be(2);
+        stdout.Should().BeEmpty();
+        stderr.Should().Contain("compressed with 'gzip'");
+    }
+
+    [Fact]
+    public async Task A_corrupt_zstd_single_log_exits_1_naming_the_file_without_a_stack_trace()
     {
         using var temp = new TempDirectory();
         var path = temp.WriteFile("app-1.zstd", "x");
 
         var (exit, stdout, stderr) = await CliRunner.RunAsync("cost", path);
 
-        exit.Should().Be(2);
+        exit.Should().Be(1);
         stdout.Should().BeEmpty();
-        stderr.Should().Contain("compressed with 'zstd'");
+        stderr.Should().Contain(path).And.Contain("zstd").And.NotContain("Exception").And.NotContain("   at ");
+    }
+
+    [Theory]
+    [InlineData("lz4")]
+    [InlineData("lzf")]
+    [InlineData("snappy")]
+    [InlineData("zstd")]
+    public async Task Compressed_logs_cost_exactly_what_the_uncompressed_logs_cost(string codec)
+    {
+        var (plainExit, plain, _) = await CliRunner.RunAsync("cost", Logs, "--output", "json", "--group-by", "app");
+        var (exit, compressed, stderr) = await CliRunner.RunAsync("cost", Path.Combine(RepoPaths.CompressedSparkEventLogs, codec), "--output", "json", "--group-by", "app");
+
+        plainExit.Should().Be(0);
+        exit.Should().Be(0, stderr);
+        static string WithoutSources(string json) => System.Text.RegularExpressions.Regex.Replace(json, "\"source\": *\"[^\"]*\"", "");
+        using var a = JsonDocument.Parse(plain);
+        using var b = JsonDocument.Parse(compressed);
+        WithoutSources(b.RootElement.GetProperty("apps").GetRawText()).Should().Be(WithoutSources(a.RootElement.GetProperty("apps").GetRawText()));
+        b.RootElement.GetProperty("groups").GetRawText().Should().Be(a.RootElement.GetProperty("groups").GetRawText());
+        b.RootElement.GetProperty("totals").GetRawText().Should().Be(a.RootElement.GetProperty("totals").GetRawText());
+    }
+
+    [Fact]
+    public async Task Terminal_control_sequences_in_app_names_never_reach_the_terminal_and_csv_fields_cannot_run_as_formulas()
+    {
+        using var temp = new TempDirectory();
+        var builder = new SparkEventLogBuilder().LogStart("3.5.1").ApplicationStart("app-evil", "\tname\u001b]0;pwned\u0007\u001b[2J\u001b[31mred\u009b1m", "\r=cmd|' /C calc'!A0", 1_700_000_000_000)
+            .ExecutorAdded("1", 1_700_000_001_000, 2).ApplicationEnd(1_700_000_100_000);
+        var path = temp.WriteFile("app-evil", builder.Build());
+
+        var (exit, table, tableErrors) = await CliRunner.RunAsync("cost", path, "--by-app", "--group-by", "user");
+        var (csvExit, csv, _) = await CliRunner.RunAsync("cost", path, "--by-app", "--output", "csv");
+
+        exit.Should().Be(0, tableErrors);
+        csvExit.Should().Be(0);
+        (table + tableErrors).Should().NotContain("\u001b").And.NotContain("\u009b").And.NotContain("\u0007").And.NotContain("pwned");
+        table.Should().Contain("namered");
+        var row = csv.Split('\n').Single(l => l.StartsWith("app-evil,", StringComparison.Ordinal));
+        row.Should().NotContain("\u001b").And.Contain(",'\tnamered,").And.Contain(",\"'\r=cmd|' /C calc'!A0\",");
+    }
+
+    [Fact]
+    public async Task Hundreds_of_low_utilization_findings_are_summarised()
+    {
+        using var temp = new TempDirectory();
+        for (var i = 0; i < 60; i++)
+        {
+            temp.WriteFile($"app-{i:000}", SparkEventLogBuilder.SimpleApp($"app-{i:000}", executors: 8).Build());
+        }
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("cost", temp.Path);
+
+        exit.Should().Be(0, stderr);
+        var findings = stdout.Split('\n').Where(l => l.Contains("low utilization", StringComparison.Ordinal) || l.StartsWith("  ", StringComparison.Ordinal)).ToList();
+        stdout.Should().Contain("low utilization: 60 apps");
+        stdout.Split('\n').Count(l => l.Contains("wasted:", StringComparison.Ordinal)).Should().Be(5, "the five most wasteful apps are named");
+        findings.Count.Should().BeLessThan(15);
+    }
+
+    [Fact]
+    public async Task The_same_warning_for_many_apps_is_one_line_with_a_count()
+    {
+        using var temp = new TempDirectory();
+        for (var i = 0; i < 30; i++)
+        {
+            var lines = SparkEventLogBuilder.SimpleApp($"app-{i:00}").Build().TrimEnd('\n').Split('\n');
+            temp.WriteFile($"app-{i:00}.inprogress", string.Join('\n', lines[..^1]) + "\n");
+        }
+
+        var (exit, _, stderr) = await CliRunner.RunAsync("cost", temp.Path);
+
+        exit.Should().Be(0, stderr);
+        var warnings = stderr.Split('\n').Where(l => l.StartsWith("warning:", StringComparison.Ordinal)).ToList();
+        warnings.Should().ContainSingle().Which.Should().StartWith("warning: 30 apps (app-00, app-01, app-02, ...): the application is still running");
     }
 }

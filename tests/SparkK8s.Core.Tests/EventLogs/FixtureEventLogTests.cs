@@ -162,7 +162,21 @@ public class FixtureEventLogTests
     [InlineData("app-1.zstd", "zstd")]
     [InlineData("app-1.snappy.inprogress", "snappy")]
     [InlineData("events_1_app-1.lzf", "lzf")]
-    public async Task Compressed_logs_name_their_codec(string fileName, string codec)
+    public async Task Garbage_under_a_codec_extension_is_an_error_naming_the_file_and_codec(string fileName, string codec)
+    {
+        using var temp = new TempDirectory();
+        var path = temp.WriteFile(fileName, "irrelevant");
+
+        var act = () => RealEventLogTests.ReadAsync(path);
+
+        var message = (await act.Should().ThrowAsync<OperationFailedException>()).Which.Message;
+        message.Should().StartWith(path).And.Contain(codec).And.Contain("corrupt");
+    }
+
+    [Theory]
+    [InlineData("app-1.gz", "gzip")]
+    [InlineData("app-1.bz2", "bzip2")]
+    public async Task Codecs_Spark_does_not_write_are_named_in_a_usage_error(string fileName, string codec)
     {
         using var temp = new TempDirectory();
         var path = temp.WriteFile(fileName, "irrelevant");
@@ -173,15 +187,15 @@ public class FixtureEventLogTests
     }
 
     [Fact]
-    public async Task A_compressed_log_without_extension_is_recognised_by_its_magic_bytes()
+    public async Task A_compressed_log_without_extension_is_recognised_by_its_magic_bytes_and_decoded()
     {
         using var temp = new TempDirectory();
         var path = temp.Combine("app-zstd");
-        await File.WriteAllBytesAsync(path, [0x28, 0xB5, 0x2F, 0xFD, 0x00, 0x58, 0x61, 0x62], TestContext.Current.CancellationToken);
+        File.Copy(Path.Combine(RepoPaths.CompressedSparkEventLogs, "zstd", "application_1628109047826_1317105.zstd"), path);
 
-        var act = () => RealEventLogTests.ReadAsync(path);
+        var app = await RealEventLogTests.ReadAsync(path);
 
-        (await act.Should().ThrowAsync<UserInputException>()).Which.Message.Should().Contain("compressed with 'zstd'");
+        app.AppId.Should().Be("application_1628109047826_1317105");
     }
 
     [Fact]
@@ -199,7 +213,7 @@ public class FixtureEventLogTests
         }
 
         results.Should().HaveCount(2);
-        results.Single(r => r.Summary is null).SkipReason.Should().Contain("'lz4'");
+        results.Single(r => r.Summary is null).SkipReason.Should().Contain("lz4").And.Contain("app-bad.lz4");
         results.Single(r => r.Summary is not null).Summary!.AppId.Should().Be("app-good");
     }
 

@@ -6,7 +6,7 @@ using Xunit;
 namespace SparkK8s.Core.Tests.EventLogs;
 
 /// <summary>
-/// The reader against Spark's own history-server fixtures in ../shared/spark-event-logs.
+/// The reader against Spark's own history-server fixtures in tests/fixtures/spark-event-logs.
 /// Expected figures were derived independently of this code, with jq over the files:
 /// <code>
 /// jq -s '(map(select(.Event=="SparkListenerApplicationStart"))[0].Timestamp) as $s
@@ -128,7 +128,7 @@ public class RealEventLogTests
     }
 
     [Fact]
-    public async Task Reads_the_whole_shared_directory()
+    public async Task Reads_the_whole_fixture_directory()
     {
         using var scanner = await EventLogScanner.OpenAsync(RepoPaths.SparkEventLogs, null, "PATH", TestContext.Current.CancellationToken);
         var results = new List<ScanResult>();

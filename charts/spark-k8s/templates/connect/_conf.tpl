@@ -44,7 +44,9 @@
 {{- $_ := set $conf "spark.sql.ansi.enabled" ($release.ansiEnabled | toString) }}
 {{- $_ := set $conf "spark.eventLog.enabled" "true" }}
 {{- $_ := set $conf "spark.eventLog.dir" (include "spark-k8s.eventLogDir" .) }}
-{{- $_ := set $conf "spark.eventLog.compress" ($c.eventLog.compress | toString) }}
+{{- $compress := $c.eventLog.compress }}
+{{- if kindIs "invalid" $compress }}{{- $compress = $release.eventLogCompress }}{{- end }}
+{{- $_ := set $conf "spark.eventLog.compress" ($compress | toString) }}
 {{- with include "spark-k8s.jarsClassPath" . }}
 {{- $_ := set $conf "spark.driver.extraClassPath" . }}
 {{- $_ := set $conf "spark.executor.extraClassPath" . }}
