@@ -30,11 +30,12 @@ public static class SizeCommand
         var fromHistory = new Option<string?>("--from-history") { Description = "Event logs of past runs (file, directory or s3:// prefix) to calibrate throughput, spill and GC from." };
         var prices = new Option<string?>("--prices") { Description = "A YAML price catalog overriding the built-in one." };
         var writeValues = new Option<string?>("--write-values") { Description = "Write a values overlay for the spark-k8s chart (executor sizing and dynamic allocation) to FILE." };
+        var force = new Option<bool>("--force") { Description = "Let --write-values overwrite an existing file that 'spark-k8s size' did not write." };
         var output = OutputOptions.Create(OutputFormat.Table, OutputFormat.Json);
         var input = new EventLogInput();
 
         var command = new Command("size", "Recommend executor cores, memory, counts, partitions and driver size for a Spark job, and what it costs on-demand vs spot.");
-        foreach (var option in new Option[] { datasetSize, workload, targetDuration, nodeType, nodeCpu, nodeMemory, spot, sparkVersion, python, fromHistory, prices, writeValues, output })
+        foreach (var option in new Option[] { datasetSize, workload, targetDuration, nodeType, nodeCpu, nodeMemory, spot, sparkVersion, python, fromHistory, prices, writeValues, force, output })
         {
             command.Options.Add(option);
         }
@@ -59,6 +60,11 @@ public static class SizeCommand
             var catalog = PriceCatalog.Load(parseResult.GetValue(prices));
             var node = Node(catalog, parseResult.GetValue(nodeType), parseResult.GetValue(nodeCpu), parseResult.GetValue(nodeMemory));
             var writePath = parseResult.GetValue(writeValues);
+            if (writePath is not null)
+            {
+                ChartValuesOverlay.Target.CheckWritable(writePath, parseResult.GetValue(force));
+            }
+
             var terminal = Terminal.For(parseResult);
 
             HistoryCalibration? calibration = null;
@@ -84,7 +90,7 @@ public static class SizeCommand
 
             if (writePath is not null)
             {
-                await ChartValuesOverlay.WriteAsync(writePath, recommendation, cancellationToken).ConfigureAwait(false);
+                await ChartValuesOverlay.WriteAsync(writePath, recommendation, parseResult.GetValue(force), cancellationToken).ConfigureAwait(false);
                 terminal.Error.WriteLine($"wrote chart values overlay to {writePath}");
             }
 
@@ -116,12 +122,17 @@ public static class SizeCommand
 
         if (cpu is { } vcpu)
         {
-            if (vcpu <= 0)
+            if (!(vcpu > 0 && vcpu <= NodeLimits.MaxVcpu))
             {
-                throw new UserInputException("--node-cpu: give a positive number of vCPUs, e.g. 16.");
+                throw new UserInputException(Invariant($"--node-cpu: give a positive number of vCPUs up to {NodeLimits.MaxVcpu}, e.g. 16."));
             }
 
             var gib = ByteSize.ParseHuman(memory!, "--node-memory") / (double)ByteSize.GiB;
+            if (gib > NodeLimits.MaxMemoryGiB)
+            {
+                throw new UserInputException(Invariant($"--node-memory: '{memory}' is more than {NodeLimits.MaxMemoryGiB / 1024} TiB, larger than any node; check the number and its unit."));
+            }
+
             var prices = catalog.Node(null);
             return new NodeOffer(Invariant($"custom {vcpu:0.##} vCPU / {gib:0.##} GiB (priced at {prices.Name} unit prices)"), vcpu, gib, prices.VcpuHourUsd, prices.GibHourUsd);
         }
