@@ -23,8 +23,10 @@ public static class CliApplication
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <param name="width">Columns for tables and wrapped text; null: COLUMNS, the terminal's width, or 200 when redirected.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, int? width = null)
     {
+        Terminal.UseWidth(width);
         using var cancellation = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {

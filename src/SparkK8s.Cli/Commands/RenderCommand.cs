@@ -59,14 +59,13 @@ public static class RenderCommand
                 return CliApplication.ExitOk;
             }
 
-            var table = new Table().AddColumns("File", "Kind", "Name");
-            for (var i = 0; i < files.Count; i++)
+            TableLayout.Write(terminal, null, [new("Kind"), new("Name"), new("Component")],
+                manifest.Documents.Select(d => (IReadOnlyList<string>)[d.Object.Kind, d.Object.Name, d.Component]).ToList());
+            terminal.Out.WriteLine($"Wrote {files.Count} objects to {Path.GetFullPath(target!)}, one file each:");
+            foreach (var file in files)
             {
-                table.AddRow(Markup.Escape(files[i]), Markup.Escape(manifest.Documents[i].Object.Kind), Markup.Escape(manifest.Documents[i].Object.Name));
+                terminal.Out.WriteLine($"  {file}");
             }
-
-            terminal.Ansi.Write(table);
-            terminal.Ansi.WriteLine($"Wrote {files.Count} objects to {Path.GetFullPath(target!)}");
             return CliApplication.ExitOk;
         });
         return command;

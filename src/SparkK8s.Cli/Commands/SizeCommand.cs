@@ -4,8 +4,6 @@ using SparkK8s.Cli.Output;
 using SparkK8s.Core.Cost;
 using SparkK8s.Core.Errors;
 using SparkK8s.Core.Sizing;
-using Spectre.Console;
-using Spectre.Console.Rendering;
 
 namespace SparkK8s.Cli.Commands;
 
@@ -141,12 +139,11 @@ public static class SizeCommand
         return new NodeOffer(node.Name, node.Vcpu, node.MemoryGiB, node.VcpuHourUsd, node.GibHourUsd);
     }
 
+    /// <summary>The table holds the sizing; the Spark settings to pass go on their own lines under it, and the reasons after.</summary>
     private static void Render(Terminal terminal, SizingRecommendation r)
     {
-        var table = new Table().Title(new TableTitle("Recommendation"));
-        table.AddColumn(new TableColumn(new Text("setting")));
-        table.AddColumn(new TableColumn(new Text("value")));
-        void Row(string name, string value) => table.AddRow(new IRenderable[] { new Text(name), new Text(value) });
+        var rows = new List<IReadOnlyList<string>>();
+        void Row(string name, string value) => rows.Add([name, value]);
         Row("executor cores (spark.executor.cores)", N(r.ExecutorCores));
         Row("executor memory (spark.executor.memory)", ByteSize.ToSparkString(r.ExecutorMemoryMiB));
         Row("memory overhead (spark.executor.memoryOverhead)", ByteSize.ToSparkString(r.MemoryOverheadMiB));
@@ -164,16 +161,18 @@ public static class SizeCommand
         Row("throughput", Invariant($"{r.ThroughputMiBPerCoreSecond:0.#} MiB per core-second{(r.CalibratedFromHistory ? " (measured from history)" : " (workload default)")}"));
         Row("estimated duration", DurationText.Format(TimeSpan.FromSeconds(r.EstimatedDurationSeconds)));
         Row("estimated cost", Invariant($"{r.CostOnDemandUsd:0.####} USD on-demand, {r.CostSpotUsd:0.####} USD with spot executors"));
+        TableLayout.Write(terminal, "Recommendation", [new("setting", CellWrap.Words), new("value", CellWrap.Words)], rows);
+
+        terminal.Out.WriteLine("Spark settings:");
         foreach (var (key, value) in r.SparkConf)
         {
-            Row(key, value);
+            terminal.Out.WriteLine($"  {key}={value}");
         }
 
-        terminal.Ansi.Write(table);
-        terminal.Ansi.Write(new Text("Why:\n"));
+        terminal.Out.WriteLine("Why:");
         foreach (var reason in r.Reasons)
         {
-            terminal.Ansi.Write(new Text($"- {reason}\n"));
+            terminal.WriteWrapped(reason, "- ", "  ");
         }
     }
 

@@ -61,6 +61,16 @@ public static class ValidateCommand
                     errors = runs.Sum(r => r.Errors),
                     warnings = runs.Sum(r => r.Warnings),
                     schemaLocation = settings.SchemaLocation,
+                    distinctFindings = FindingGroup.Of(runs).Select(g => new
+                    {
+                        severity = g.Finding.Severity,
+                        id = g.Finding.Id,
+                        @object = g.Finding.Object,
+                        field = g.Finding.Field,
+                        message = g.Finding.Message,
+                        fix = g.Finding.Fix,
+                        renders = g.Runs.Select(r => new { preset = r.Preset, environment = r.Environment, sparkVersion = r.SparkVersion }),
+                    }),
                     runs,
                 });
             }
