@@ -5,7 +5,7 @@ using SparkK8s.Core.Validation;
 namespace SparkK8s.Cli.Commands;
 
 /// <summary>One finding and every render it was found in; identical findings of several renders are reported once.</summary>
-internal sealed record FindingGroup(Finding Finding, IReadOnlyList<ValidationRun> Runs)
+public sealed record FindingGroup(Finding Finding, IReadOnlyList<ValidationRun> Runs)
 {
     /// <summary>Groups identical findings (same severity, id, object, field, message and fix), errors first, in first-seen order.</summary>
     public static IReadOnlyList<FindingGroup> Of(IReadOnlyList<ValidationRun> runs) =>
@@ -15,7 +15,14 @@ internal sealed record FindingGroup(Finding Finding, IReadOnlyList<ValidationRun
             .OrderBy(g => g.Finding.Severity)
             .ToList();
 
-    public static string Describe(ValidationRun run) => $"{run.Preset}/{run.Environment ?? "-"}/{run.SparkVersion}";
+    /// <summary>The renders of this group, per preset: "preset (all 6)" or "preset: dev/3.5, prod/4.1".</summary>
+    public string DescribeRenders(IReadOnlyList<ValidationRun> all) => string.Join("; ", Runs.GroupBy(r => r.Preset).Select(byPreset =>
+    {
+        var ofPreset = all.Count(r => r.Preset == byPreset.Key);
+        return byPreset.Count() == ofPreset
+            ? string.Create(CultureInfo.InvariantCulture, $"{byPreset.Key} (all {ofPreset})")
+            : $"{byPreset.Key}: {string.Join(", ", byPreset.Select(r => $"{r.Environment ?? "-"}/{r.SparkVersion}"))}";
+    }));
 }
 
 /// <summary>
@@ -23,7 +30,7 @@ internal sealed record FindingGroup(Finding Finding, IReadOnlyList<ValidationRun
 /// table row per run. Findings are numbered blocks, word-wrapped to the terminal, so object names, field paths and
 /// the commands in a fix are never split across lines.
 /// </summary>
-internal static class FindingsView
+public static class FindingsView
 {
     public static void Write(Terminal terminal, IReadOnlyList<ValidationRun> runs)
     {
@@ -57,13 +64,13 @@ internal static class FindingsView
 
                 if (many && group.Runs.Count < runs.Count)
                 {
-                    terminal.WriteWrapped(string.Join(", ", group.Runs.Select(FindingGroup.Describe)), "   renders: ", "     ");
+                    terminal.WriteWrapped(group.DescribeRenders(runs), "   renders: ", "     ");
                 }
             }
         }
 
         TableLayout.Write(terminal, null,
-            [new("Preset"), new("Env"), new("Spark"), new("Objects"), new("Errors"), new("Warnings"), new("Schema")],
+            [new("Preset"), new("Env"), new("Spark"), new("Objects"), new("Errors"), new("Warns"), new("Schema")],
             runs.Select(run => (IReadOnlyList<string>)[run.Preset, run.Environment ?? "-", run.SparkVersion, N(run.ObjectCount), N(run.Errors), N(run.Warnings),
                 run.SchemaSkipped is null ? "checked" : "skipped"]).ToList());
         foreach (var reason in runs.Select(r => r.SchemaSkipped).OfType<string>().Distinct())

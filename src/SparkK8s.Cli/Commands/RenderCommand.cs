@@ -61,7 +61,8 @@ public static class RenderCommand
 
             TableLayout.Write(terminal, null, [new("Kind"), new("Name"), new("Component")],
                 manifest.Documents.Select(d => (IReadOnlyList<string>)[d.Object.Kind, d.Object.Name, d.Component]).ToList());
-            terminal.Out.WriteLine($"Wrote {files.Count} objects to {Path.GetFullPath(target!)}, one file each:");
+            terminal.Out.WriteLine($"Wrote {files.Count} objects, one file each, to");
+            terminal.Out.WriteLine($"  {Path.GetFullPath(target!)}");
             foreach (var file in files)
             {
                 terminal.Out.WriteLine($"  {file}");

@@ -37,6 +37,7 @@ public static partial class ErrorText
     public static string Clean(string message)
     {
         var cleaned = TypeName().Replace(message, "a value");
+        cleaned = NestedTypeName().Replace(cleaned, "a value");
         cleaned = ExceptionName().Replace(cleaned, string.Empty);
         return Whitespace().Replace(cleaned, " ").Trim();
     }
@@ -60,6 +61,10 @@ public static partial class ErrorText
     /// <summary>Dotted type names of the framework and of this tool's libraries, with generic arity and nested types.</summary>
     [GeneratedRegex(@"'?\b(?:System|Microsoft|SparkK8s|YamlDotNet|Amazon|Npgsql|Spectre)(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:`\d+)?(?:\[[^\]]*\])?(?:\+[A-Za-z_][A-Za-z0-9_]*)*'?")]
     private static partial Regex TypeName();
+
+    /// <summary>Nested types printed without their namespace, e.g. 'PriceCatalog+CatalogDocument'.</summary>
+    [GeneratedRegex(@"'?\b[A-Z][A-Za-z0-9_]*(?:\+[A-Z][A-Za-z0-9_]*)+'?")]
+    private static partial Regex NestedTypeName();
 
     [GeneratedRegex(@"\b[A-Z][A-Za-z0-9]*Exception\b:?\s*")]
     private static partial Regex ExceptionName();

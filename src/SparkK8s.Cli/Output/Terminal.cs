@@ -48,6 +48,9 @@ public sealed class Terminal
     /// <summary>Columns available to tables and wrapped text.</summary>
     public int Width { get; }
 
+    /// <summary>A terminal over plain writers (tests, embedding), at the current width.</summary>
+    public static Terminal Create(TextWriter output, TextWriter error) => new(output, error);
+
     public static Terminal For(ParseResult parseResult) =>
         new(parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
 

@@ -40,6 +40,7 @@ public static partial class ManifestParser
         var stream = new YamlStream();
         try
         {
+            CheckDepth(yaml, sourceName);
             stream.Load(new StringReader(yaml));
         }
         catch (YamlException ex)
@@ -52,6 +53,32 @@ public static partial class ManifestParser
         }
 
         return stream.Documents.Count == 0 ? null : ToJson(stream.Documents[0].RootNode, sourceName);
+    }
+
+    /// <summary>
+    /// Walks the parser's events (which needs no recursion) and refuses nesting deeper than <see cref="MaxDepth"/>
+    /// before the document model is built: building it recurses once per level and would overflow the stack.
+    /// </summary>
+    private static void CheckDepth(string yaml, string sourceName)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                    if (++depth > MaxDepth)
+                    {
+                        throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"{sourceName}: the YAML nests deeper than {MaxDepth} levels; flatten it."));
+                    }
+
+                    break;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
     }
 
     /// <summary>Converts a YAML node to JSON within <see cref="MaxValues"/> and <see cref="MaxDepth"/>.</summary>

@@ -32,7 +32,7 @@ public static class ValuesDocument
             throw new UserInputException($"{flag}: cannot read '{path}': {ex.Message.TrimEnd('.')}. Check the path and its permissions.", ex);
         }
 
-        var node = ManifestParser.ParseYaml(text, path);
+        var node = ManifestParser.ParseYaml(text, $"{flag} {path}");
         return node switch
         {
             null => [],
