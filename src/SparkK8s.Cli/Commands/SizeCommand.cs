@@ -49,6 +49,10 @@ public static class SizeCommand
                 .Select(n => WorkloadProfile.Parse(n, "--workload"))
                 .DistinctBy(w => w.Name)
                 .ToList();
+            if (workloads.Count == 0)
+            {
+                throw new UserInputException($"--workload: give a workload class: {string.Join(", ", WorkloadProfile.All.Select(w => w.Name))}.");
+            }
             var versionText = parseResult.GetValue(sparkVersion);
             var version = versionText is null
                 ? SparkVersion.Default

@@ -11,6 +11,9 @@ namespace SparkK8s.Cli.Commands;
 /// </summary>
 public static class ValidateCommand
 {
+    /// <summary>More helm processes than this at once only thrash the machine.</summary>
+    public const int MaxParallel = 32;
+
     public static Command Create()
     {
         var chart = new ChartCommandOptions();
@@ -38,6 +41,11 @@ public static class ValidateCommand
             if (everything && (parseResult.GetValue(input.Environment) is not null || parseResult.GetValue(input.SparkVersion) is not null))
             {
                 throw new UserInputException("--all: covers every environment and Spark version; drop --env and --spark-version.");
+            }
+
+            if (parseResult.GetValue(parallel) is < 1 or > MaxParallel)
+            {
+                throw new UserInputException($"--parallel: give a number of renders to run at once from 1 to {MaxParallel}, e.g. --parallel 3.");
             }
 
             var chartDirectory = chart.ChartDirectory(parseResult);

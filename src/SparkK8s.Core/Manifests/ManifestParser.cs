@@ -59,7 +59,7 @@ public static partial class ManifestParser
     /// Walks the parser's events (which needs no recursion) and refuses nesting deeper than <see cref="MaxDepth"/>
     /// before the document model is built: building it recurses once per level and would overflow the stack.
     /// </summary>
-    private static void CheckDepth(string yaml, string sourceName)
+    public static void CheckDepth(string yaml, string sourceName)
     {
         var parser = new Parser(new StringReader(yaml));
         var depth = 0;
