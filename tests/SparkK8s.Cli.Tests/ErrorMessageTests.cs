@@ -75,4 +75,12 @@ public sealed class ErrorMessageTests : IDisposable
         cleaned.Should().NotMatchRegex(DotNetNames);
         cleaned.Should().StartWith(expected.Split(' ')[0]);
     }
+
+    [Theory]
+    [InlineData("-f: cannot read '/home/me/SparkK8s.Tools/System.Config/values.yaml': Permission denied.")]
+    [InlineData("press Ctrl+C to stop; see https://example.org/System.Int32-guide")]
+    public void Cleaning_keeps_paths_and_ordinary_text(string message)
+    {
+        ErrorText.Clean(message).Should().Be(message);
+    }
 }

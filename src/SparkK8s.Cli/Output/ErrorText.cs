@@ -59,11 +59,11 @@ public static partial class ErrorText
     private static partial Regex CannotParse();
 
     /// <summary>Dotted type names of the framework and of this tool's libraries, with generic arity and nested types.</summary>
-    [GeneratedRegex(@"'?\b(?:System|Microsoft|SparkK8s|YamlDotNet|Amazon|Npgsql|Spectre)(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:`\d+)?(?:\[[^\]]*\])?(?:\+[A-Za-z_][A-Za-z0-9_]*)*'?")]
+    [GeneratedRegex(@"'?(?<![/\\\w.-])(?:System|Microsoft|SparkK8s|YamlDotNet|Amazon|Npgsql|Spectre)(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:`\d+)?(?:\[[^\]]*\])?(?:\+[A-Za-z_][A-Za-z0-9_]*)*'?")]
     private static partial Regex TypeName();
 
     /// <summary>Nested types printed without their namespace, e.g. 'PriceCatalog+CatalogDocument'.</summary>
-    [GeneratedRegex(@"'?\b[A-Z][A-Za-z0-9_]*(?:\+[A-Z][A-Za-z0-9_]*)+'?")]
+    [GeneratedRegex(@"'?(?<![/\\\w.-])[A-Z][A-Za-z0-9_]+(?:\+[A-Z][A-Za-z0-9_]+)+'?")]
     private static partial Regex NestedTypeName();
 
     [GeneratedRegex(@"\b[A-Z][A-Za-z0-9]*Exception\b:?\s*")]
