@@ -85,6 +85,25 @@ public class TableLayoutTests
         FindingGroup.Of(runs).Should().HaveCount(2);
     }
 
+    [Theory]
+    [InlineData(80)]
+    [InlineData(120)]
+    public async Task Cost_by_app_fits_the_width_and_keeps_application_ids_whole(int width)
+    {
+        using var temp = new SparkK8s.Testing.TempDirectory();
+        string[] ids = ["application_1506645932520_24630151", "app-20161116163331-0000"];
+        foreach (var id in ids)
+        {
+            temp.WriteFile(id, SparkK8s.Testing.SparkEventLogBuilder.SimpleApp(id).Build());
+        }
+
+        var result = await CliRunner.RunAtWidthAsync(width, "cost", temp.Path, "--by-app");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        ShouldFit(result.Stdout, width);
+        ShouldKeepWhole(result.Stdout, ids);
+    }
+
     [Fact]
     public void Wrapping_never_splits_a_word_longer_than_the_line()
     {
