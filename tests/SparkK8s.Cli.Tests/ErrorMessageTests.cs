@@ -31,6 +31,7 @@ public sealed class ErrorMessageTests : IDisposable
         { "size: write-values given a directory", "size --dataset-size 1TB --target-duration 15m --write-values {dir}", "is a directory" },
         { "size: a non-URL s3 endpoint", "size --dataset-size 1TB --target-duration 15m --from-history s3://bucket/logs --s3-endpoint not-a-url", "--s3-endpoint" },
         { "cost: an ftp s3 endpoint", "cost s3://bucket/logs --s3-endpoint ftp://minio:21", "--s3-endpoint" },
+        { "render: a release name helm refuses", "render jupyter-connect-k8s --release Bad_Name!", "--release" },
         { "render: helm that fails silently", "render jupyter-connect-k8s --helm /bin/false", "exited with code 1" },
         { "render: helm given a directory", "render jupyter-connect-k8s --helm {dir}", "is a directory" },
         { "render: -f given a directory", "render jupyter-connect-k8s -f {dir}", "is a directory" },

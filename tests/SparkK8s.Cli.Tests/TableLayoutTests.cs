@@ -74,8 +74,14 @@ public class TableLayoutTests
             .ToList();
         using var stdout = new StringWriter();
         Terminal.UseWidth(width);
-
-        FindingsView.Write(Terminal.Create(stdout, TextWriter.Null), runs);
+        try
+        {
+            FindingsView.Write(Terminal.Create(stdout, TextWriter.Null), runs);
+        }
+        finally
+        {
+            Terminal.UseWidth(null);
+        }
 
         var text = stdout.ToString();
         text.Split("SPK005").Should().HaveCount(2, "the six identical findings are reported once");
