@@ -63,7 +63,17 @@ public static partial class ManifestWriter
             throw new UserInputException($"--out: '{directory}' is inside the chart ({chartDirectory}); helm would read the files back. Give a directory outside the chart, e.g. --out out/.");
         }
 
-        if (Directory.Exists(target) && Foreign(target) is { Count: > 0 } foreign)
+        List<string> foreign;
+        try
+        {
+            foreign = Directory.Exists(target) ? Foreign(target) : [];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"--out: cannot look inside '{directory}' to check that only an earlier render is there ({ex.Message.TrimEnd('.')}); it is left untouched.", ex);
+        }
+
+        if (foreign.Count > 0)
         {
             var marked = File.Exists(Path.Combine(target, MarkerFile));
             var sample = string.Join(", ", foreign.Take(3)) + (foreign.Count > 3 ? $" and {foreign.Count - 3} more" : string.Empty);

@@ -107,6 +107,21 @@ public sealed class ManifestWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_render_that_fails_while_writing_leaves_the_earlier_render_as_it_was()
+    {
+        var target = Path.Combine(Work, "out");
+        await ManifestWriter.WriteAsync(Manifest, target, Protected, TestContext.Current.CancellationToken);
+        var before = Snapshot();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        var act = () => ManifestWriter.WriteAsync(Manifest, target, Protected, cancelled.Token);
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+        Snapshot().Should().BeEquivalentTo(before, "the staging directory is removed and the earlier render is untouched");
+    }
+
+    [Fact]
     public async Task An_empty_directory_is_used()
     {
         var target = Path.Combine(Work, "empty");
