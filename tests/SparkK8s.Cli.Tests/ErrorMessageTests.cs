@@ -80,6 +80,7 @@ public sealed class ErrorMessageTests : IDisposable
     [Theory]
     [InlineData("-f: cannot read '/home/me/SparkK8s.Tools/System.Config/values.yaml': Permission denied.")]
     [InlineData("press Ctrl+C to stop; see https://example.org/System.Int32-guide")]
+    [InlineData("helm lint rejected the values:\n  [ERROR] values.yaml:   - at '/connect': additional properties 'x' not allowed")]
     public void Cleaning_keeps_paths_and_ordinary_text(string message)
     {
         ErrorText.Clean(message).Should().Be(message);

@@ -39,7 +39,9 @@ public static partial class ErrorText
         var cleaned = TypeName().Replace(message, "a value");
         cleaned = NestedTypeName().Replace(cleaned, "a value");
         cleaned = ExceptionName().Replace(cleaned, string.Empty);
-        return Whitespace().Replace(cleaned, " ").Trim();
+
+        // Only text that lost a name is re-spaced; helm's indented output stays as helm printed it.
+        return cleaned == message ? message : Whitespace().Replace(cleaned, " ").Trim();
     }
 
     private static string Expected(Type type)
