@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SparkK8s.Cli.Commands;
+using SparkK8s.Cli.Output;
 using SparkK8s.Core.Errors;
 
 namespace SparkK8s.Cli;
@@ -22,8 +23,10 @@ public static class CliApplication
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <param name="width">Columns for tables and wrapped text; null: COLUMNS, the terminal's width, or 200 when redirected.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, int? width = null)
     {
+        Terminal.UseWidth(width);
         using var cancellation = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -38,7 +41,7 @@ public static class CliApplication
         {
             foreach (var error in parseResult.Errors)
             {
-                await stderr.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+                await stderr.WriteLineAsync($"error: {ErrorText.Describe(error)}").ConfigureAwait(false);
             }
 
             await stderr.WriteLineAsync($"Run '{string.Join(' ', ["spark-k8s", .. CommandPath(parseResult), "--help"])}' for usage.").ConfigureAwait(false);
@@ -51,12 +54,12 @@ public static class CliApplication
         }
         catch (UserInputException ex)
         {
-            await stderr.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"error: {ErrorText.Clean(ex.Message)}").ConfigureAwait(false);
             return ExitUsage;
         }
         catch (OperationFailedException ex)
         {
-            await stderr.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"error: {ErrorText.Clean(ex.Message)}").ConfigureAwait(false);
             return ExitFindings;
         }
         catch (OperationCanceledException)
@@ -66,7 +69,9 @@ public static class CliApplication
         }
         catch (Exception ex) when (Environment.GetEnvironmentVariable("SPARK_K8S_DEBUG") is null)
         {
-            await stderr.WriteLineAsync($"error: {ex.GetType().Name}: {ex.Message} (set SPARK_K8S_DEBUG=1 for details)").ConfigureAwait(false);
+            // Never the exception's type: a person reads this. The message is cleaned of .NET names as well.
+            var reason = ex is IOException or UnauthorizedAccessException ? ErrorText.Clean(ex.Message) : $"unexpected internal error ({ErrorText.Clean(ex.Message).TrimEnd('.')})";
+            await stderr.WriteLineAsync($"error: {reason}. If this persists, report it with the output of the same command run with SPARK_K8S_DEBUG=1.").ConfigureAwait(false);
             return ExitFindings;
         }
     }

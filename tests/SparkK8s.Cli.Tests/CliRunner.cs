@@ -37,11 +37,15 @@ public static class CliRunner
     [ModuleInitializer]
     internal static void IsolateUserCache() => Environment.SetEnvironmentVariable("XDG_CACHE_HOME", EmptyCache);
 
-    public static async Task<CliResult> RunAsync(params string[] args)
+    /// <summary>Runs at the default width for redirected output, whatever COLUMNS the test process inherited.</summary>
+    public static Task<CliResult> RunAsync(params string[] args) => RunAtWidthAsync(SparkK8s.Cli.Output.Terminal.DefaultWidth, args);
+
+    /// <summary>Runs as if the terminal were <paramref name="width"/> columns wide.</summary>
+    public static async Task<CliResult> RunAtWidthAsync(int width, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exit = await CliApplication.RunAsync(args, stdout, stderr);
+        var exit = await CliApplication.RunAsync(args, stdout, stderr, width);
         return new CliResult(exit, stdout.ToString(), stderr.ToString());
     }
 }

@@ -45,4 +45,23 @@ public class DocsCommandTests
 
         result.ShouldBeUsageError("--lang", "de");
     }
+
+    [Fact]
+    public async Task Out_keeps_a_file_it_did_not_write_unless_forced()
+    {
+        using var temp = new TempDirectory();
+        var target = temp.WriteFile("README.md", "# My notes\n");
+
+        var refused = await CliRunner.RunAsync("docs", "values", "--out", target);
+
+        refused.ShouldBeUsageError("--out", "--force");
+        File.ReadAllText(target).Should().Be("# My notes\n");
+
+        var forced = await CliRunner.RunAsync("docs", "values", "--out", target, "--force");
+        var again = await CliRunner.RunAsync("docs", "values", "--out", target);
+
+        forced.ExitCode.Should().Be(0, forced.Stderr);
+        again.ExitCode.Should().Be(0, "a file docs values wrote is replaced without --force: " + again.Stderr);
+        File.ReadAllText(target).Should().Contain("spark-k8s docs values");
+    }
 }

@@ -76,4 +76,55 @@ public class RenderCommandTests
 
         result.ShouldBeUsageError("replicass", "connect", "schema");
     }
+
+    [Theory]
+    [InlineData("the current directory", ".")]
+    [InlineData("the current directory, trailing slash", "./")]
+    [InlineData("the chart", "{chart}")]
+    [InlineData("the chart, trailing slash", "{chart}/")]
+    [InlineData("a parent of the chart", "{chart}/..")]
+    [InlineData("the checkout holding the chart", "{chart}/../..")]
+    [InlineData("inside the chart", "{chart}/templates/rendered")]
+    public async Task Out_never_touches_the_current_directory_the_chart_or_their_parents(string why, string target)
+    {
+        var before = Directory.GetFileSystemEntries(RepoPaths.Chart, "*", SearchOption.AllDirectories).Length;
+
+        var result = await CliRunner.RunAsync("render", "jupyter-connect-k8s", "--out", target.Replace("{chart}", RepoPaths.Chart, StringComparison.Ordinal));
+
+        result.ShouldBeUsageError("--out");
+        Directory.GetFileSystemEntries(RepoPaths.Chart, "*", SearchOption.AllDirectories).Length.Should().Be(before, why);
+        File.Exists(Path.Combine(RepoPaths.Chart, "Chart.yaml")).Should().BeTrue(why);
+    }
+
+    [Fact]
+    public async Task Out_refuses_a_non_empty_directory_it_did_not_write_and_leaves_it_untouched()
+    {
+        using var temp = new TempDirectory();
+        var target = temp.Combine("work");
+        var precious = temp.WriteFile("work/.git/HEAD", "ref: refs/heads/main\n");
+
+        var result = await CliRunner.RunAsync("render", "jupyter-connect-k8s", "--out", target);
+
+        result.ShouldBeUsageError("--out", "not empty", ".spark-k8s-render");
+        Directory.GetFileSystemEntries(target, "*", SearchOption.AllDirectories).Should().BeEquivalentTo([Path.GetDirectoryName(precious), precious]);
+        File.ReadAllText(precious).Should().Be("ref: refs/heads/main\n");
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Out_replaces_its_own_earlier_render()
+    {
+        using var temp = new TempDirectory();
+        var target = temp.Combine("out");
+
+        var first = await CliRunner.RunAsync("render", "jupyter-connect-k8s", "--out", target, "-o", "json");
+        first.ExitCode.Should().Be(0, first.Stderr);
+        Directory.GetFiles(target, "secret-*.yaml", SearchOption.AllDirectories).Should().NotBeEmpty()
+            .And.OnlyContain(f => File.GetUnixFileMode(f) == (UnixFileMode.UserRead | UnixFileMode.UserWrite), "Secrets are for the owner's eyes only");
+        var second = await CliRunner.RunAsync("render", "connect-k8s-minimal", "--out", target, "-o", "json");
+
+        second.ExitCode.Should().Be(0, second.Stderr);
+        File.Exists(Path.Combine(target, ".spark-k8s-render")).Should().BeTrue();
+        Directory.GetDirectories(target).Should().NotContain(d => d.EndsWith("jupyter", StringComparison.Ordinal), "the earlier render was replaced as a whole");
+    }
 }

@@ -27,14 +27,21 @@ internal sealed class ChartCommandOptions
         command.Options.Add(Output);
     }
 
-    public string ChartDirectory(ParseResult parseResult) => ChartLocator.Locate(parseResult.GetValue(Chart));
+    public string ChartDirectory(ParseResult parseResult) => ChartLocator.Locate(NotBlank(parseResult.GetValue(Chart), "--chart", "a chart directory such as charts/spark-k8s"));
+
+    /// <summary>An option given with an empty value is a mistake, not "use the default".</summary>
+    public static string? NotBlank(string? value, string flag, string expected) =>
+        value is not null && string.IsNullOrWhiteSpace(value)
+            ? throw new UserInputException($"{flag}: the value is empty; give {expected}, or leave {flag} out for the default.")
+            : value;
 
     /// <summary>The helm client; a missing helm is a usage error that says how to get one.</summary>
     public async Task<HelmClient> HelmAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         try
         {
-            return await HelmLocator.LocateAsync(parseResult.GetValue(Helm), ChartLocator.FindRepositoryRoot(), cancellationToken).ConfigureAwait(false);
+            var explicitHelm = NotBlank(parseResult.GetValue(Helm), "--helm", "the path of a helm executable");
+            return await HelmLocator.LocateAsync(explicitHelm, ChartLocator.FindRepositoryRoot(), cancellationToken).ConfigureAwait(false);
         }
         catch (ToolNotFoundException ex)
         {
@@ -76,7 +83,7 @@ internal sealed class RenderInputOptions
     {
         ChartDirectory = chartDirectory,
         Preset = preset ?? parseResult.GetValue(Preset) ?? throw new UserInputException("preset: give a preset name (see 'spark-k8s presets') or a values file."),
-        Environment = parseResult.GetValue(Environment),
+        Environment = ChartCommandOptions.NotBlank(parseResult.GetValue(Environment), "--env", "an environment: dev, staging or prod"),
         SparkVersion = parseResult.GetValue(SparkVersion),
         ValueFiles = parseResult.GetValue(Values) ?? [],
         SetValues = parseResult.GetValue(Set) ?? [],

@@ -96,35 +96,20 @@ public static class CostCommand
     {
         var pricing = report.Pricing;
         terminal.Ansi.Write(new Text(Invariant($"Priced as {pricing.NodeType}: {pricing.VcpuHourUsd:0.######} USD per vCPU-hour, {pricing.GibHourUsd:0.######} USD per GiB-hour{(pricing.Spot ? Invariant($", executors at {pricing.SpotDiscount:0%} spot discount") : "")} (catalog {pricing.CatalogDate}); grouped by {pricing.GroupBy}.\n")));
-        var groups = new Table().Title(new TableTitle($"Cost by {Markup.Escape(pricing.GroupBy)}"));
-        foreach (var column in new[] { pricing.GroupBy, "apps", "core-h", "GiB-h", "utilization", "cost USD", "waste USD" })
-        {
-            groups.AddColumn(new TableColumn(new Text(column)));
-        }
-
-        foreach (var group in report.Groups)
-        {
-            groups.AddRow(Cells(group.Group, Num(group.Apps), Num(group.CoreHours, "0.###"), Num(group.GibHours, "0.###"), Pct(group.Utilization), Num(group.CostUsd, "0.####"), Num(group.WasteUsd, "0.####")));
-        }
-
+        // TableLayout: cells are never broken mid-token; at narrow widths rows become blocks (see Output/TableLayout.cs).
+        var groupRows = report.Groups
+            .Select(group => (IReadOnlyList<string>)[group.Group, Num(group.Apps), Num(group.CoreHours, "0.###"), Num(group.GibHours, "0.###"), Pct(group.Utilization), Num(group.CostUsd, "0.####"), Num(group.WasteUsd, "0.####")])
+            .ToList();
         var totals = report.Totals;
-        groups.AddRow(Cells("TOTAL", Num(totals.Apps), Num(totals.CoreHours, "0.###"), Num(totals.GibHours, "0.###"), "", Num(totals.CostUsd, "0.####"), Num(totals.WasteUsd, "0.####") + Invariant($" ({totals.WastePercent:0.#}%)")));
-        terminal.Ansi.Write(groups);
+        groupRows.Add(["TOTAL", Num(totals.Apps), Num(totals.CoreHours, "0.###"), Num(totals.GibHours, "0.###"), "", Num(totals.CostUsd, "0.####"), Num(totals.WasteUsd, "0.####") + Invariant($" ({totals.WastePercent:0.#}%)")]);
+        TableLayout.Write(terminal, $"Cost by {pricing.GroupBy}",
+            [new(pricing.GroupBy), new("apps"), new("core-h"), new("GiB-h"), new("utilization"), new("cost USD"), new("waste USD", CellWrap.Words)], groupRows);
 
         if (byApp)
         {
-            var apps = new Table().Title(new TableTitle("Cost by application"));
-            foreach (var column in new[] { "app id", "name", "user", pricing.GroupBy, "executors", "executor core-s", "task s", "utilization", "cost USD", "waste USD" })
-            {
-                apps.AddColumn(new TableColumn(new Text(column)));
-            }
-
-            foreach (var app in report.Apps)
-            {
-                apps.AddRow(Cells(app.AppId, app.AppName, app.User, app.Group, Num(app.ExecutorCount), Num(app.ExecutorCoreSeconds, "0.###"), Num(app.TaskRunSeconds, "0.###"), Pct(app.Utilization), Num(app.CostUsd, "0.######"), Num(app.WasteUsd, "0.######")));
-            }
-
-            terminal.Ansi.Write(apps);
+            TableLayout.Write(terminal, "Cost by application",
+                [new("app id"), new("name", CellWrap.Words), new("user"), new(pricing.GroupBy), new("executors"), new("executor core-s", CellWrap.Words), new("task s", CellWrap.Words), new("utilization"), new("cost USD", CellWrap.Words), new("waste USD", CellWrap.Words)],
+                report.Apps.Select(app => (IReadOnlyList<string>)[app.AppId, app.AppName, app.User, app.Group, Num(app.ExecutorCount), Num(app.ExecutorCoreSeconds, "0.###"), Num(app.TaskRunSeconds, "0.###"), Pct(app.Utilization), Num(app.CostUsd, "0.######"), Num(app.WasteUsd, "0.######")]).ToList());
         }
 
         foreach (var line in FindingLines(report.Apps))
@@ -161,8 +146,6 @@ public static class CostCommand
 
     internal const int FindingsListed = 10;
     private const int TopWasters = 5;
-
-    private static IRenderable[] Cells(params string[] values) => [.. values.Select(v => (IRenderable)new Text(TerminalText.Clean(v)))];
 
     private static string Num(double value, string format = "0") => value.ToString(format, CultureInfo.InvariantCulture);
 

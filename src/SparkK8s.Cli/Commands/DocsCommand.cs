@@ -2,6 +2,7 @@ using System.CommandLine;
 using SparkK8s.Cli.Output;
 using SparkK8s.Core.Docs;
 using SparkK8s.Core.Errors;
+using SparkK8s.Core.Files;
 using Spectre.Console;
 
 namespace SparkK8s.Cli.Commands;
@@ -22,11 +23,13 @@ public static class DocsCommand
         var outFile = new Option<string?>("--out") { Description = "Markdown file to write (default: docs/<lang>/reference/values.md of the checkout)." };
         var language = new Option<string>("--lang") { Description = "Language of headings and intro: en or ru.", DefaultValueFactory = _ => "en" };
         var check = new Option<bool>("--check") { Description = "Do not write; exit 1 if the file is stale or a key has no '# --' description." };
+        var force = new Option<bool>("--force") { Description = "Let --out overwrite an existing file that 'spark-k8s docs values' did not write." };
         var command = new Command("values", "Write the values.yaml reference (key, type, default, description) as a Markdown table.");
         chart.AddTo(command, withHelm: false);
         command.Options.Add(outFile);
         command.Options.Add(language);
         command.Options.Add(check);
+        command.Options.Add(force);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var terminal = Terminal.For(parseResult);
@@ -43,11 +46,16 @@ public static class DocsCommand
                 ?? Path.Combine(chartDirectory, "..", "..", "docs", lang, "reference", "values.md"));
             var undocumented = ValuesReference.Undocumented(keys);
             var isCheck = parseResult.GetValue(check);
+            var file = new GeneratedFile("--out", "`spark-k8s docs values", "'spark-k8s docs values'");
+            if (Directory.Exists(target))
+            {
+                throw new UserInputException($"--out: '{target}' is a directory; give the Markdown file to write, e.g. {Path.Combine(target, "values.md")}.");
+            }
+
             var stale = isCheck && (!File.Exists(target) || await File.ReadAllTextAsync(target, cancellationToken).ConfigureAwait(false) != markdown);
             if (!isCheck)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                await File.WriteAllTextAsync(target, markdown, cancellationToken).ConfigureAwait(false);
+                await file.WriteAsync(target, markdown, parseResult.GetValue(force), cancellationToken, createDirectory: true).ConfigureAwait(false);
             }
 
             if (parseResult.GetValue(chart.Output) == OutputFormat.Json)

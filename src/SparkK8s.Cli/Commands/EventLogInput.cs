@@ -26,7 +26,7 @@ internal sealed class EventLogInput
 
     public S3Options S3(ParseResult parseResult) => new()
     {
-        Endpoint = parseResult.GetValue(Endpoint),
+        Endpoint = S3Options.CheckEndpoint(parseResult.GetValue(Endpoint), "--s3-endpoint"),
         ForcePathStyle = parseResult.GetValue(PathStyle),
         Region = parseResult.GetValue(Region),
     };

@@ -1,54 +1,87 @@
+using System.Globalization;
 using SparkK8s.Cli.Output;
 using SparkK8s.Core.Validation;
-using Spectre.Console;
 
 namespace SparkK8s.Cli.Commands;
 
-/// <summary>Prints validation runs for people: one table of findings and one summary line per run.</summary>
-internal static class FindingsView
+/// <summary>One finding and every render it was found in; identical findings of several renders are reported once.</summary>
+public sealed record FindingGroup(Finding Finding, IReadOnlyList<ValidationRun> Runs)
+{
+    /// <summary>Groups identical findings (same severity, id, object, field, message and fix), errors first, in first-seen order.</summary>
+    public static IReadOnlyList<FindingGroup> Of(IReadOnlyList<ValidationRun> runs) =>
+        runs.SelectMany(r => r.Findings.Select(f => (Run: r, Finding: f with { Stage = default })))
+            .GroupBy(x => x.Finding)
+            .Select(g => new FindingGroup(g.First().Finding, g.Select(x => x.Run).Distinct().ToList()))
+            .OrderBy(g => g.Finding.Severity)
+            .ToList();
+
+    /// <summary>The renders of this group, per preset: "preset (all 6)" or "preset: dev/3.5, prod/4.1".</summary>
+    public string DescribeRenders(IReadOnlyList<ValidationRun> all) => string.Join("; ", Runs.GroupBy(r => r.Preset).Select(byPreset =>
+    {
+        var ofPreset = all.Count(r => r.Preset == byPreset.Key);
+        return byPreset.Count() == ofPreset
+            ? string.Create(CultureInfo.InvariantCulture, $"{byPreset.Key} (all {ofPreset})")
+            : $"{byPreset.Key}: {string.Join(", ", byPreset.Select(r => $"{r.Environment ?? "-"}/{r.SparkVersion}"))}";
+    }));
+}
+
+/// <summary>
+/// Prints validation runs for people: each distinct finding once (with the renders it appears in), then one summary
+/// table row per run. Findings are numbered blocks, word-wrapped to the terminal, so object names, field paths and
+/// the commands in a fix are never split across lines.
+/// </summary>
+public static class FindingsView
 {
     public static void Write(Terminal terminal, IReadOnlyList<ValidationRun> runs)
     {
-        var findings = runs.SelectMany(r => r.Findings.Select(f => (Run: r, Finding: f))).ToList();
-        if (findings.Count > 0)
+        var groups = FindingGroup.Of(runs);
+        var many = runs.Count > 1;
+        if (groups.Count > 0)
         {
-            var many = runs.Count > 1;
-            var table = new Table();
-            if (many)
+            var total = runs.Sum(r => r.Findings.Count);
+            terminal.Out.WriteLine(many
+                ? Invariant($"Findings: {groups.Count} distinct ({total} across {runs.Count} renders)")
+                : Invariant($"Findings: {groups.Count}"));
+            var number = 0;
+            foreach (var group in groups)
             {
-                table.AddColumns("Preset", "Env", "Spark");
-            }
-
-            table.AddColumns("Severity", "Id", "Object", "Field", "Message", "Fix");
-            foreach (var (run, finding) in findings)
-            {
-                var cells = new List<string>();
-                if (many)
+                var finding = group.Finding;
+                var where = many
+                    ? group.Runs.Count == runs.Count ? Invariant($"in all {runs.Count} renders") : Invariant($"in {group.Runs.Count} of {runs.Count} renders")
+                    : null;
+                var head = $"{finding.Severity.ToString().ToLowerInvariant()} {finding.Id} {finding.Object}" + (where is null ? string.Empty : $" ({where})");
+                terminal.WriteWrapped(head, Invariant($"{++number}. "), "   ");
+                if (finding.Field.Length > 0)
                 {
-                    cells.AddRange([run.Preset, run.Environment ?? "-", run.SparkVersion]);
+                    terminal.WriteWrapped(finding.Field, "   field: ", "     ");
                 }
 
-                cells.AddRange([finding.Severity == Severity.Error ? "error" : "warning", finding.Id, finding.Object, finding.Field, finding.Message, finding.Fix]);
-                table.AddRow(cells.Select(Markup.Escape).ToArray());
+                terminal.WriteWrapped(finding.Message, "   ", "   ");
+                if (finding.Fix.Length > 0)
+                {
+                    terminal.WriteWrapped(finding.Fix, "   fix: ", "     ");
+                }
+
+                if (many && group.Runs.Count < runs.Count)
+                {
+                    terminal.WriteWrapped(group.DescribeRenders(runs), "   renders: ", "     ");
+                }
             }
-
-            terminal.Ansi.Write(table);
         }
 
-        var summary = new Table().AddColumns("Preset", "Env", "Spark", "Objects", "Errors", "Warnings", "Schema");
-        foreach (var run in runs)
-        {
-            summary.AddRow(Markup.Escape(run.Preset), Markup.Escape(run.Environment ?? "-"), run.SparkVersion, run.ObjectCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                run.Errors.ToString(System.Globalization.CultureInfo.InvariantCulture), run.Warnings.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                run.SchemaSource is null ? "not rendered" : "checked");
-        }
-
-        terminal.Ansi.Write(summary);
+        TableLayout.Write(terminal, null,
+            [new("Preset"), new("Env"), new("Spark"), new("Objects"), new("Errors"), new("Warns"), new("Schema")],
+            runs.Select(run => (IReadOnlyList<string>)[run.Preset, run.Environment ?? "-", run.SparkVersion, N(run.ObjectCount), N(run.Errors), N(run.Warnings),
+                run.SchemaSource is null ? "not rendered" : "checked"]).ToList());
         foreach (var source in runs.Select(r => r.SchemaSource).OfType<string>().Distinct())
         {
-            terminal.Ansi.WriteLine($"Schemas: {source}");
+            terminal.WriteWrapped(source, "Schemas: ");
         }
 
-        terminal.Ansi.WriteLine($"{runs.Sum(r => r.Errors)} error(s), {runs.Sum(r => r.Warnings)} warning(s) in {runs.Count} render(s).");
+        terminal.Out.WriteLine(Invariant($"{runs.Sum(r => r.Errors)} error(s), {runs.Sum(r => r.Warnings)} warning(s) in {runs.Count} render(s)."));
     }
+
+    private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

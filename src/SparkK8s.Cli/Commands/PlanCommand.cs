@@ -62,53 +62,64 @@ public static class PlanCommand
         return command;
     }
 
+    /// <summary>Tables hold names and numbers only; image references, URLs and commands go on their own lines under them.</summary>
     private static void Write(Terminal terminal, DeploymentPlan plan)
     {
-        var console = terminal.Ansi;
-        console.WriteLine($"Plan for preset {plan.Preset}" + (plan.Environment is null ? string.Empty : $", environment {plan.Environment}")
+        terminal.WriteWrapped($"Plan for preset {plan.Preset}" + (plan.Environment is null ? string.Empty : $", environment {plan.Environment}")
             + $", Spark {plan.SparkVersion}: release {plan.Release} in namespace {plan.Namespace}");
-        console.WriteLine($"Components: {string.Join(", ", plan.Components)}");
+        terminal.WriteWrapped($"Components: {string.Join(", ", plan.Components)}");
 
-        var workloads = new Table().Title("Workloads").AddColumns("Component", "Workload", "Replicas", "Images", "CPU req", "CPU limit", "Mem req", "Mem limit");
-        foreach (var w in plan.Workloads)
-        {
-            workloads.AddRow(Markup.Escape(w.Component), Markup.Escape($"{w.Kind}/{w.Name}"), w.Counted ? w.Replicas.ToString(CultureInfo.InvariantCulture) : "run once",
-                Markup.Escape(string.Join("\n", w.Images.Select(i => i.Reference))), Cpu(w.Total.CpuRequest), Cpu(w.Total.CpuLimit), Bytes(w.Total.MemoryRequest), Bytes(w.Total.MemoryLimit));
-        }
+        TableLayout.Write(terminal, "Workloads",
+            [new("Workload"), new("Component"), new("Replicas"), new("CPU req/limit", CellWrap.Words), new("Memory req/limit", CellWrap.Words)],
+            plan.Workloads.Select(w => (IReadOnlyList<string>)[
+                $"{w.Kind}/{w.Name}", w.Component, w.Counted ? w.Replicas.ToString(CultureInfo.InvariantCulture) : "run once",
+                $"{Cpu(w.Total.CpuRequest)} / {Cpu(w.Total.CpuLimit)}", $"{Bytes(w.Total.MemoryRequest)} / {Bytes(w.Total.MemoryLimit)}"]).ToList());
 
-        console.Write(workloads);
-
-        var images = new Table().Title("Images").AddColumns("Repository", "Tag");
+        terminal.Out.WriteLine("Images:");
         foreach (var image in plan.Images)
         {
-            images.AddRow(Markup.Escape(image.Repository), Markup.Escape(image.Tag));
+            var users = plan.Workloads.Where(w => w.Images.Any(i => i.Reference == image.Reference)).Select(w => w.Component).Distinct().ToList();
+            terminal.Out.WriteLine($"  {image.Reference}");
+            if (users.Count > 0)
+            {
+                terminal.WriteWrapped($"used by {string.Join(", ", users)}", "    ", "    ");
+            }
         }
 
-        console.Write(images);
-
-        var endpoints = new Table().Title("Endpoints").AddColumns("Component", "Port", "In-cluster URL", "From your machine");
+        terminal.Out.WriteLine("Endpoints (in-cluster URL, then the command that forwards it to your machine):");
         foreach (var e in plan.Endpoints)
         {
-            endpoints.AddRow(Markup.Escape(e.Component), Markup.Escape($"{e.PortName} {e.Port}"), Markup.Escape(e.InClusterUrl), Markup.Escape(e.PortForward));
+            terminal.Out.WriteLine($"  {e.Component} {e.PortName} {e.Port.ToString(CultureInfo.InvariantCulture)}");
+            terminal.Out.WriteLine($"    {e.InClusterUrl}");
+            terminal.Out.WriteLine($"    {e.PortForward}");
         }
 
-        console.Write(endpoints);
-
-        var totals = new Table().Title("Resources").AddColumns("What", "CPU request", "CPU limit", "Memory request", "Memory limit");
-        totals.AddRow("Platform (long-running pods × replicas)", Cpu(plan.PlatformTotal.CpuRequest), Cpu(plan.PlatformTotal.CpuLimit), Bytes(plan.PlatformTotal.MemoryRequest), Bytes(plan.PlatformTotal.MemoryLimit));
+        var rows = new List<IReadOnlyList<string>>
+        {
+            new[] { "Platform (long-running pods × replicas)", Cpu(plan.PlatformTotal.CpuRequest), Cpu(plan.PlatformTotal.CpuLimit), Bytes(plan.PlatformTotal.MemoryRequest), Bytes(plan.PlatformTotal.MemoryLimit) },
+        };
         if (plan.Executors is { } executors)
         {
-            var each = $"{KubeQuantity.FormatCpu(executors.CoresPerExecutor)} cores, {KubeQuantity.FormatBytes(executors.MemoryPerExecutorBytes)} ({executors.MemoryRule})";
-            totals.AddRow(Markup.Escape($"Executors at min ({executors.MinExecutors} × {each})"), Cpu(executors.AtMin.CpuRequest), "-", Bytes(executors.AtMin.MemoryRequest), Bytes(executors.AtMin.MemoryLimit));
-            totals.AddRow(Markup.Escape($"Executors at max ({executors.MaxExecutors?.ToString(CultureInfo.InvariantCulture) ?? "unbounded"})" + (executors.DynamicAllocation ? " (dynamic allocation)" : " (static)")),
+            rows.Add([Invariant($"Executors at min ({executors.MinExecutors})"), Cpu(executors.AtMin.CpuRequest), "-", Bytes(executors.AtMin.MemoryRequest), Bytes(executors.AtMin.MemoryLimit)]);
+            rows.Add([$"Executors at max ({executors.MaxExecutors?.ToString(CultureInfo.InvariantCulture) ?? "unbounded"})",
                 executors.AtMax is null ? "unbounded" : Cpu(executors.AtMax.CpuRequest), "-",
-                executors.AtMax is null ? "unbounded" : Bytes(executors.AtMax.MemoryRequest), executors.AtMax is null ? "unbounded" : Bytes(executors.AtMax.MemoryLimit));
+                executors.AtMax is null ? "unbounded" : Bytes(executors.AtMax.MemoryRequest), executors.AtMax is null ? "unbounded" : Bytes(executors.AtMax.MemoryLimit)]);
         }
 
-        console.Write(totals);
-        console.WriteLine("Validation:");
+        TableLayout.Write(terminal, "Resources",
+            [new("What", CellWrap.Words), new("CPU request", CellWrap.Words), new("CPU limit", CellWrap.Words), new("Memory request", CellWrap.Words), new("Memory limit", CellWrap.Words)], rows);
+        if (plan.Executors is { } each)
+        {
+            terminal.WriteWrapped(
+                $"Each executor: {KubeQuantity.FormatCpu(each.CoresPerExecutor)} cores, {KubeQuantity.FormatBytes(each.MemoryPerExecutorBytes)} ({each.MemoryRule})"
+                + (each.DynamicAllocation ? "; dynamic allocation scales between min and max." : "; static allocation."));
+        }
+
+        terminal.Out.WriteLine("Validation:");
         FindingsView.Write(terminal, [plan.Validation]);
     }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static string Cpu(decimal? cores) => cores is null ? "none" : KubeQuantity.FormatCpu(cores.Value);
 

@@ -24,14 +24,10 @@ public static class PresetsCommand
                 return CliApplication.ExitOk;
             }
 
-            var table = new Table().AddColumns("Preset", "Description", "Components", "Backend");
-            foreach (var preset in presets)
-            {
-                table.AddRow(Markup.Escape(preset.Name), Markup.Escape(preset.Description), Markup.Escape(string.Join(", ", preset.Components)), Markup.Escape(preset.Backend ?? "-"));
-            }
-
-            terminal.Ansi.Write(table);
-            terminal.Ansi.WriteLine($"Environments: {string.Join(", ", catalog.EnvironmentNames)}");
+            TableLayout.Write(terminal, null,
+                [new("Preset"), new("Description", CellWrap.Words), new("Components", CellWrap.Words), new("Backend")],
+                presets.Select(p => (IReadOnlyList<string>)[p.Name, p.Description, string.Join(", ", p.Components), p.Backend ?? "-"]).ToList());
+            terminal.WriteWrapped($"Environments: {string.Join(", ", catalog.EnvironmentNames)}");
             return CliApplication.ExitOk;
         });
         return command;

@@ -12,7 +12,7 @@ public static class RenderCommand
     {
         var chart = new ChartCommandOptions();
         var input = new RenderInputOptions();
-        var outDirectory = new Option<string?>("--out") { Description = "Write DIR/<component>/<kind>-<name>.yaml (DIR is replaced only when rendering succeeds)." };
+        var outDirectory = new Option<string?>("--out") { Description = "Write DIR/<component>/<kind>-<name>.yaml. DIR must be new, empty or an earlier render's (marked by .spark-k8s-render); it is replaced only when rendering succeeds." };
         var command = new Command("render", "Render a preset to Kubernetes manifests (YAML stream, or one file per object with --out).");
         input.AddTo(command);
         chart.AddTo(command);
@@ -23,10 +23,16 @@ public static class RenderCommand
             var format = parseResult.GetValue(chart.Output);
             var options = input.Bind(parseResult, chart.ChartDirectory(parseResult));
             ChartRenderer.BuildRequest(options);
+            var target = parseResult.GetValue(outDirectory);
+            string[] untouchable = [Directory.GetCurrentDirectory(), options.ChartDirectory];
+            if (target is not null)
+            {
+                ManifestWriter.CheckTarget(target, untouchable, options.ChartDirectory);
+            }
+
             var helm = await chart.HelmAsync(parseResult, cancellationToken).ConfigureAwait(false);
             var manifest = await terminal.WithProgressAsync("Rendering ...", format, _ => new ChartRenderer(helm).RenderAsync(options, cancellationToken)).ConfigureAwait(false);
-            var target = parseResult.GetValue(outDirectory);
-            IReadOnlyList<string>? files = target is null ? null : await ManifestWriter.WriteAsync(manifest, target, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<string>? files = target is null ? null : await ManifestWriter.WriteAsync(manifest, target, untouchable, cancellationToken).ConfigureAwait(false);
             if (format == OutputFormat.Json)
             {
                 OutputOptions.WriteJson(terminal.Out, new
@@ -53,14 +59,14 @@ public static class RenderCommand
                 return CliApplication.ExitOk;
             }
 
-            var table = new Table().AddColumns("File", "Kind", "Name");
-            for (var i = 0; i < files.Count; i++)
+            TableLayout.Write(terminal, null, [new("Kind"), new("Name"), new("Component")],
+                manifest.Documents.Select(d => (IReadOnlyList<string>)[d.Object.Kind, d.Object.Name, d.Component]).ToList());
+            terminal.Out.WriteLine($"Wrote {files.Count} objects, one file each, to");
+            terminal.Out.WriteLine($"  {Path.GetFullPath(target!)}");
+            foreach (var file in files)
             {
-                table.AddRow(Markup.Escape(files[i]), Markup.Escape(manifest.Documents[i].Object.Kind), Markup.Escape(manifest.Documents[i].Object.Name));
+                terminal.Out.WriteLine($"  {file}");
             }
-
-            terminal.Ansi.Write(table);
-            terminal.Ansi.WriteLine($"Wrote {files.Count} objects to {Path.GetFullPath(target!)}");
             return CliApplication.ExitOk;
         });
         return command;

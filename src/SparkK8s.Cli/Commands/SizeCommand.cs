@@ -4,8 +4,6 @@ using SparkK8s.Cli.Output;
 using SparkK8s.Core.Cost;
 using SparkK8s.Core.Errors;
 using SparkK8s.Core.Sizing;
-using Spectre.Console;
-using Spectre.Console.Rendering;
 
 namespace SparkK8s.Cli.Commands;
 
@@ -30,11 +28,12 @@ public static class SizeCommand
         var fromHistory = new Option<string?>("--from-history") { Description = "Event logs of past runs (file, directory or s3:// prefix) to calibrate throughput, spill and GC from." };
         var prices = new Option<string?>("--prices") { Description = "A YAML price catalog overriding the built-in one." };
         var writeValues = new Option<string?>("--write-values") { Description = "Write a values overlay for the spark-k8s chart (executor sizing and dynamic allocation) to FILE." };
+        var force = new Option<bool>("--force") { Description = "Let --write-values overwrite an existing file that 'spark-k8s size' did not write." };
         var output = OutputOptions.Create(OutputFormat.Table, OutputFormat.Json);
         var input = new EventLogInput();
 
         var command = new Command("size", "Recommend executor cores, memory, counts, partitions and driver size for a Spark job, and what it costs on-demand vs spot.");
-        foreach (var option in new Option[] { datasetSize, workload, targetDuration, nodeType, nodeCpu, nodeMemory, spot, sparkVersion, python, fromHistory, prices, writeValues, output })
+        foreach (var option in new Option[] { datasetSize, workload, targetDuration, nodeType, nodeCpu, nodeMemory, spot, sparkVersion, python, fromHistory, prices, writeValues, force, output })
         {
             command.Options.Add(option);
         }
@@ -50,6 +49,10 @@ public static class SizeCommand
                 .Select(n => WorkloadProfile.Parse(n, "--workload"))
                 .DistinctBy(w => w.Name)
                 .ToList();
+            if (workloads.Count == 0)
+            {
+                throw new UserInputException($"--workload: give a workload class: {string.Join(", ", WorkloadProfile.All.Select(w => w.Name))}.");
+            }
             var versionText = parseResult.GetValue(sparkVersion);
             var version = versionText is null
                 ? SparkVersion.Default
@@ -59,6 +62,11 @@ public static class SizeCommand
             var catalog = PriceCatalog.Load(parseResult.GetValue(prices));
             var node = Node(catalog, parseResult.GetValue(nodeType), parseResult.GetValue(nodeCpu), parseResult.GetValue(nodeMemory));
             var writePath = parseResult.GetValue(writeValues);
+            if (writePath is not null)
+            {
+                ChartValuesOverlay.Target.CheckWritable(writePath, parseResult.GetValue(force));
+            }
+
             var terminal = Terminal.For(parseResult);
 
             HistoryCalibration? calibration = null;
@@ -84,7 +92,7 @@ public static class SizeCommand
 
             if (writePath is not null)
             {
-                await ChartValuesOverlay.WriteAsync(writePath, recommendation, cancellationToken).ConfigureAwait(false);
+                await ChartValuesOverlay.WriteAsync(writePath, recommendation, parseResult.GetValue(force), cancellationToken).ConfigureAwait(false);
                 terminal.Error.WriteLine($"wrote chart values overlay to {writePath}");
             }
 
@@ -116,12 +124,17 @@ public static class SizeCommand
 
         if (cpu is { } vcpu)
         {
-            if (vcpu <= 0)
+            if (!(vcpu > 0 && vcpu <= NodeLimits.MaxVcpu))
             {
-                throw new UserInputException("--node-cpu: give a positive number of vCPUs, e.g. 16.");
+                throw new UserInputException(Invariant($"--node-cpu: give a positive number of vCPUs up to {NodeLimits.MaxVcpu}, e.g. 16."));
             }
 
             var gib = ByteSize.ParseHuman(memory!, "--node-memory") / (double)ByteSize.GiB;
+            if (gib > NodeLimits.MaxMemoryGiB)
+            {
+                throw new UserInputException(Invariant($"--node-memory: '{memory}' is more than {NodeLimits.MaxMemoryGiB / 1024} TiB, larger than any node; check the number and its unit."));
+            }
+
             var prices = catalog.Node(null);
             return new NodeOffer(Invariant($"custom {vcpu:0.##} vCPU / {gib:0.##} GiB (priced at {prices.Name} unit prices)"), vcpu, gib, prices.VcpuHourUsd, prices.GibHourUsd);
         }
@@ -130,12 +143,11 @@ public static class SizeCommand
         return new NodeOffer(node.Name, node.Vcpu, node.MemoryGiB, node.VcpuHourUsd, node.GibHourUsd);
     }
 
+    /// <summary>The table holds the sizing; the Spark settings to pass go on their own lines under it, and the reasons after.</summary>
     private static void Render(Terminal terminal, SizingRecommendation r)
     {
-        var table = new Table().Title(new TableTitle("Recommendation"));
-        table.AddColumn(new TableColumn(new Text("setting")));
-        table.AddColumn(new TableColumn(new Text("value")));
-        void Row(string name, string value) => table.AddRow(new IRenderable[] { new Text(name), new Text(value) });
+        var rows = new List<IReadOnlyList<string>>();
+        void Row(string name, string value) => rows.Add([name, value]);
         Row("executor cores (spark.executor.cores)", N(r.ExecutorCores));
         Row("executor memory (spark.executor.memory)", ByteSize.ToSparkString(r.ExecutorMemoryMiB));
         Row("memory overhead (spark.executor.memoryOverhead)", ByteSize.ToSparkString(r.MemoryOverheadMiB));
@@ -153,16 +165,18 @@ public static class SizeCommand
         Row("throughput", Invariant($"{r.ThroughputMiBPerCoreSecond:0.#} MiB per core-second{(r.CalibratedFromHistory ? " (measured from history)" : " (workload default)")}"));
         Row("estimated duration", DurationText.Format(TimeSpan.FromSeconds(r.EstimatedDurationSeconds)));
         Row("estimated cost", Invariant($"{r.CostOnDemandUsd:0.####} USD on-demand, {r.CostSpotUsd:0.####} USD with spot executors"));
+        TableLayout.Write(terminal, "Recommendation", [new("setting", CellWrap.Words), new("value", CellWrap.Words)], rows);
+
+        terminal.Out.WriteLine("Spark settings:");
         foreach (var (key, value) in r.SparkConf)
         {
-            Row(key, value);
+            terminal.Out.WriteLine($"  {key}={value}");
         }
 
-        terminal.Ansi.Write(table);
-        terminal.Ansi.Write(new Text("Why:\n"));
+        terminal.Out.WriteLine("Why:");
         foreach (var reason in r.Reasons)
         {
-            terminal.Ansi.Write(new Text($"- {reason}\n"));
+            terminal.WriteWrapped(reason, "- ", "  ");
         }
     }
 

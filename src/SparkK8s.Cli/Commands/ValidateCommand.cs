@@ -11,6 +11,9 @@ namespace SparkK8s.Cli.Commands;
 /// </summary>
 public static class ValidateCommand
 {
+    /// <summary>More helm processes than this at once only thrash the machine.</summary>
+    public const int MaxParallel = 32;
+
     public static Command Create()
     {
         var chart = new ChartCommandOptions();
@@ -40,6 +43,11 @@ public static class ValidateCommand
                 throw new UserInputException("--all: covers every environment and Spark version; drop --env and --spark-version.");
             }
 
+            if (parseResult.GetValue(parallel) is < 1 or > MaxParallel)
+            {
+                throw new UserInputException($"--parallel: give a number of renders to run at once from 1 to {MaxParallel}, e.g. --parallel 3.");
+            }
+
             var chartDirectory = chart.ChartDirectory(parseResult);
             var options = input.Bind(parseResult, chartDirectory, preset ?? "(all)");
             if (!everything)
@@ -61,6 +69,16 @@ public static class ValidateCommand
                     errors = runs.Sum(r => r.Errors),
                     warnings = runs.Sum(r => r.Warnings),
                     schemaSource = settings.Schemas.Source,
+                    distinctFindings = FindingGroup.Of(runs).Select(g => new
+                    {
+                        severity = g.Finding.Severity,
+                        id = g.Finding.Id,
+                        @object = g.Finding.Object,
+                        field = g.Finding.Field,
+                        message = g.Finding.Message,
+                        fix = g.Finding.Fix,
+                        renders = g.Runs.Select(r => new { preset = r.Preset, environment = r.Environment, sparkVersion = r.SparkVersion }),
+                    }),
                     runs,
                 });
             }

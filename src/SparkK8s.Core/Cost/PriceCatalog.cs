@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using SparkK8s.Core.Errors;
-using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
+using SparkK8s.Core.Files;
+using SparkK8s.Core.Manifests;
 
 namespace SparkK8s.Core.Cost;
 
@@ -11,6 +12,14 @@ namespace SparkK8s.Core.Cost;
 public sealed record NodeType(string Name, string Cloud, string Region, double Vcpu, double MemoryGiB, double VcpuHourUsd, double GibHourUsd, string Source, string PriceDate)
 {
     public double OnDemandUsdPerHour => (Vcpu * VcpuHourUsd) + (MemoryGiB * GibHourUsd);
+}
+
+/// <summary>The largest node this tool plans for, and the largest hourly price it believes; beyond them a figure is a typo.</summary>
+public static class NodeLimits
+{
+    public const double MaxVcpu = 4096;
+    public const double MaxMemoryGiB = 1024 * 1024;
+    public const double MaxUsdPerHour = 100_000;
 }
 
 /// <summary>Unit prices to charge usage with.</summary>
@@ -49,12 +58,23 @@ public sealed class PriceCatalog
         var document = Parse(reader.ReadToEnd(), "built-in price catalog");
         if (userFile is not null)
         {
-            if (!File.Exists(userFile))
+            PathSafety.RequireFile(userFile, flag, "a YAML price catalog (see docs/en/cost-and-sizing.md)");
+            if (new FileInfo(userFile).Length > MaxFileBytes)
             {
-                throw new UserInputException($"{flag}: file '{userFile}' does not exist; give a YAML price catalog (see docs/en/cost-and-sizing.md).");
+                throw new UserInputException($"{flag}: '{userFile}' is larger than {MaxFileBytes / (1024 * 1024)} MiB; a price catalog is a short YAML file.");
             }
 
-            document = document.Overlay(Parse(File.ReadAllText(userFile), $"{flag} {userFile}"));
+            string text;
+            try
+            {
+                text = File.ReadAllText(userFile);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new UserInputException($"{flag}: cannot read '{userFile}': {ex.Message.TrimEnd('.')}. Check the path and its permissions.", ex);
+            }
+
+            document = document.Overlay(Parse(text, $"{flag} {userFile}"));
         }
 
         return document.Build(userFile is null ? "built-in price catalog" : $"{flag} {userFile}");
@@ -68,20 +88,116 @@ public sealed class PriceCatalog
             : throw new UserInputException($"{flag}: '{key}' is not in the price catalog; known node types: {string.Join(", ", NodeTypes.Keys.Order(StringComparer.Ordinal))}. Add it with --prices FILE.");
     }
 
+    /// <summary>A user catalog larger than this is refused before it is read.</summary>
+    public const long MaxFileBytes = 4 * 1024 * 1024;
+
+    private static readonly string[] TopLevelKeys = ["catalogDate", "currency", "spotDiscount", "cpuToMemoryPriceRatio", "defaultNodeType", "nodeTypes"];
+    private static readonly string[] NodeKeys = ["cloud", "region", "vcpu", "memoryGiB", "onDemandUsdPerHour", "vcpuHourUsd", "gibHourUsd", "source", "priceDate"];
+
+    /// <summary>Reads the catalog field by field, so every error names the key at fault and the value it expected.</summary>
     private static CatalogDocument Parse(string yaml, string origin)
     {
+        JsonNode? root;
         try
         {
-            var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
-            return deserializer.Deserialize<CatalogDocument?>(yaml) ?? new CatalogDocument();
+            root = ManifestParser.ParseYaml(yaml, origin);
         }
-        catch (YamlException ex)
+        catch (UserInputException ex) when (ex.Message.StartsWith(origin + ": ", StringComparison.Ordinal))
         {
-            throw new UserInputException($"{origin}: not a valid price catalog at line {ex.Start.Line}: {ex.InnerException?.Message ?? ex.Message}", ex);
+            throw new UserInputException($"{origin}: not a valid price catalog, {ex.Message[(origin.Length + 2)..]}", ex);
+        }
+
+        if (root is null)
+        {
+            return new CatalogDocument();
+        }
+
+        var top = root as JsonObject ?? throw new UserInputException($"{origin}: not a valid price catalog: the top level must be a mapping of {string.Join(", ", TopLevelKeys)}.");
+        CheckKeys(top, TopLevelKeys, origin, "the catalog");
+        var document = new CatalogDocument
+        {
+            CatalogDate = Text(top, "catalogDate", origin),
+            Currency = Text(top, "currency", origin),
+            SpotDiscount = Number(top, "spotDiscount", origin),
+            CpuToMemoryPriceRatio = Number(top, "cpuToMemoryPriceRatio", origin),
+            DefaultNodeType = Text(top, "defaultNodeType", origin),
+        };
+        switch (top["nodeTypes"])
+        {
+            case null:
+                break;
+            case JsonObject nodes:
+                foreach (var (name, value) in nodes)
+                {
+                    var field = $"nodeTypes.{name}";
+                    var node = value as JsonObject ?? throw new UserInputException($"{origin}: {field} must be a mapping with vcpu, memoryGiB and onDemandUsdPerHour.");
+                    CheckKeys(node, NodeKeys, origin, field);
+                    document.NodeTypes[name] = new NodeTypeDocument
+                    {
+                        Cloud = Text(node, "cloud", origin, field),
+                        Region = Text(node, "region", origin, field),
+                        Vcpu = Number(node, "vcpu", origin, field) ?? 0,
+                        MemoryGiB = Number(node, "memoryGiB", origin, field) ?? 0,
+                        OnDemandUsdPerHour = Number(node, "onDemandUsdPerHour", origin, field),
+                        VcpuHourUsd = Number(node, "vcpuHourUsd", origin, field),
+                        GibHourUsd = Number(node, "gibHourUsd", origin, field),
+                        Source = Text(node, "source", origin, field),
+                        PriceDate = Text(node, "priceDate", origin, field),
+                    };
+                }
+
+                break;
+            default:
+                throw new UserInputException($"{origin}: not a valid price catalog: nodeTypes must be a mapping of node type names to their vcpu, memoryGiB and price.");
+        }
+
+        return document;
+    }
+
+    private static void CheckKeys(JsonObject node, string[] known, string origin, string where)
+    {
+        foreach (var (key, _) in node)
+        {
+            if (!known.Contains(key, StringComparer.Ordinal))
+            {
+                throw new UserInputException($"{origin}: unknown key '{key}' in {where}; known keys: {string.Join(", ", known)}.");
+            }
         }
     }
 
-    /// <summary>The YAML shape. Public setters for YamlDotNet.</summary>
+    private static string? Text(JsonObject node, string key, string origin, string? parent = null) => node[key] switch
+    {
+        null => null,
+        JsonValue value when value.GetValueKind() is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False =>
+            value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString(),
+        _ => throw new UserInputException($"{origin}: {Path(parent, key)} must be a text value."),
+    };
+
+    /// <summary>A finite, non-negative number; quoted numbers are accepted. NaN, infinities and negatives are refused.</summary>
+    private static double? Number(JsonObject node, string key, string origin, string? parent = null)
+    {
+        var raw = node[key];
+        if (raw is null)
+        {
+            return null;
+        }
+
+        var text = raw is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : raw.ToJsonString();
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
+        {
+            throw new UserInputException($"{origin}: {Path(parent, key)} is '{Shorten(text)}', which is not a finite number; write a plain number such as 0.384.");
+        }
+
+        return number >= 0
+            ? number
+            : throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"{origin}: {Path(parent, key)} is {number}; it must not be negative."));
+    }
+
+    private static string Path(string? parent, string key) => parent is null ? key : $"{parent}.{key}";
+
+    private static string Shorten(string text) => text.Length > 40 ? text[..40] + "..." : text;
+
+    /// <summary>The YAML shape, as read by <see cref="Parse"/>.</summary>
     public sealed class CatalogDocument
     {
         public string? CatalogDate { get; set; }
@@ -89,7 +205,7 @@ public sealed class PriceCatalog
         public double? SpotDiscount { get; set; }
         public double? CpuToMemoryPriceRatio { get; set; }
         public string? DefaultNodeType { get; set; }
-        public Dictionary<string, NodeTypeDocument> NodeTypes { get; set; } = [];
+        public Dictionary<string, NodeTypeDocument> NodeTypes { get; set; } = new(StringComparer.Ordinal);
 
         internal CatalogDocument Overlay(CatalogDocument user)
         {
@@ -155,6 +271,18 @@ public sealed class PriceCatalog
             if (Vcpu <= 0 || MemoryGiB <= 0)
             {
                 throw new UserInputException($"{origin}: node type '{name}' needs positive vcpu and memoryGiB.");
+            }
+
+            if (Vcpu > NodeLimits.MaxVcpu || MemoryGiB > NodeLimits.MaxMemoryGiB)
+            {
+                throw new UserInputException(string.Create(CultureInfo.InvariantCulture,
+                    $"{origin}: node type '{name}' has {Vcpu} vcpu and {MemoryGiB} memoryGiB; a node has at most {NodeLimits.MaxVcpu} vCPUs and {NodeLimits.MaxMemoryGiB} GiB."));
+            }
+
+            if (new[] { OnDemandUsdPerHour, VcpuHourUsd, GibHourUsd }.Any(p => p > NodeLimits.MaxUsdPerHour))
+            {
+                throw new UserInputException(string.Create(CultureInfo.InvariantCulture,
+                    $"{origin}: node type '{name}' has a price above {NodeLimits.MaxUsdPerHour} USD per hour; check the figure (prices are USD per hour)."));
             }
 
             double vcpuPrice;

@@ -37,11 +37,12 @@ public static class ValuesReference
         var stream = new YamlStream();
         try
         {
+            ManifestParser.CheckDepth(text, sourceName);
             stream.Load(new StringReader(text));
         }
         catch (YamlException ex)
         {
-            throw new UserInputException($"{sourceName}: invalid YAML at line {ex.Start.Line}: {ex.Message}", ex);
+            throw new UserInputException($"{sourceName}: invalid YAML at line {ex.Start.Line}: {ManifestParser.YamlMessage(ex)}", ex);
         }
 
         var keys = new List<ValuesKey>();

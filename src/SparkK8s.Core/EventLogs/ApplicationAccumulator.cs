@@ -305,14 +305,20 @@ internal sealed class ApplicationAccumulator(string source)
     private ContainerMemory Memory(Sizing.SparkVersion version, SparkRole role)
     {
         var prefix = role == SparkRole.Driver ? "spark.driver." : "spark.executor.";
+        var memoryKeys = new[] { prefix + "memory", prefix + "memoryOverhead", prefix + "minMemoryOverhead", "spark.executor.pyspark.memory", "spark.memory.offHeap.size" };
         ContainerMemory? memory;
         try
         {
-            memory = SparkMemoryRules.Resolve(version, _properties, role);
-            _ = checked(memory.HeapMiB + memory.OverheadMiB + memory.PysparkMiB + memory.OffHeapMiB);
-            if (memory.HeapMiB < 0 || memory.OverheadMiB < 0 || memory.PysparkMiB < 0 || memory.OffHeapMiB < 0 || memory.TotalMiB > MaxContainerMiB)
+            // A setting that is present but no size Spark could read (e.g. beyond 8 EiB) is implausible, not silently the default.
+            var unreadable = memoryKeys.Any(key => _properties.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) && ByteSize.TryParseSpark(value, ByteSize.MiB) is null);
+            memory = unreadable ? null : SparkMemoryRules.Resolve(version, _properties, role);
+            if (memory is not null)
             {
-                memory = null;
+                _ = checked(memory.HeapMiB + memory.OverheadMiB + memory.PysparkMiB + memory.OffHeapMiB);
+                if (memory.HeapMiB < 0 || memory.OverheadMiB < 0 || memory.PysparkMiB < 0 || memory.OffHeapMiB < 0 || memory.TotalMiB > MaxContainerMiB)
+                {
+                    memory = null;
+                }
             }
         }
         catch (OverflowException)

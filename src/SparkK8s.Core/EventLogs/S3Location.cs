@@ -16,6 +16,21 @@ public sealed record S3Options
     public string? Region { get; init; }
     public string? AccessKey { get; init; }
     public string? SecretKey { get; init; }
+
+    /// <summary>An endpoint must be an absolute http:// or https:// URL with a host; anything else is a usage error naming the flag.</summary>
+    public static string? CheckEndpoint(string? endpoint, string flag)
+    {
+        if (endpoint is null)
+        {
+            return null;
+        }
+
+        return System.Uri.TryCreate(endpoint.Trim(), UriKind.Absolute, out var uri)
+            && (uri.Scheme == System.Uri.UriSchemeHttp || uri.Scheme == System.Uri.UriSchemeHttps)
+            && uri.Host.Length > 0 && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment)
+            ? endpoint.Trim()
+            : throw new UserInputException($"{flag}: '{endpoint}' is not an S3 endpoint URL; write it as http://HOST:PORT or https://HOST, e.g. http://minio:9000.");
+    }
 }
 
 /// <summary>An s3:// or s3a:// URI split into bucket and key prefix.</summary>
@@ -39,7 +54,9 @@ public sealed record S3Location(string Bucket, string Prefix)
 
     internal static AmazonS3Client CreateClient(S3Options options)
     {
-        var endpoint = options.Endpoint ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
+        var endpoint = S3Options.CheckEndpoint(options.Endpoint, "--s3-endpoint")
+            ?? S3Options.CheckEndpoint(NullIfEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3")), "AWS_ENDPOINT_URL_S3")
+            ?? S3Options.CheckEndpoint(NullIfEmpty(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL")), "AWS_ENDPOINT_URL");
         var region = options.Region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") ?? "us-east-1";
         var config = new AmazonS3Config
         {
@@ -63,6 +80,8 @@ public sealed record S3Location(string Bucket, string Prefix)
             ? new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config)
             : new AmazonS3Client(config);
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>Every object under the prefix; a prefix that names one object lists just that object.</summary>
     internal async Task<IReadOnlyList<EventLogEntry>> ListAsync(IAmazonS3 client, CancellationToken cancellationToken)

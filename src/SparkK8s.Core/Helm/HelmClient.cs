@@ -43,8 +43,9 @@ public sealed class HelmClient(string executablePath)
         var result = await ProcessRunner.RunAsync(ExecutablePath, ["version", "--template", "{{.Version}}"], cancellationToken)
             .ConfigureAwait(false);
         _version = result.Succeeded ? HelmLocator.ParseVersion(result.StandardOutput) : null;
-        return _version ?? throw new OperationFailedException(
-            $"'{ExecutablePath}' did not report a helm version: {result.StandardError.Trim()}");
+        var said = result.StandardError.Trim() is { Length: > 0 } error ? $": {error}" : " and printed nothing";
+        return _version ?? throw new OperationFailedException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"'{ExecutablePath}' did not report a helm version ('version' exited with code {result.ExitCode}{said}). Point --helm at a helm 3.14+ binary."));
     }
 
     /// <summary>Runs <c>helm template</c> and returns the rendered manifests.</summary>

@@ -54,15 +54,43 @@ public static partial class HelmLocator
 
     private static async Task<HelmClient> ProbeAsync(string path, string source, CancellationToken cancellationToken)
     {
+        if (Directory.Exists(path))
+        {
+            throw new Errors.UserInputException($"{source}: '{path}' is a directory; point it at the helm executable itself, e.g. {Path.Combine(path, "helm")}.");
+        }
+
         var resolved = ProcessRunner.FindOnPath(path);
         if (resolved is null)
         {
             throw new Errors.UserInputException($"{source}: helm binary '{path}' does not exist. Point it at a helm executable.");
         }
 
-        var client = new HelmClient(resolved);
-        await client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
-        return client;
+        ProcessResult result;
+        try
+        {
+            result = await ProcessRunner.RunAsync(resolved, ["version", "--template", "{{.Version}}"], cancellationToken).ConfigureAwait(false);
+        }
+        catch (ToolNotFoundException ex)
+        {
+            throw new Errors.UserInputException($"{source}: '{path}' could not be started ({ex.InnerException?.Message.TrimEnd('.') ?? "not executable"}). Point it at a helm {MinimumVersion.ToString(2)}+ executable.", ex);
+        }
+
+        var version = result.Succeeded ? ParseVersion(result.StandardOutput) : null;
+        if (version is null)
+        {
+            var said = (result.StandardError.Trim() is { Length: > 0 } error ? error : result.StandardOutput.Trim()) is { Length: > 0 } output
+                ? $": {(output.Length > 300 ? output[..300] + "..." : output)}"
+                : " and printed nothing";
+            throw new Errors.UserInputException(
+                $"{source}: '{path}' is not a working helm: 'version' exited with code {result.ExitCode.ToString(CultureInfo.InvariantCulture)}{said}. Point it at a helm {MinimumVersion.ToString(2)}+ executable.");
+        }
+
+        if (version < MinimumVersion)
+        {
+            throw new Errors.UserInputException($"{source}: '{path}' is helm {version}; helm {MinimumVersion.ToString(2)} or newer is required.");
+        }
+
+        return new HelmClient(resolved);
     }
 
     /// <summary>Parses "v3.18.0" or "v4.1.4+g05fa379" into a <see cref="Version"/>.</summary>

@@ -25,36 +25,115 @@ public static partial class ManifestParser
         return objects;
     }
 
+    /// <summary>
+    /// At most this many values come out of one document. YAML aliases (<c>*name</c>) repeat an anchored node each time
+    /// they are used, so a few lines of nested aliases ("billion laughs") would otherwise expand to gigabytes.
+    /// </summary>
+    public const int MaxValues = 1_000_000;
+
+    /// <summary>Nesting deeper than this is refused (a deeper tree would exhaust the stack).</summary>
+    public const int MaxDepth = 256;
+
     /// <summary>Parses one YAML document into JSON, typing plain scalars by the YAML core schema.</summary>
     public static JsonNode? ParseYaml(string yaml, string sourceName)
     {
         var stream = new YamlStream();
         try
         {
+            CheckDepth(yaml, sourceName);
             stream.Load(new StringReader(yaml));
         }
         catch (YamlException ex)
         {
-            throw new UserInputException($"{sourceName}: invalid YAML at line {ex.Start.Line}, column {ex.Start.Column}: {ex.Message}", ex);
+            throw new UserInputException($"{sourceName}: invalid YAML at line {ex.Start.Line}, column {ex.Start.Column}: {YamlMessage(ex)}", ex);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or InsufficientExecutionStackException)
+        {
+            throw new UserInputException($"{sourceName}: the YAML could not be read ({ex.Message.TrimEnd('.')}). Check anchors (&name), aliases (*name) and nesting.", ex);
         }
 
-        return stream.Documents.Count == 0 ? null : ToJson(stream.Documents[0].RootNode);
+        return stream.Documents.Count == 0 ? null : ToJson(stream.Documents[0].RootNode, sourceName);
     }
 
-    public static JsonNode? ToJson(YamlNode node) => node switch
+    /// <summary>
+    /// Walks the parser's events (which needs no recursion) and refuses nesting deeper than <see cref="MaxDepth"/>
+    /// before the document model is built: building it recurses once per level and would overflow the stack.
+    /// </summary>
+    public static void CheckDepth(string yaml, string sourceName)
     {
-        YamlMappingNode mapping => ToJsonObject(mapping),
-        YamlSequenceNode sequence => new JsonArray(sequence.Children.Select(ToJson).ToArray()),
-        YamlScalarNode scalar => ToJsonScalar(scalar),
-        _ => null,
-    };
+        var parser = new Parser(new StringReader(yaml));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                    if (++depth > MaxDepth)
+                    {
+                        throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"{sourceName}: the YAML nests deeper than {MaxDepth} levels; flatten it."));
+                    }
 
-    private static JsonObject ToJsonObject(YamlMappingNode mapping)
+                    break;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Converts a YAML node to JSON within <see cref="MaxValues"/> and <see cref="MaxDepth"/>.</summary>
+    public static JsonNode? ToJson(YamlNode node, string sourceName = "YAML")
+    {
+        var budget = new Budget(sourceName);
+        return ToJson(node, budget, 0);
+    }
+
+    /// <summary>A YamlDotNet message without its "(Line: 1, Col: 2, Idx: 3) - (...)" position suffix, which the caller gives.</summary>
+    public static string YamlMessage(YamlException ex)
+    {
+        var message = (ex.InnerException?.Message ?? ex.Message).Trim();
+        var cut = message.IndexOf("(Line:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).Trim().TrimStart(':', ' ').Trim();
+    }
+
+    private sealed class Budget(string sourceName)
+    {
+        private int _values;
+
+        public void Take(int depth)
+        {
+            if (++_values > MaxValues)
+            {
+                throw new UserInputException(string.Create(CultureInfo.InvariantCulture,
+                    $"{sourceName}: the YAML expands to more than {MaxValues} values; aliases (*name) repeat their anchor's whole subtree each time. Write the values out, or use fewer nested aliases."));
+            }
+
+            if (depth > MaxDepth)
+            {
+                throw new UserInputException(string.Create(CultureInfo.InvariantCulture,
+                    $"{sourceName}: the YAML nests deeper than {MaxDepth} levels (or an alias refers to itself); flatten it."));
+            }
+        }
+    }
+
+    private static JsonNode? ToJson(YamlNode node, Budget budget, int depth)
+    {
+        budget.Take(depth);
+        return node switch
+        {
+            YamlMappingNode mapping => ToJsonObject(mapping, budget, depth),
+            YamlSequenceNode sequence => new JsonArray(sequence.Children.Select(c => ToJson(c, budget, depth + 1)).ToArray()),
+            YamlScalarNode scalar => ToJsonScalar(scalar),
+            _ => null,
+        };
+    }
+
+    private static JsonObject ToJsonObject(YamlMappingNode mapping, Budget budget, int depth)
     {
         var result = new JsonObject();
         foreach (var (key, value) in mapping.Children)
         {
-            result[((YamlScalarNode)key).Value ?? string.Empty] = ToJson(value);
+            result[key is YamlScalarNode scalarKey ? scalarKey.Value ?? string.Empty : key.ToString()] = ToJson(value, budget, depth + 1);
         }
 
         return result;
@@ -74,7 +153,7 @@ public static partial class ManifestParser
             "true" or "True" or "TRUE" => JsonValue.Create(true),
             "false" or "False" or "FALSE" => JsonValue.Create(false),
             _ when IntegerPattern().IsMatch(value) && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) => JsonValue.Create(l),
-            _ when FloatPattern().IsMatch(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => JsonValue.Create(d),
+            _ when FloatPattern().IsMatch(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) => JsonValue.Create(d),
             _ => JsonValue.Create(value),
         };
     }

@@ -45,6 +45,11 @@ public sealed class PresetCatalog(string chartDirectory)
 
         var looksLikePath = nameOrPath.Contains('/', StringComparison.Ordinal) || nameOrPath.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)
             || nameOrPath.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+        if (Directory.Exists(nameOrPath))
+        {
+            throw new UserInputException($"preset: '{nameOrPath}' is a directory. Give a preset name ({string.Join(", ", PresetNames)}) or the path of a values YAML file.");
+        }
+
         if (looksLikePath)
         {
             return File.Exists(nameOrPath)

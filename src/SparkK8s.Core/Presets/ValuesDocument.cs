@@ -7,11 +7,24 @@ namespace SparkK8s.Core.Presets;
 /// <summary>Reads Helm values files as JSON and merges them the way helm does (maps deep-merge, later files win, null deletes).</summary>
 public static class ValuesDocument
 {
+    /// <summary>A values file larger than this is refused before it is read: values files are a few kilobytes.</summary>
+    public const long MaxFileBytes = 16 * 1024 * 1024;
+
     public static async Task<JsonObject> LoadAsync(string path, string flag, CancellationToken cancellationToken)
     {
+        if (Directory.Exists(path))
+        {
+            throw new UserInputException($"{flag}: '{path}' is a directory; give the path of a values YAML file.");
+        }
+
         string text;
         try
         {
+            if (new FileInfo(path).Length > MaxFileBytes)
+            {
+                throw new UserInputException($"{flag}: '{path}' is larger than {MaxFileBytes / (1024 * 1024)} MiB; a values file is a short YAML mapping.");
+            }
+
             text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -19,7 +32,7 @@ public static class ValuesDocument
             throw new UserInputException($"{flag}: cannot read '{path}': {ex.Message.TrimEnd('.')}. Check the path and its permissions.", ex);
         }
 
-        var node = ManifestParser.ParseYaml(text, path);
+        var node = ManifestParser.ParseYaml(text, $"{flag} {path}");
         return node switch
         {
             null => [],

@@ -73,6 +73,7 @@ public sealed class ChartRenderer(HelmClient helm)
 
     private static string CheckReadable(string file)
     {
+        Files.PathSafety.RequireFile(file, "-f", "a values YAML file");
         try
         {
             using var stream = File.OpenRead(file);

@@ -21,6 +21,14 @@ public static class HelmErrors
     public static Exception Classify(string helmOutput, string operation)
     {
         var text = helmOutput.Trim();
+        if (text.Contains("invalid release name", StringComparison.OrdinalIgnoreCase))
+        {
+            // Helm checks release names itself (a DNS-1123 label of at most 53 characters); its text says which rule failed.
+            return new UserInputException(
+                $"--release: helm refused the release name:{Environment.NewLine}{text}{Environment.NewLine}" +
+                "Use lowercase letters, digits and '-', starting and ending with a letter or digit, at most 53 characters (e.g. --release spark).");
+        }
+
         return IsUserInput(text)
             ? new UserInputException(
                 $"{operation} rejected the values:{Environment.NewLine}{text}{Environment.NewLine}" +

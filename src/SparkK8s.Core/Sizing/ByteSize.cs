@@ -47,16 +47,25 @@ public static class ByteSize
             "p" or "pb" => PiB,
             _ => null,
         };
-        return unit is null ? null : checked(value * unit.Value);
+        // A size beyond what a long holds (8 EiB) is no size a Spark setting can have: "not a size", not a crash.
+        return unit is null || value > long.MaxValue / unit.Value ? null : value * unit.Value;
     }
 
     /// <summary>A Spark size string read as MiB (the unit of spark.*.memory settings), or null.</summary>
     public static long? TryParseSparkMiB(string? text) => TryParseSpark(text, MiB) is { } bytes ? bytes / MiB : null;
 
     /// <summary>A size typed by a person: a positive number with a unit (B, KB, MB, GB, TB, PB, with or without 'i').</summary>
+    /// <summary>The largest size typed by a person that this tool accepts: 1 EiB.</summary>
+    public const long MaxHuman = PiB * 1024;
+
     public static long ParseHuman(string text, string flag)
     {
         var trimmed = text.Trim();
+        if (trimmed.Length > 64)
+        {
+            throw new UserInputException($"{flag}: '{trimmed[..20]}...' is too long to be a size; give one such as 500GB or 1.5TB.");
+        }
+
         var end = 0;
         while (end < trimmed.Length && (char.IsAsciiDigit(trimmed[end]) || trimmed[end] == '.'))
         {
@@ -79,7 +88,10 @@ public static class ByteSize
             throw new UserInputException($"{flag}: '{text}' is not a size; give a positive number with a unit, for example 500GB or 1.5TB (units B, KB, MB, GB, TB, PB; 1024-based).");
         }
 
-        return (long)Math.Round(number * unit.Value);
+        var bytes = Math.Round(number * unit.Value);
+        return bytes <= MaxHuman
+            ? Math.Max(1, (long)bytes)
+            : throw new UserInputException($"{flag}: '{text}' is more than 1 EiB (1024 PB), the largest size this tool plans for; check the number and its unit.");
     }
 
     /// <summary>MiB as a Spark size string: whole GiB as "8g", otherwise "8704m".</summary>

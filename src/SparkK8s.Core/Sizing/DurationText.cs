@@ -10,30 +10,47 @@ public static partial class DurationText
     [GeneratedRegex(@"^(?:(?<n>\d+(?:\.\d+)?)(?<u>ms|s|m|h|d|w))+$", RegexOptions.IgnoreCase)]
     private static partial Regex Pattern();
 
+    /// <summary>The longest duration accepted: ten years. Longer inputs are typos, and would overflow a TimeSpan.</summary>
+    public static readonly TimeSpan Max = TimeSpan.FromDays(3650);
+
+    /// <summary>Longer texts are not durations; bounding the length bounds the parsing time.</summary>
+    public const int MaxLength = 64;
+
     public static TimeSpan Parse(string text, string flag)
     {
         var trimmed = text.Trim();
+        if (trimmed.Length > MaxLength)
+        {
+            throw new UserInputException($"{flag}: '{trimmed[..20]}...' is too long to be a duration; give one such as 15m, 1h30m, 90s or 2d.");
+        }
+
         var match = Pattern().Match(trimmed);
         if (!match.Success)
         {
             throw new UserInputException($"{flag}: '{text}' is not a duration; give a positive duration such as 15m, 1h30m, 90s or 2d.");
         }
 
-        var total = TimeSpan.Zero;
+        var seconds = 0.0;
         for (var i = 0; i < match.Groups["n"].Captures.Count; i++)
         {
             var number = double.Parse(match.Groups["n"].Captures[i].Value, CultureInfo.InvariantCulture);
-            total += match.Groups["u"].Captures[i].Value.ToLowerInvariant() switch
+            seconds += number * match.Groups["u"].Captures[i].Value.ToLowerInvariant() switch
             {
-                "ms" => TimeSpan.FromMilliseconds(number),
-                "s" => TimeSpan.FromSeconds(number),
-                "m" => TimeSpan.FromMinutes(number),
-                "h" => TimeSpan.FromHours(number),
-                "d" => TimeSpan.FromDays(number),
-                _ => TimeSpan.FromDays(7 * number),
+                "ms" => 0.001,
+                "s" => 1,
+                "m" => 60,
+                "h" => 3600,
+                "d" => 86400,
+                _ => 7 * 86400,
             };
         }
 
+        if (!(seconds <= Max.TotalSeconds))
+        {
+            throw new UserInputException($"{flag}: '{text}' is longer than {Max.TotalDays:0} days (ten years); give a shorter duration such as 15m or 2d.");
+        }
+
+        var total = TimeSpan.FromSeconds(Math.Round(seconds, 3));
         return total > TimeSpan.Zero
             ? total
             : throw new UserInputException($"{flag}: '{text}' must be longer than zero; give a duration such as 15m.");

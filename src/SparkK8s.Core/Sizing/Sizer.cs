@@ -57,14 +57,21 @@ public static class Sizer
 
         var coreSeconds = request.DatasetBytes / throughputBytes;
         var target = request.TargetDuration.TotalSeconds;
-        var coresNeeded = (int)Math.Ceiling(coreSeconds / (target * SchedulingEfficiency));
-        var inputPartitions = (int)Math.Max(1, Math.Ceiling((double)request.DatasetBytes / request.MaxPartitionBytes));
         var shuffleBytes = request.DatasetBytes * shuffleFraction;
         var aqe = request.SparkVersion.AtLeast(3, 0);
         var partitionMiB = aqe ? AdvisoryPartitionMiB : LegacyShufflePartitionMiB;
-        var shuffleByteParts = (int)Math.Ceiling(shuffleBytes / (partitionMiB * ByteSize.MiB));
+
+        // Computed in double and bounded before any cast: 300 PB would otherwise overflow int into negative partitions.
+        var inputPartitionsExact = Math.Max(1, Math.Ceiling((double)request.DatasetBytes / request.MaxPartitionBytes));
+        var shufflePartsExact = Math.Ceiling(shuffleBytes / (partitionMiB * ByteSize.MiB));
+        var coresNeededExact = Math.Ceiling(coreSeconds / (target * SchedulingEfficiency));
+        var executorsExact = Math.Max(1, Math.Ceiling(Math.Min(coresNeededExact, Math.Max(inputPartitionsExact, shufflePartsExact)) / packing.Cores));
+        CheckBounds(request, inputPartitionsExact, shufflePartsExact, executorsExact, packing.Cores);
+        var coresNeeded = (int)Math.Min(coresNeededExact, int.MaxValue);
+        var inputPartitions = (int)inputPartitionsExact;
+        var shuffleByteParts = (int)shufflePartsExact;
         var usefulCores = Math.Max(inputPartitions, shuffleByteParts);
-        var maxExecutors = Math.Max(1, (int)Math.Ceiling((double)Math.Min(coresNeeded, usefulCores) / packing.Cores));
+        var maxExecutors = (int)executorsExact;
         reasons.Add(Invariant($"executors: {ByteSize.Format(request.DatasetBytes)} at {throughputBytes / ByteSize.MiB:0.#} MiB/core-s is {coreSeconds:0} core-seconds; in {DurationText.Format(request.TargetDuration)} at {SchedulingEfficiency:0%} scheduling efficiency that needs {coresNeeded} cores = {maxExecutors} executors of {packing.Cores} cores (maxExecutors)."));
         if (coresNeeded > usefulCores)
         {
@@ -146,6 +153,28 @@ public static class Sizer
             SparkConf = sparkConf,
             Reasons = reasons,
         };
+    }
+
+    /// <summary>At most this many tasks in one stage: spark.sql.shuffle.partitions is an int, and far fewer keep a driver alive.</summary>
+    public const int MaxPartitions = 20_000_000;
+
+    /// <summary>At most this many executors: beyond it no driver or Kubernetes cluster keeps up.</summary>
+    public const int MaxExecutors = 100_000;
+
+    private static void CheckBounds(SizingRequest request, double inputPartitions, double shufflePartitions, double executors, int cores)
+    {
+        var size = ByteSize.Format(request.DatasetBytes);
+        if (Math.Max(inputPartitions, shufflePartitions) * 2 > MaxPartitions || executors * cores > MaxPartitions)
+        {
+            throw new UserInputException(Invariant(
+                $"--dataset-size: {size} needs {Math.Max(inputPartitions, shufflePartitions):0} partitions per stage, more than the {MaxPartitions} one Spark job can schedule; split the input into several jobs."));
+        }
+
+        if (executors > MaxExecutors)
+        {
+            throw new UserInputException(Invariant(
+                $"--target-duration: {size} in {DurationText.Format(request.TargetDuration)} needs {executors:0} executors, more than the {MaxExecutors} one job can run; give a longer --target-duration or split the input."));
+        }
     }
 
     private sealed record Packing(int Cores, int PodsPerNode, long CpuRequestMillis, long PodMemoryMiB);

@@ -30,14 +30,35 @@ public static partial class KubeQuantity
         ["Ei"] = 1024m * 1024 * 1024 * 1024 * 1024 * 1024,
     };
 
+    /// <summary>Longer texts are not quantities; bounding the length bounds the parsing time.</summary>
+    public const int MaxLength = 64;
+
+    /// <summary>decimal holds about 28 significant digits, so larger exponents cannot be represented exactly.</summary>
+    private const int MaxExponent = 28;
+
     public static bool TryParse(string? text, out decimal value)
     {
         value = 0;
-        if (string.IsNullOrWhiteSpace(text))
+        if (string.IsNullOrWhiteSpace(text) || text.Length > MaxLength)
         {
             return false;
         }
 
+        try
+        {
+            return TryParseBounded(text, out value);
+        }
+        catch (OverflowException)
+        {
+            // Larger than decimal holds (about 7.9e28): not a quantity any cluster has.
+            value = 0;
+            return false;
+        }
+    }
+
+    private static bool TryParseBounded(string text, out decimal value)
+    {
+        value = 0;
         var match = Pattern().Match(text.Trim());
         if (!match.Success || !decimal.TryParse(match.Groups["number"].Value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
         {
@@ -46,7 +67,12 @@ public static partial class KubeQuantity
 
         if (match.Groups["exponent"].Success)
         {
-            var exponent = int.Parse(match.Groups["exponent"].Value, CultureInfo.InvariantCulture);
+            if (!int.TryParse(match.Groups["exponent"].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent)
+                || Math.Abs(exponent) > MaxExponent)
+            {
+                return false;
+            }
+
             value = number * Pow10(exponent);
             return true;
         }
