@@ -35,7 +35,7 @@ public class SchemaValidationTests
         { "connect: {image: {pullPolicy: Sometimes}}", "connect/image/pullPolicy" },
         { "historyServer: {cleaner: {maxAge: a week}}", "historyServer/cleaner/maxAge" },
         { "s3: {endpoint: s3.amazonaws.com}", "s3/endpoint" },
-        { "connect: {sparkConf: {spark.sql.shuffle.partitions: 64}}", "connect/sparkConf/spark.sql.shuffle.partitions" },
+        { "connect: {sparkConf: {spark.sql.shuffle.partitions: [64]}}", "connect/sparkConf/spark.sql.shuffle.partitions" },
         { "imagePullSecrets: regcred", "imagePullSecrets" },
     };
 
