@@ -85,7 +85,11 @@ labels:
   {{- include "spark-k8s.labels" . | trim | nindent 2 }}
 {{- end }}
 
-{{/* "repository:tag" of a component image; an empty tag falls back to the Spark image tag of spark.version. */}}
+{{/*
+"repository:tag" of a component image; an empty tag falls back to the Spark image tag of spark.version.
+Only the Spark images (connect.image, historyServer.image) may leave the tag empty: the schema requires the
+tag of every other image, so no non-Spark image gets a Spark tag (`spark-k8s validate` SPK015 checks renders).
+*/}}
 {{- define "spark-k8s.image" -}}
 {{- $tag := .image.tag | default (include "spark-k8s.release" .root | fromYaml).imageTag }}
 {{- printf "%s:%s" .image.repository $tag }}
