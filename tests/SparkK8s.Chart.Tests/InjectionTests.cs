@@ -105,11 +105,19 @@ public class InjectionTests
         return args[args.IndexOf(flag) + 1];
     }
 
-    /// <summary>Whether helm's error names the key: Helm 3 prints dotted paths, Helm 4 JSON pointers.</summary>
-    public static bool NamesKey(string error, string path) =>
-        error.Contains(path.Replace('/', '.') + ":", StringComparison.Ordinal)
-        || error.Contains(path.Replace('/', '.') + " ", StringComparison.Ordinal)
-        || error.Contains("'/" + path + "'", StringComparison.Ordinal);
+    /// <summary>
+    /// Whether helm's error names the key (given as '/'-separated segments): Helm 3 prints dotted paths, Helm 4 JSON
+    /// pointers (RFC 6901: "~" as "~0", "/" as "~1").
+    /// </summary>
+    public static bool NamesKey(string error, string path) => NamesKey(error, path.Split('/'));
+
+    public static bool NamesKey(string error, IReadOnlyList<string> segments)
+    {
+        var dotted = string.Join('.', segments);
+        var pointer = "'/" + string.Join('/', segments.Select(s => s.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal))) + "'";
+        return error.Contains(dotted + ":", StringComparison.Ordinal) || error.Contains(dotted + " ", StringComparison.Ordinal)
+            || error.Contains(pointer, StringComparison.Ordinal);
+    }
 
     public static async Task<string> RenderErrorAsync(string values)
     {
