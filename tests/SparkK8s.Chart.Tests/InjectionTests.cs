@@ -24,6 +24,7 @@ public class InjectionTests
         { $"postgresql: {{persistence: {{storageClass: \"{ClusterAdmin}\"}}}}", "postgresql/persistence/storageClass" },
         { "connect: {sparkConf: {spark.sql.shuffle.partitions: \"8\\nspark.master local[*]\"}}", "connect/sparkConf/spark.sql.shuffle.partitions" },
         { "historyServer: {sparkConf: {spark.history.ui.port: \"1\\rspark.x y\"}}", "historyServer/sparkConf/spark.history.ui.port" },
+        { "connect: {sparkConf: {spark.x: \"a\\u2028spark.y b\"}}", "connect/sparkConf/spark.x" },
         { "postgresql: {auth: {username: \"hive</value></property><property><name>x</name><value>&amp;<\"}}", "postgresql/auth/username" },
         { "metastore: {externalDatabase: {username: \"a&b<c\"}}", "metastore/externalDatabase/username" },
         { "s3: {buckets: {events: \"x;id\"}}", "s3/buckets/events" },

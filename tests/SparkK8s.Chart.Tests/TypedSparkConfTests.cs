@@ -42,4 +42,13 @@ public class TypedSparkConfTests
         rendered.SparkDefaults("history-server").Should().Contain("spark.history.retainedApplications", "50")
             .And.Contain("spark.history.ui.acls.enable", "true");
     }
+
+    [Fact]
+    public async Task A_value_starting_with_a_separator_keeps_it()
+    {
+        var rendered = await ChartRender.RenderAsync(new RenderInput(ValuesYaml: "connect: {sparkConf: {spark.a: ':x', spark.b: '=y'}}"));
+
+        // java.util.Properties would take a leading ':' or '=' as the separator; "\:" reads as ':'.
+        rendered.SparkDefaults("connect").Should().Contain("spark.a", @"\:x").And.Contain("spark.b", @"\=y");
+    }
 }

@@ -225,11 +225,14 @@ without an exponent (a YAML 1000000 is a float64 that toString would print as 1e
 {{/*
 Renders a map of Spark properties as spark-defaults.conf: "key value", one per line, sorted.
 Spark loads the file with java.util.Properties (Utils.getPropertiesFromFile in apache/spark), where a
-backslash starts an escape, so backslashes are doubled; the schema keeps line breaks out of keys and values.
+backslash starts an escape and a value's leading "=" or ":" is taken as the separator, so backslashes are
+doubled and a leading "=" or ":" is escaped; the schema keeps line breaks out of keys and values.
 */}}
 {{- define "spark-k8s.sparkDefaults" -}}
 {{- range $key := keys . | sortAlpha }}
-{{ $key }} {{ include "spark-k8s.sparkValue" (index $ $key) | replace "\\" "\\\\" }}
+{{- $value := include "spark-k8s.sparkValue" (index $ $key) | replace "\\" "\\\\" }}
+{{- if or (hasPrefix "=" $value) (hasPrefix ":" $value) }}{{ $value = printf "\\%s" $value }}{{ end }}
+{{ $key }} {{ $value }}
 {{- end }}
 {{- end }}
 
