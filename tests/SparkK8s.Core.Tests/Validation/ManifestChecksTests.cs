@@ -100,6 +100,21 @@ public class ManifestChecksTests
         Only("SPK008", yaml).Should().HaveCount(fires ? 1 : 0);
     }
 
+    [Theory]
+    [InlineData("1000Mi", true)]
+    [InlineData("1536Mi", false)]
+    public void SPK008_counts_the_1g_default_heap_of_the_apache_hive_entrypoint(string limit, bool fires)
+    {
+        var yaml = Deployment("metastore", "metastore", $$$"""
+            - name: metastore
+              image: apache/hive:4.0.1
+              env: [{name: SERVICE_NAME, value: metastore}]
+              resources: {limits: {memory: {{{limit}}}}}
+            """);
+
+        Only("SPK008", yaml).Should().HaveCount(fires ? 1 : 0);
+    }
+
     [Fact]
     public void SPK008_reads_HADOOP_HEAPSIZE_in_MiB()
     {

@@ -10,5 +10,10 @@
 
 {{/* Folder on the notebook volume holding the installed client, keyed by the package list. */}}
 {{- define "spark-k8s.jupyter.clientDir" -}}
-{{- printf "/home/jovyan/work/.spark-client/%s" (include "spark-k8s.jupyter.packages" . | sha256sum | trunc 12) }}
+{{- /* Hashed in the quoted form earlier chart versions used, so an upgrade keeps the installed client. */}}
+{{- $quoted := list }}
+{{- range (include "spark-k8s.jupyter.packages" . | fromYamlArray) }}
+{{- $quoted = append $quoted (squote .) }}
+{{- end }}
+{{- printf "/home/jovyan/work/.spark-client/%s" (toYaml $quoted | sha256sum | trunc 12) }}
 {{- end }}

@@ -12,7 +12,9 @@ namespace SparkK8s.Core.Validation.Spark;
 /// Spark's driver overhead rule (spark.driver.memoryOverhead, else max(factor × heap, 384 MiB)).</item>
 /// <item>History Server: spark-class starts it with -Xmx = SPARK_DAEMON_MEMORY, 1g when unset (launcher SparkClassCommandBuilder).</item>
 /// <item>Hive Metastore and other JVMs: the last -Xmx in *_OPTS / JAVA_TOOL_OPTIONS env vars or the command line, else
-/// HADOOP_HEAPSIZE (MiB; hadoop-functions.sh turns it into -Xmx).</item>
+/// HADOOP_HEAPSIZE (MiB; hadoop-functions.sh turns it into -Xmx). The apache/hive image's entrypoint
+/// (packaging/src/docker/entrypoint.sh in apache/hive) runs with HADOOP_CLIENT_OPTS "-Xmx1G $SERVICE_OPTS", so an
+/// apache/hive container without its own -Xmx gets a 1 GiB heap.</item>
 /// </list>
 /// </summary>
 public sealed partial class HeapFitCheck() : SparkCheck(
@@ -75,6 +77,12 @@ public sealed partial class HeapFitCheck() : SparkCheck(
         if (container.Env("HADOOP_HEAPSIZE") is { } hadoop && ByteSize.TryParseSparkMiB(hadoop) is { } hadoopMiB)
         {
             return new HeapNeed(hadoopMiB, $"JVM heap HADOOP_HEAPSIZE={hadoop}");
+        }
+
+        var image = ImageReference.Parse((string?)container.Container["image"] ?? string.Empty).Repository;
+        if (image == "apache/hive" || image.EndsWith("/apache/hive", StringComparison.Ordinal))
+        {
+            return new HeapNeed(1024, "JVM heap -Xmx1G (the apache/hive entrypoint's default; set -Xmx in SERVICE_OPTS)");
         }
 
         return null;
