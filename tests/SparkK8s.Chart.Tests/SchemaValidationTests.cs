@@ -35,8 +35,13 @@ public class SchemaValidationTests
         { "connect: {image: {pullPolicy: Sometimes}}", "connect/image/pullPolicy" },
         { "historyServer: {cleaner: {maxAge: a week}}", "historyServer/cleaner/maxAge" },
         { "s3: {endpoint: s3.amazonaws.com}", "s3/endpoint" },
-        { "connect: {sparkConf: {spark.sql.shuffle.partitions: 64}}", "connect/sparkConf/spark.sql.shuffle.partitions" },
+        { "connect: {sparkConf: {spark.sql.shuffle.partitions: [64]}}", "connect/sparkConf/spark.sql.shuffle.partitions" },
         { "imagePullSecrets: regcred", "imagePullSecrets" },
+        // An empty tag would fall back to the Spark image tag (apache/hive:4.1.2-scala2.13-...); only Spark images may leave it empty.
+        { "metastore: {image: {tag: ''}}", "metastore/image/tag" },
+        { "minio: {mcImage: {tag: ''}}", "minio/mcImage/tag" },
+        { "connect: {resources: {limits: {memory: 4XB}}}", "connect/resources/limits/memory" },
+        { "jupyter: {resources: {requests: {cpu: -1}}}", "jupyter/resources/requests/cpu" },
     };
 
     [Theory]

@@ -41,9 +41,9 @@ public class SparkVersionTests
 
         foreach (var workload in new[] { rendered.Single("Deployment", "connect"), rendered.Single("Deployment", "history-server"), rendered.ExecutorPodTemplate })
         {
-            var script = (string)workload.Container("fetch-jars")["command"]!.AsArray().Last()!;
-            var fetched = script.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("fetch ", StringComparison.Ordinal))
-                .Select(l => l.Split('/').Last()).ToList();
+            var fetchJars = workload.Container("fetch-jars");
+            var script = (string)fetchJars["command"]!.AsArray().Last()!;
+            var fetched = ((string?)fetchJars.EnvVar("JARS_PATHS")["value"])!.Split(' ').Select(p => p.Split('/').Last()).ToList();
 
             fetched.Should().BeEquivalentTo(Expected[version].Jars, workload.DisplayName);
             script.Should().Contain("sha1sum -c", "every jar is checked against the repository's .sha1");
@@ -89,9 +89,11 @@ public class SparkVersionTests
     public async Task Jar_repository_is_configurable()
     {
         var rendered = await ChartRender.RenderAsync("4.1", "jars.repository=https://nexus.example.invalid/maven2");
-        var script = (string)rendered.Single("Deployment", "connect").Container("fetch-jars")["command"]!.AsArray().Last()!;
+        var fetchJars = rendered.Single("Deployment", "connect").Container("fetch-jars");
+        var script = (string)fetchJars["command"]!.AsArray().Last()!;
 
-        script.Should().Contain("https://nexus.example.invalid/maven2/$1").And.NotContain("repo1.maven.org");
+        ((string?)fetchJars.EnvVar("JARS_REPOSITORY")["value"]).Should().Be("https://nexus.example.invalid/maven2");
+        script.Should().Contain("\"$JARS_REPOSITORY/$1\"").And.NotContain("repo1.maven.org");
     }
 
     [Theory]
@@ -102,12 +104,14 @@ public class SparkVersionTests
         var rendered = await ChartRender.RenderAsync(version);
         var jupyter = rendered.Single("Deployment", "jupyter");
         var script = (string)jupyter.Container("install-spark-client")["command"]!.AsArray().Last()!;
-        var pip = script.Split('\n').Single(l => l.TrimStart().StartsWith("pip install", StringComparison.Ordinal));
+        var install = jupyter.Container("install-spark-client");
+        script.Should().Contain("pip install --no-cache-dir --target \"$target\" $SPARK_CLIENT_PACKAGES");
 
-        pip.Split(' ').Select(p => p.Trim('\'')).Should().Contain([client, "grpcio", "grpcio-status", "zstandard", "pandas", "pyarrow"]);
+        ((string?)install.EnvVar("SPARK_CLIENT_PACKAGES")["value"])!.Split(' ')
+            .Should().Contain([client, "grpcio", "grpcio-status", "zstandard", "pandas", "pyarrow"]);
         var clientDir = (string?)jupyter.Container("jupyter").EnvVar("PYTHONPATH")["value"];
         clientDir.Should().StartWith("/home/jovyan/work/.spark-client/");
-        script.Should().Contain($"target={clientDir}");
+        ((string?)install.EnvVar("SPARK_CLIENT_DIR")["value"]).Should().Be(clientDir);
         ((string?)jupyter.Container("jupyter").EnvVar("SPARK_REMOTE")["value"])
             .Should().Be("sc://spark-spark-k8s-connect.spark.svc:15002");
     }

@@ -35,12 +35,11 @@ public class SupportingServicesTests
         var job = rendered.OfKind("Job").Single(j => j.Name == "spark-spark-k8s-minio-buckets-r1");
         var script = (string)job.Container("create-buckets")["command"]!.AsArray().Last()!;
 
-        foreach (var bucket in new[] { "spark-events", "spark-warehouse", "spark-backups" })
-        {
-            script.Should().Contain($"mc mb --ignore-existing s3/{bucket}");
-        }
-
-        script.Should().Contain("s3/spark-events/spark-events/");
+        var container = job.Container("create-buckets");
+        ((string?)container.EnvVar("BUCKETS")["value"]).Should().Be("spark-events spark-warehouse spark-backups");
+        script.Should().Contain("mc mb --ignore-existing \"s3/$bucket\"");
+        ((string?)container.EnvVar("EVENTS_BUCKET")["value"]).Should().Be("spark-events");
+        script.Should().Contain("s3/$EVENTS_BUCKET/spark-events/");
         job.Body["metadata"]?["annotations"]?["helm.sh/hook"].Should().BeNull("a hook would block helm install --wait");
         var minio = rendered.Single("StatefulSet", "minio");
         minio.Body["spec"]!["volumeClaimTemplates"]![0]!["spec"]!["resources"]!["requests"]!["storage"]!.ToString().Should().Be("10Gi");
@@ -59,7 +58,7 @@ public class SupportingServicesTests
         xml.Should().Contain("jdbc:postgresql://spark-spark-k8s-postgresql.spark.svc:5432/metastore")
             .And.Contain("<value>s3a://spark-warehouse/warehouse</value>");
         job.InitContainers().Single().Should().NotBeNull();
-        ((string)job.Container("fetch-jars")["command"]!.AsArray().Last()!).Should().Contain("postgresql-42.7.4.jar");
+        ((string?)job.Container("fetch-jars").EnvVar("JARS_PATHS")["value"]).Should().Be("org/postgresql/postgresql/42.7.4/postgresql-42.7.4.jar");
     }
 
     [Fact]

@@ -2,28 +2,41 @@
 Shared helpers. Helpers that need a component take a dict: (dict "root" $ "component" "connect").
 */}}
 
+{{/*
+A Kubernetes name of at most "max" characters that always ends with "suffix" (optional, e.g. "-r3").
+A name that is too long is cut and gets "-" plus 6 hex digits of the SHA-256 of the full name, so
+two long names that share their first characters still differ and the suffix is never dropped.
+Takes name, suffix, max.
+*/}}
+{{- define "spark-k8s.truncName" -}}
+{{- $suffix := .suffix | default "" }}
+{{- $full := printf "%s%s" .name $suffix }}
+{{- if le (len $full) (int .max) }}
+{{- $full }}
+{{- else }}
+{{- $keep := sub (int .max) (add (len $suffix) 7) | int }}
+{{- printf "%s-%s%s" (.name | trunc $keep | trimSuffix "-" | trimSuffix ".") (sha256sum $full | trunc 6) $suffix }}
+{{- end }}
+{{- end }}
+
 {{/* Chart name. */}}
 {{- define "spark-k8s.name" -}}
-{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- include "spark-k8s.truncName" (dict "name" (default .Chart.Name .Values.nameOverride) "max" 63) }}
 {{- end }}
 
 {{/* Release fullname; every object name starts with it. */}}
 {{- define "spark-k8s.fullname" -}}
-{{- if .Values.fullnameOverride }}
-{{- .Values.fullnameOverride | trunc 40 | trimSuffix "-" }}
-{{- else }}
+{{- $full := .Values.fullnameOverride }}
+{{- if not $full }}
 {{- $name := default .Chart.Name .Values.nameOverride }}
-{{- if contains $name .Release.Name }}
-{{- .Release.Name | trunc 40 | trimSuffix "-" }}
-{{- else }}
-{{- printf "%s-%s" .Release.Name $name | trunc 40 | trimSuffix "-" }}
+{{- $full = ternary .Release.Name (printf "%s-%s" .Release.Name $name) (contains $name .Release.Name) }}
 {{- end }}
-{{- end }}
+{{- include "spark-k8s.truncName" (dict "name" $full "max" 40) }}
 {{- end }}
 
 {{/* Name of a component's objects: <fullname>-<component>. */}}
 {{- define "spark-k8s.componentName" -}}
-{{- printf "%s-%s" (include "spark-k8s.fullname" .root) .component | trunc 63 | trimSuffix "-" }}
+{{- include "spark-k8s.truncName" (dict "name" (printf "%s-%s" (include "spark-k8s.fullname" .root) .component) "max" 63) }}
 {{- end }}
 
 {{- define "spark-k8s.chart" -}}
@@ -41,9 +54,9 @@ Shared helpers. Helpers that need a component take a dict: (dict "root" $ "compo
 
 {{/* Selector labels: name, instance, component. */}}
 {{- define "spark-k8s.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "spark-k8s.name" .root }}
-app.kubernetes.io/instance: {{ .root.Release.Name }}
-app.kubernetes.io/component: {{ .component }}
+app.kubernetes.io/name: {{ include "spark-k8s.name" .root | quote }}
+app.kubernetes.io/instance: {{ .root.Release.Name | quote }}
+app.kubernetes.io/component: {{ .component | quote }}
 {{- end }}
 
 {{/* All standard labels of a component's objects. */}}
@@ -51,19 +64,32 @@ app.kubernetes.io/component: {{ .component }}
 {{ include "spark-k8s.selectorLabels" . }}
 app.kubernetes.io/version: {{ (include "spark-k8s.release" .root | fromYaml).sparkVersion | quote }}
 app.kubernetes.io/part-of: spark-k8s
-app.kubernetes.io/managed-by: {{ .root.Release.Service }}
-helm.sh/chart: {{ include "spark-k8s.chart" .root }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service | quote }}
+helm.sh/chart: {{ include "spark-k8s.chart" .root | quote }}
+{{- end }}
+
+{{/* Name of a component's object with an optional suffix ("schema-r3"), at most 63 characters, suffix kept. */}}
+{{- define "spark-k8s.objectName" -}}
+{{- if .suffix }}
+{{- include "spark-k8s.truncName" (dict "name" (printf "%s-%s" (include "spark-k8s.fullname" .root) .component) "suffix" (printf "-%s" .suffix) "max" 63) }}
+{{- else }}
+{{- include "spark-k8s.componentName" . }}
+{{- end }}
 {{- end }}
 
 {{/* Standard metadata block: name, namespace, labels. Takes root, component, optional name suffix. */}}
 {{- define "spark-k8s.metadata" -}}
-name: {{ include "spark-k8s.componentName" . }}{{ with .suffix }}-{{ . }}{{ end }}
-namespace: {{ .root.Release.Namespace }}
+name: {{ include "spark-k8s.objectName" . | quote }}
+namespace: {{ .root.Release.Namespace | quote }}
 labels:
   {{- include "spark-k8s.labels" . | trim | nindent 2 }}
 {{- end }}
 
-{{/* "repository:tag" of a component image; an empty tag falls back to the Spark image tag of spark.version. */}}
+{{/*
+"repository:tag" of a component image; an empty tag falls back to the Spark image tag of spark.version.
+Only the Spark images (connect.image, historyServer.image) may leave the tag empty: the schema requires the
+tag of every other image, so no non-Spark image gets a Spark tag (`spark-k8s validate` SPK015 checks renders).
+*/}}
 {{- define "spark-k8s.image" -}}
 {{- $tag := .image.tag | default (include "spark-k8s.release" .root | fromYaml).imageTag }}
 {{- printf "%s:%s" .image.repository $tag }}
@@ -72,7 +98,7 @@ labels:
 {{/* image + imagePullPolicy lines of a container. Takes root and image. */}}
 {{- define "spark-k8s.containerImage" -}}
 image: {{ include "spark-k8s.image" . | quote }}
-imagePullPolicy: {{ .image.pullPolicy | default "IfNotPresent" }}
+imagePullPolicy: {{ .image.pullPolicy | default "IfNotPresent" | quote }}
 {{- end }}
 
 {{/* Pod-level security context (Pod Security Standard "restricted"). Takes uid and optional gid. */}}
@@ -139,13 +165,13 @@ Takes root, name (Secret name), key, length. Returns the base64 value.
 - name: AWS_ACCESS_KEY_ID
   valueFrom:
     secretKeyRef:
-      name: {{ include "spark-k8s.s3SecretName" . }}
-      key: {{ .Values.s3.credentials.accessKeyIdKey }}
+      name: {{ include "spark-k8s.s3SecretName" . | quote }}
+      key: {{ .Values.s3.credentials.accessKeyIdKey | quote }}
 - name: AWS_SECRET_ACCESS_KEY
   valueFrom:
     secretKeyRef:
-      name: {{ include "spark-k8s.s3SecretName" . }}
-      key: {{ .Values.s3.credentials.secretAccessKeyKey }}
+      name: {{ include "spark-k8s.s3SecretName" . | quote }}
+      key: {{ .Values.s3.credentials.secretAccessKeyKey | quote }}
 - name: AWS_REGION
   value: {{ .Values.s3.region | quote }}
 {{- end }}
@@ -185,11 +211,34 @@ spark.hadoop.fs.s3a.impl: "org.apache.hadoop.fs.s3a.S3AFileSystem"
 {{- if not .Values.jars.bundled }}{{ printf "%s/*" .Values.jars.mountPath }}{{ end }}
 {{- end }}
 
-{{/* Renders a YAML map of Spark properties as spark-defaults.conf: "key value", one per line, sorted. */}}
+{{/*
+A Spark property value as Spark reads it: strings as they are, booleans as true/false, whole numbers
+without an exponent (a YAML 1000000 is a float64 that toString would print as 1e+06).
+*/}}
+{{- define "spark-k8s.sparkValue" -}}
+{{- if kindIs "bool" . }}{{ ternary "true" "false" . }}
+{{- else if and (kindIs "float64" .) (eq (float64 (int64 .)) .) }}{{ int64 . }}
+{{- else }}{{ toString . }}
+{{- end }}
+{{- end }}
+
+{{/*
+Renders a map of Spark properties as spark-defaults.conf: "key value", one per line, sorted.
+Spark loads the file with java.util.Properties (Utils.getPropertiesFromFile in apache/spark), where a
+backslash starts an escape and a value's leading "=" or ":" is taken as the separator, so backslashes are
+doubled and a leading "=" or ":" is escaped; the schema keeps line breaks out of keys and values.
+*/}}
 {{- define "spark-k8s.sparkDefaults" -}}
 {{- range $key := keys . | sortAlpha }}
-{{ $key }} {{ index $ $key }}
+{{- $value := include "spark-k8s.sparkValue" (index $ $key) | replace "\\" "\\\\" }}
+{{- if or (hasPrefix "=" $value) (hasPrefix ":" $value) }}{{ $value = printf "\\%s" $value }}{{ end }}
+{{ $key }} {{ $value }}
 {{- end }}
+{{- end }}
+
+{{/* XML-escapes text for element content and attribute values (& < > " '). */}}
+{{- define "spark-k8s.xml" -}}
+{{- toString . | replace "&" "&amp;" | replace "<" "&lt;" | replace ">" "&gt;" | replace "\"" "&quot;" | replace "'" "&apos;" }}
 {{- end }}
 
 {{/* ---------- Jar download init container ---------- */}}
@@ -218,23 +267,34 @@ Takes root, image (values image map), coordinates (list), target (mount path).
   command:
     - /bin/bash
     - -ec
+    # Values reach the script only through the env vars below, never as script text.
     - |
-      cd {{ .target }}
+      set -f
+      cd "$JARS_TARGET"
       fetch() {
         file="$(basename "$1")"
-        wget -q -O "$file" "{{ $root.Values.jars.repository }}/$1"
-        wget -q -O "$file.sha1" "{{ $root.Values.jars.repository }}/$1.sha1"
+        wget -q -O "$file" "$JARS_REPOSITORY/$1"
+        wget -q -O "$file.sha1" "$JARS_REPOSITORY/$1.sha1"
         echo "$(cut -c1-40 "$file.sha1")  $file" | sha1sum -c -
         rm -f "$file.sha1"
       }
+      for path in $JARS_PATHS; do fetch "$path"; done
+  env:
+    - name: JARS_REPOSITORY
+      value: {{ $root.Values.jars.repository | trimSuffix "/" | quote }}
+    - name: JARS_TARGET
+      value: {{ .target | quote }}
+    - name: JARS_PATHS
+      {{- $paths := list }}
       {{- range .coordinates }}
-      fetch {{ include "spark-k8s.mavenPath" . }}
+      {{- $paths = append $paths (include "spark-k8s.mavenPath" .) }}
       {{- end }}
+      value: {{ join " " $paths | quote }}
   {{- include "spark-k8s.containerSecurityContext" $root | trim | nindent 2 }}
   {{- include "spark-k8s.resources" $root.Values.jars.resources | trim | nindent 2 }}
   volumeMounts:
     - name: extra-jars
-      mountPath: {{ .target }}
+      mountPath: {{ .target | quote }}
 {{- end }}
 
 {{/* Maven coordinates of the jars Spark pods need beyond the image: extraJars, plus the Connect server where it is not built in. */}}
@@ -271,7 +331,7 @@ initContainers:
   mountPath: /tmp
 {{- if not .Values.jars.bundled }}
 - name: extra-jars
-  mountPath: {{ .Values.jars.mountPath }}
+  mountPath: {{ .Values.jars.mountPath | quote }}
   readOnly: true
 {{- end }}
 {{- end }}
@@ -315,20 +375,20 @@ metadata:
 type: Opaque
 data:
   {{- range $key, $length := .keys }}
-  {{ $key }}: {{ include "spark-k8s.generatedSecretValue" (dict "root" $.root "name" $name "key" $key "length" $length) | quote }}
+  {{ $key | quote }}: {{ include "spark-k8s.generatedSecretValue" (dict "root" $.root "name" $name "key" $key "length" $length) | quote }}
   {{- end }}
 {{- end }}
 
 {{/* A PersistentVolumeClaim body: a top-level PVC, or a volumeClaimTemplate when "name" is given. Takes root, component, persistence, name. */}}
 {{- define "spark-k8s.pvc" -}}
 metadata:
-  name: {{ .name | default (include "spark-k8s.componentName" .) }}
+  name: {{ .name | default (include "spark-k8s.componentName" .) | quote }}
   {{- if .name }}
   # volumeClaimTemplates are immutable: only the stable selector labels, so upgrades can change versions.
   labels:
     {{- include "spark-k8s.selectorLabels" . | trim | nindent 4 }}
   {{- else }}
-  namespace: {{ .root.Release.Namespace }}
+  namespace: {{ .root.Release.Namespace | quote }}
   labels:
     {{- include "spark-k8s.labels" . | trim | nindent 4 }}
   {{- end }}
@@ -336,31 +396,34 @@ spec:
   accessModes:
     - ReadWriteOnce
   {{- with .persistence.storageClass }}
-  storageClassName: {{ . }}
+  storageClassName: {{ . | quote }}
   {{- end }}
   resources:
     requests:
-      storage: {{ .persistence.size }}
+      storage: {{ .persistence.size | quote }}
 {{- end }}
 
 {{/* Metastore database connection (YAML map: host, port, database, username, secret, key). */}}
 {{- define "spark-k8s.metastoreDb" -}}
+{{- /* Every string is quoted (toYaml), so a user or database named 0123, 2024 or yes stays a string through fromYaml. */}}
 {{- if .Values.postgresql.enabled }}
 {{- $a := .Values.postgresql.auth }}
-host: {{ printf "%s.%s.svc" (include "spark-k8s.componentName" (dict "root" . "component" "postgresql")) .Release.Namespace }}
-port: 5432
-database: {{ $a.database }}
-username: {{ $a.username }}
-secret: {{ $a.existingSecret | default (include "spark-k8s.componentName" (dict "root" . "component" "postgresql")) }}
-key: {{ $a.passwordKey }}
+{{- toYaml (dict
+  "host" (printf "%s.%s.svc" (include "spark-k8s.componentName" (dict "root" . "component" "postgresql")) .Release.Namespace)
+  "port" 5432
+  "database" (toString $a.database)
+  "username" (toString $a.username)
+  "secret" ($a.existingSecret | default (include "spark-k8s.componentName" (dict "root" . "component" "postgresql")))
+  "key" (toString $a.passwordKey)) }}
 {{- else }}
 {{- $e := .Values.metastore.externalDatabase }}
-host: {{ $e.host }}
-port: {{ $e.port }}
-database: {{ $e.database }}
-username: {{ $e.username }}
-secret: {{ $e.existingSecret }}
-key: {{ $e.passwordKey }}
+{{- toYaml (dict
+  "host" (toString $e.host)
+  "port" (int $e.port)
+  "database" (toString $e.database)
+  "username" (toString $e.username)
+  "secret" (toString $e.existingSecret)
+  "key" (toString $e.passwordKey)) }}
 {{- end }}
 {{- end }}
 
@@ -389,15 +452,15 @@ spec:
   clusterIP: None
   publishNotReadyAddresses: true
   {{- else }}
-  type: {{ .type | default "ClusterIP" }}
+  type: {{ .type | default "ClusterIP" | quote }}
   {{- end }}
   selector:
     {{- include "spark-k8s.selectorLabels" . | trim | nindent 4 }}
   ports:
     {{- range .ports }}
-    - name: {{ .name }}
+    - name: {{ .name | quote }}
       port: {{ .port }}
-      targetPort: {{ .name }}
+      targetPort: {{ .name | quote }}
     {{- end }}
 {{- end }}
 

@@ -6,6 +6,7 @@ using SparkK8s.Core.Processes;
 using SparkK8s.Core.Rendering;
 using SparkK8s.Core.Validation;
 using SparkK8s.Core.Validation.Schema;
+using SparkK8s.Core.Validation.Spark;
 
 namespace SparkK8s.Cli.Commands;
 
@@ -87,9 +88,25 @@ internal sealed class RenderInputOptions
         SparkVersion = parseResult.GetValue(SparkVersion),
         ValueFiles = parseResult.GetValue(Values) ?? [],
         SetValues = parseResult.GetValue(Set) ?? [],
-        ReleaseName = parseResult.GetValue(Release) ?? "spark",
-        Namespace = parseResult.GetValue(Namespace) ?? "spark",
+        ReleaseName = ValidRelease(parseResult.GetValue(Release) ?? "spark"),
+        Namespace = ValidNamespace(parseResult.GetValue(Namespace) ?? "spark"),
     };
+
+    /// <summary>Helm's release name rule: a lowercase DNS-1123 subdomain of at most 53 characters.</summary>
+    public static string ValidRelease(string release) =>
+        ObjectNameCheck.IsReleaseName(release)
+            ? release
+            : throw new UserInputException(
+                $"--release: '{release}' is not a valid Helm release name; use at most {ObjectNameCheck.MaxReleaseName} lowercase letters, digits, '-' or '.', "
+                + "starting and ending with a letter or digit (e.g. spark).");
+
+    /// <summary>A Kubernetes namespace name: a DNS-1123 label of at most 63 characters.</summary>
+    public static string ValidNamespace(string ns) =>
+        ObjectNameCheck.IsLabel(ns)
+            ? ns
+            : throw new UserInputException(
+                $"--namespace: '{ns}' is not a valid namespace name; use at most 63 lowercase letters, digits or '-', "
+                + "starting and ending with a letter or digit (e.g. spark).");
 }
 
 /// <summary>--schema-location and --skip-kinds, for the commands that validate.</summary>

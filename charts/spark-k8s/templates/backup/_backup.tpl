@@ -7,7 +7,7 @@ the spark-k8s CLI plus the PostgreSQL client, as uid 1654 (the .NET images' "app
 {{- define "spark-k8s.backup.image" -}}
 {{- $image := .Values.backup.image }}
 image: {{ printf "%s:%s" $image.repository ($image.tag | default .Chart.Version) | quote }}
-imagePullPolicy: {{ $image.pullPolicy | default "IfNotPresent" }}
+imagePullPolicy: {{ $image.pullPolicy | default "IfNotPresent" | quote }}
 {{- end }}
 
 {{/*
@@ -60,9 +60,13 @@ Takes root, name, entry.
 {{- toYaml $entry }}
 {{- end }}
 
-{{/* Object name of a backup workload, short enough for a CronJob (52 characters). Takes root, kind, name. */}}
+{{/*
+Object name of a backup workload, short enough for a CronJob (52 characters): a long name is cut
+with a hash suffix, so two databases never collide, and the optional suffix ("-r3") is always kept.
+Takes root, kind, name, optional suffix.
+*/}}
 {{- define "spark-k8s.backup.name" -}}
-{{- printf "%s-%s-%s" (include "spark-k8s.fullname" .root) .kind .name | trunc 52 | trimSuffix "-" }}
+{{- include "spark-k8s.truncName" (dict "name" (printf "%s-%s-%s" (include "spark-k8s.fullname" .root) .kind .name) "suffix" .suffix "max" 52) }}
 {{- end }}
 
 {{/*
@@ -83,7 +87,7 @@ spec:
   automountServiceAccountToken: false
   {{- include "spark-k8s.podSpecCommon" (dict "root" $root "uid" 1654) | trim | nindent 2 }}
   containers:
-    - name: {{ .component }}
+    - name: {{ .component | quote }}
       {{- include "spark-k8s.backup.image" $root | trim | nindent 6 }}
       args:
         - backup
@@ -102,18 +106,18 @@ spec:
         - name: PGPASSWORD
           valueFrom:
             secretKeyRef:
-              name: {{ .db.secret }}
-              key: {{ .db.key }}
+              name: {{ .db.secret | quote }}
+              key: {{ .db.key | quote }}
         - name: AWS_ACCESS_KEY_ID
           valueFrom:
             secretKeyRef:
-              name: {{ $s3Secret }}
-              key: {{ $root.Values.s3.credentials.accessKeyIdKey }}
+              name: {{ $s3Secret | quote }}
+              key: {{ $root.Values.s3.credentials.accessKeyIdKey | quote }}
         - name: AWS_SECRET_ACCESS_KEY
           valueFrom:
             secretKeyRef:
-              name: {{ $s3Secret }}
-              key: {{ $root.Values.s3.credentials.secretAccessKeyKey }}
+              name: {{ $s3Secret | quote }}
+              key: {{ $root.Values.s3.credentials.secretAccessKeyKey | quote }}
         - name: HOME
           value: /tmp
       {{- include "spark-k8s.containerSecurityContext" $root | trim | nindent 6 }}
@@ -124,7 +128,7 @@ spec:
   volumes:
     - name: tmp
       emptyDir:
-        sizeLimit: {{ .scratchSize | default "1Gi" }}
+        sizeLimit: {{ .scratchSize | default "1Gi" | quote }}
 {{- end }}
 
 {{/* A CronJob running one backup or verify per schedule. Takes root, component, name, schedule, podTemplate (rendered). */}}
@@ -133,11 +137,11 @@ spec:
 apiVersion: batch/v1
 kind: CronJob
 metadata:
-  name: {{ include "spark-k8s.backup.name" (dict "root" .root "kind" .component "name" .name) }}
-  namespace: {{ .root.Release.Namespace }}
+  name: {{ include "spark-k8s.backup.name" (dict "root" .root "kind" .component "name" .name) | quote }}
+  namespace: {{ .root.Release.Namespace | quote }}
   labels:
     {{- include "spark-k8s.labels" (dict "root" .root "component" .component) | trim | nindent 4 }}
-    spark-k8s/backup-name: {{ .name }}
+    spark-k8s/backup-name: {{ .name | quote }}
 spec:
   schedule: {{ .schedule | quote }}
   {{- with $b.timeZone }}
@@ -151,7 +155,7 @@ spec:
     metadata:
       labels:
         {{- include "spark-k8s.labels" (dict "root" .root "component" .component) | trim | nindent 8 }}
-        spark-k8s/backup-name: {{ .name }}
+        spark-k8s/backup-name: {{ .name | quote }}
     spec:
       backoffLimit: {{ $b.backoffLimit }}
       activeDeadlineSeconds: {{ $b.activeDeadlineSeconds }}

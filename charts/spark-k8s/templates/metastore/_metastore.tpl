@@ -6,10 +6,10 @@
 - name: DB_PASSWORD
   valueFrom:
     secretKeyRef:
-      name: {{ $db.secret }}
-      key: {{ $db.key }}
+      name: {{ $db.secret | quote }}
+      key: {{ $db.key | quote }}
 - name: SERVICE_OPTS
-  value: "-Xmx{{ .Values.metastore.heap }} -Djavax.jdo.option.ConnectionPassword=$(DB_PASSWORD)"
+  value: {{ printf "-Xmx%s -Djavax.jdo.option.ConnectionPassword=$(DB_PASSWORD)" .Values.metastore.heap | quote }}
 - name: HADOOP_OPTIONAL_TOOLS
   value: hadoop-aws
 - name: DB_DRIVER
@@ -33,8 +33,8 @@ initContainers:
   subPath: hive-site.xml
   readOnly: true
 - name: extra-jars
-  mountPath: /opt/hive/lib/{{ include "spark-k8s.metastore.jdbcJarName" . }}
-  subPath: {{ include "spark-k8s.metastore.jdbcJarName" . }}
+  mountPath: {{ printf "/opt/hive/lib/%s" (include "spark-k8s.metastore.jdbcJarName" .) | quote }}
+  subPath: {{ include "spark-k8s.metastore.jdbcJarName" . | quote }}
   readOnly: true
 - name: tmp
   mountPath: /tmp
@@ -43,7 +43,7 @@ initContainers:
 {{- define "spark-k8s.metastore.volumes" -}}
 - name: config
   configMap:
-    name: {{ include "spark-k8s.componentName" (dict "root" . "component" "metastore") }}
+    name: {{ include "spark-k8s.componentName" (dict "root" . "component" "metastore") | quote }}
 - name: extra-jars
   emptyDir: {}
 - name: tmp

@@ -32,6 +32,16 @@ public static class SparkChecks
         new PlaceholderCheck(),
         new PropertyNameCheck(),
         new PythonWorkerMemoryCheck(),
+        new HeapFitCheck(),
+        new RequestLimitCheck(),
+        new ResourceQuantityCheck(),
+        new ExecutorBoundsCheck(),
+        new PortClashCheck(),
+        new DuplicateObjectCheck(),
+        new ObjectNameCheck(),
+        new SparkTagFallbackCheck(),
+        new ConnectServiceTypeCheck(),
+        new UnownedImageCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
