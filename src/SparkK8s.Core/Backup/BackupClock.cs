@@ -15,6 +15,16 @@ public static class BackupClock
     /// <summary>How far the local clock may drift from the server's before retention is refused (S3 itself rejects requests skewed by 15 minutes).</summary>
     public static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Newest first by the server's <see cref="BackupEntry.StoredAt"/>. LastModified has one-second resolution, so within
+    /// one second a backup whose claimed time is trustworthy comes before a future-dated one, then the later claim wins.
+    /// </summary>
+    public static IOrderedEnumerable<BackupEntry> NewestFirst(IEnumerable<BackupEntry> entries) =>
+        entries.OrderByDescending(e => e.StoredAt)
+            .ThenBy(e => e.FutureDated)
+            .ThenByDescending(e => e.CreatedAt)
+            .ThenBy(e => e.Id, StringComparer.Ordinal);
+
     /// <summary>The local clock minus the server's.</summary>
     public static TimeSpan Skew(DateTimeOffset local, DateTimeOffset server) => local - server;
 

@@ -61,7 +61,7 @@ public sealed class BackupStore(IAmazonS3 client, S3Target target, S3Settings se
         }
 
         entries.AddRange(await ListPendingUploadsAsync(name, objects, cancellationToken).ConfigureAwait(false));
-        return entries.OrderByDescending(e => e.StoredAt).ThenByDescending(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
+        return BackupClock.NewestFirst(entries).ToList();
     }
 
     /// <summary>Finds a complete backup by id, or the newest complete one for <c>latest</c>.</summary>

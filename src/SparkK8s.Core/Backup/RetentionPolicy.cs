@@ -33,11 +33,7 @@ public sealed record RetentionPolicy(int RetentionDays = 30, int KeepLast = 1)
         var expired = new List<BackupEntry>();
         foreach (var group in backups.GroupBy(b => b.Name))
         {
-            var ranked = group.Where(b => b.Status != BackupStatus.Incomplete)
-                .OrderByDescending(b => b.StoredAt)
-                .ThenByDescending(b => b.CreatedAt)
-                .ThenByDescending(b => b.Id, StringComparer.Ordinal)
-                .ToList();
+            var ranked = BackupClock.NewestFirst(group.Where(b => b.Status != BackupStatus.Incomplete)).ToList();
             var newestComplete = ranked.FirstOrDefault(b => b.Status == BackupStatus.Complete);
             expired.AddRange(ranked.Skip(KeepLast).Where(b =>
                 b.Status == BackupStatus.Complete && !ReferenceEquals(b, newestComplete) && serverNow - b.StoredAt > TimeSpan.FromDays(RetentionDays)));

@@ -42,7 +42,8 @@ public sealed class BackupCliTests
         var list = await RunAsync("backup", "list", "--output", "json");
         list.Exit.Should().Be(0, list.Error);
         var entry = JsonDocument.Parse(list.Output).RootElement.EnumerateArray().Should().ContainSingle().Subject;
-        entry.EnumerateObject().Select(p => p.Name).Should().Equal("id", "name", "status", "createdAt", "sizeBytes", "sha256");
+        entry.EnumerateObject().Select(p => p.Name).Should().Equal("id", "name", "status", "createdAt", "sizeBytes", "sha256", "storedAt", "futureDated", "problem");
+        entry.GetProperty("futureDated").GetBoolean().Should().BeFalse();
         entry.GetProperty("id").GetString().Should().Be(id);
         entry.GetProperty("status").GetString().Should().Be("complete");
         entry.GetProperty("sha256").GetString().Should().MatchRegex("^[0-9a-f]{64}$");
@@ -105,7 +106,7 @@ public sealed class BackupCliTests
 
         var restore = await RunAsync("backup", "restore", "--backup", "latest", "--database", _postgres.Uri(_bed.Database("cli_corrupt_target")), "--create", "-o", "json");
         restore.Exit.Should().Be(1);
-        restore.Error.Should().Contain("is corrupt").And.Contain("not touched");
+        restore.Error.Should().Contain("is corrupt").And.Contain("rolled back").And.NotContain("Exception");
         restore.Output.Should().BeEmpty();
     }
 
