@@ -95,7 +95,10 @@ public static class S3Errors
 
         if (ex is AmazonClientException && ex.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase))
         {
-            return new OperationFailedException($"no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ({ex.Message}).", ex);
+            // The SDK's own text lists every provider it tried, with exception wording; say what to do instead.
+            return new OperationFailedException(
+                "no S3 credentials were found (environment, web identity token, profile or instance metadata): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give the pod an IAM role.",
+                ex);
         }
 
         var root = ex;
