@@ -126,11 +126,16 @@ echo "backup verify (once) ..." >&2
 t_verify=$(timed verify "${cli[@]}" backup verify --backup latest --name metastore --scratch "$(pg_uri metastore_verify)" "${common[@]}" -o json)
 verify_status=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["status"])' "$work/last.json")
 
-mean() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["mean"])' "$1" "$2"; }
-t_dump=$(mean "$work/dump.json" 0)
-t_backup=$(mean "$work/dump.json" 1)
-t_plain_restore=$(mean "$work/restore.json" 0)
-t_restore=$(mean "$work/restore.json" 1)
+# Medians: on a shared machine one disturbed run moves the mean a lot; the means are shown too.
+stat() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])][sys.argv[3]])' "$1" "$2" "$3"; }
+t_dump=$(stat "$work/dump.json" 0 median)
+t_backup=$(stat "$work/dump.json" 1 median)
+t_plain_restore=$(stat "$work/restore.json" 0 median)
+t_restore=$(stat "$work/restore.json" 1 median)
+m_dump=$(stat "$work/dump.json" 0 mean)
+m_backup=$(stat "$work/dump.json" 1 mean)
+m_plain_restore=$(stat "$work/restore.json" 0 mean)
+m_restore=$(stat "$work/restore.json" 1 mean)
 mb() { python3 -c "print(round($1 / 1048576, 1))"; }
 ratio() { python3 -c "print(f'{$1 / $2:.2f}x')"; }
 cat <<REPORT
@@ -141,12 +146,12 @@ cat <<REPORT
 | database size (pg_database_size) | $(mb "$db_bytes") MiB |
 | generating the data | $(printf '%.0f' "$(calc "$t1 - $t0")") s |
 | archive size (pg_dump -Fc) | $(mb "$archive_bytes") MiB |
-| pg_dump -Fc to a local file (baseline), mean of $runs | $(printf '%.2f' "$t_dump") s |
-| backup run (dump + upload + manifest + retention), mean of $runs | $(printf '%.2f' "$t_backup") s |
-| **backup run / pg_dump -Fc** (target <= 1.15x) | **$(ratio "$t_backup" "$t_dump")** |
-| createdb + pg_restore --single-transaction from a local file (baseline), mean of $runs | $(printf '%.2f' "$t_plain_restore") s |
-| backup restore (streamed download + SHA-256 + one transaction + row counts), mean of $runs | $(printf '%.2f' "$t_restore") s |
-| **backup restore / plain pg_restore** (target <= 1.2x) | **$(ratio "$t_restore" "$t_plain_restore")** |
+| pg_dump -Fc to a local file (baseline): median / mean of $runs | $(printf '%.2f' "$t_dump") s / $(printf '%.2f' "$m_dump") s |
+| backup run (dump + upload + manifest + retention): median / mean | $(printf '%.2f' "$t_backup") s / $(printf '%.2f' "$m_backup") s |
+| **backup run / pg_dump -Fc** (target <= 1.15x): medians / means | **$(ratio "$t_backup" "$t_dump")** / $(ratio "$m_backup" "$m_dump") |
+| createdb + pg_restore --single-transaction from a local file (baseline): median / mean | $(printf '%.2f' "$t_plain_restore") s / $(printf '%.2f' "$m_plain_restore") s |
+| backup restore (streamed download + SHA-256 + one transaction + row counts): median / mean | $(printf '%.2f' "$t_restore") s / $(printf '%.2f' "$m_restore") s |
+| **backup restore / plain pg_restore** (target <= 1.2x): medians / means | **$(ratio "$t_restore" "$t_plain_restore")** / $(ratio "$m_restore" "$m_plain_restore") |
 | backup verify (streamed into a scratch database + row counts), once | $(printf '%.1f' "$t_verify") s, $verify_status |
 | peak memory of the CLI process in verify | $(rss verify) |
 REPORT

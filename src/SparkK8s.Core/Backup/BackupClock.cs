@@ -7,8 +7,9 @@ namespace SparkK8s.Core.Backup;
 /// Backups are ordered and aged by the S3 server's clock (<c>LastModified</c>), never by the local one: a node whose clock
 /// runs ahead must not expire good backups or make its own backups look newest. The local clock is only compared with the
 /// server's, and retention is refused when they differ by more than <see cref="MaxSkew"/>.
-/// S3 stamps <c>LastModified</c> with its own time when it stores the object (for a multipart upload, when the upload
-/// was created): see the S3 API reference for ListObjectsV2 / HeadObject.
+/// S3 stamps <c>LastModified</c> with its own time when it stores the object (for a multipart upload, depending on the
+/// store, when the upload was created or completed; the server's clock either way). s3rver 3.7.1 reports the stored
+/// file's mtime (lib/stores/filesystem.js). The server's "now" is the LastModified of the manifest just written.
 /// </summary>
 public static class BackupClock
 {

@@ -46,6 +46,7 @@ public sealed record BackupManifest
                 { FormatVersion: > CurrentFormatVersion } => $"the manifest has format version {manifest.FormatVersion}; this spark-k8s reads up to {CurrentFormatVersion}. Use a newer spark-k8s",
                 { FormatVersion: < 1 } => $"the manifest has an invalid format version {manifest.FormatVersion}",
                 _ when !IsSha256(manifest.Sha256) => "the manifest's sha256 is not 64 hex digits",
+                { SizeBytes: < 0 } => $"the manifest records a negative size ({manifest.SizeBytes})",
                 _ => null,
             };
             return problem is null ? manifest : null;
