@@ -42,23 +42,32 @@ public sealed class BackupStore(IAmazonS3 client, S3Target target, S3Settings se
         }
         while (token is not null);
 
-        var entries = new List<BackupEntry>();
-        foreach (var ((backupName, id), (dump, manifestObject)) in objects)
+        // Manifests are read a few at a time: one GET each, and a bucket holds a month of backups per name.
+        using var throttle = new SemaphoreSlim(8);
+        var entries = (await Task.WhenAll(objects.Select(async pair =>
         {
+            var ((backupName, id), (dump, manifestObject)) = pair;
             var keys = new[] { manifestObject?.Key, dump?.Key }.OfType<string>().ToList();
             var storedAt = ServerTime((dump ?? manifestObject)!.LastModified);
             var claimed = BackupLayout.TimestampOf(id) ?? storedAt;
             if (dump is null || manifestObject is null)
             {
-                entries.Add(new BackupEntry(id, backupName, BackupStatus.Incomplete, claimed, dump?.Size ?? 0, null) { Keys = keys, StoredAt = storedAt });
-                continue;
+                return new BackupEntry(id, backupName, BackupStatus.Incomplete, claimed, dump?.Size ?? 0, null) { Keys = keys, StoredAt = storedAt };
             }
 
-            var (manifest, problem) = await ReadManifestAsync(manifestObject.Key, cancellationToken).ConfigureAwait(false);
-            entries.Add(manifest is not null
-                ? new BackupEntry(id, backupName, BackupStatus.Complete, manifest.StartedAt, manifest.SizeBytes, manifest.Sha256) { Manifest = manifest, Keys = keys, StoredAt = storedAt }
-                : new BackupEntry(id, backupName, BackupStatus.Unreadable, claimed, dump.Size ?? 0, null) { Keys = keys, StoredAt = storedAt, Problem = problem });
-        }
+            await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var (manifest, problem) = await ReadManifestAsync(manifestObject.Key, cancellationToken).ConfigureAwait(false);
+                return manifest is not null
+                    ? new BackupEntry(id, backupName, BackupStatus.Complete, manifest.StartedAt, manifest.SizeBytes, manifest.Sha256) { Manifest = manifest, Keys = keys, StoredAt = storedAt }
+                    : new BackupEntry(id, backupName, BackupStatus.Unreadable, claimed, dump.Size ?? 0, null) { Keys = keys, StoredAt = storedAt, Problem = problem };
+            }
+            finally
+            {
+                throttle.Release();
+            }
+        })).ConfigureAwait(false)).ToList();
 
         entries.AddRange(await ListPendingUploadsAsync(name, objects, cancellationToken).ConfigureAwait(false));
         return BackupClock.NewestFirst(entries).ToList();
