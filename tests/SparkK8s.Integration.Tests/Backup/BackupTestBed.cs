@@ -58,6 +58,21 @@ public sealed class BackupTestBed(PostgresServerFixture postgres, S3ServerFixtur
         }
     }
 
+    /// <summary>Re-uploads an object with <paramref name="count"/> extra bytes at its end.</summary>
+    public async Task AppendBytesAsync(string key, int count)
+    {
+        using var client = s3.CreateClient();
+        using var buffer = new MemoryStream();
+        using (var response = await client.GetObjectAsync(Bucket, key, Cancellation))
+        {
+            await response.ResponseStream.CopyToAsync(buffer, Cancellation);
+        }
+
+        buffer.Write(new byte[count]);
+        buffer.Position = 0;
+        await client.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = Bucket, Key = key, InputStream = buffer, UseChunkEncoding = false }, Cancellation);
+    }
+
     /// <summary>Corrupts an object in s3rver's storage, behind S3's back: its ETag (MD5) no longer matches its bytes.</summary>
     public async Task CorruptInStorageAsync(string key)
     {

@@ -58,6 +58,26 @@ public sealed class CorruptionTests(PostgresServerFixture postgres, S3ServerFixt
         (await postgres.ScalarAsync<long>(database, "SELECT count(*) FROM extra", _bed.Cancellation)).Should().Be(1);
     }
 
+    /// <summary>
+    /// Bytes appended to an archive do not stop pg_restore (it has what it needs before the end of the object), so only the
+    /// held-back tail keeps it from committing before the checksum is known. Without it, this restore would commit.
+    /// </summary>
+    [Fact]
+    public async Task An_archive_with_appended_bytes_never_commits_over_a_live_database()
+    {
+        await _bed.WithBucketAsync();
+        var database = await _bed.CreateSmallDatabaseAsync("appended", rows: 50);
+        var run = await _bed.RunBackupAsync(database);
+        await _bed.AppendBytesAsync(run.Manifest.ObjectKey, 4096);
+        await postgres.ExecuteAsync(database, "INSERT INTO t SELECT generate_series(51, 75);", _bed.Cancellation);
+
+        var restore = () => BackupRestorer.RestoreAsync(
+            _bed.Context(), new BackupRestoreOptions(run.Backup.Id, null, _bed.Uri(database)) { Clean = true }, (_, _) => Task.FromResult(true), null, _bed.Cancellation);
+
+        (await restore.Should().ThrowAsync<OperationFailedException>()).Which.Message.Should().Contain("is corrupt").And.Contain("rolled back");
+        (await postgres.ScalarAsync<long>(database, "SELECT count(*) FROM t", _bed.Cancellation)).Should().Be(75, "the restore was rolled back");
+    }
+
     /// <summary>Issue #7: an archive corrupted in storage (its bytes no longer match its ETag) surfaced as the SDK's
     /// "AmazonClientException: Expected hash not equal to calculated hash". It must be a corrupt backup naming the checksum.</summary>
     [Fact]
