@@ -68,13 +68,27 @@ public sealed class CorruptionTests(PostgresServerFixture postgres, S3ServerFixt
         await _bed.WithBucketAsync();
         var database = await _bed.CreateSmallDatabaseAsync("appended", rows: 50);
         var run = await _bed.RunBackupAsync(database);
-        await _bed.AppendBytesAsync(run.Manifest.ObjectKey, 4096);
+        await _bed.AppendBytesAsync(run.Manifest.ObjectKey, 2 << 20);
         await postgres.ExecuteAsync(database, "INSERT INTO t SELECT generate_series(51, 75);", _bed.Cancellation);
+        var paused = false;
 
+        // Once the real archive has been read, give pg_restore ample time: it would commit now if it had all the bytes.
         var restore = () => BackupRestorer.RestoreAsync(
-            _bed.Context(), new BackupRestoreOptions(run.Backup.Id, null, _bed.Uri(database)) { Clean = true }, (_, _) => Task.FromResult(true), null, _bed.Cancellation);
+            _bed.Context(),
+            new BackupRestoreOptions(run.Backup.Id, null, _bed.Uri(database)) { Clean = true },
+            (_, _) => Task.FromResult(true),
+            p =>
+            {
+                if (p.Stage == "restoring" && p.Bytes > run.Manifest.SizeBytes && !paused)
+                {
+                    paused = true;
+                    Thread.Sleep(TimeSpan.FromSeconds(3));
+                }
+            },
+            _bed.Cancellation);
 
         (await restore.Should().ThrowAsync<OperationFailedException>()).Which.Message.Should().Contain("is corrupt").And.Contain("rolled back");
+        paused.Should().BeTrue();
         (await postgres.ScalarAsync<long>(database, "SELECT count(*) FROM t", _bed.Cancellation)).Should().Be(75, "the restore was rolled back");
     }
 
