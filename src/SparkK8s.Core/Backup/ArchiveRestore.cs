@@ -101,11 +101,21 @@ public static class ArchiveRestore
                 progress?.Invoke(new BackupProgress("restoring", total));
             }
         }
+        catch (OperationFailedException)
+        {
+            throw;
+        }
         catch (OperationCanceledException ex)
         {
             await StopAsync(process).ConfigureAwait(false);
-            throw new BackupInterruptedException(
-                $"interrupted: restore of backup '{entry.Id}' into {target.Flag} '{target.Database}' was stopped while streaming ({total} of {expected} bytes); pg_restore was stopped before the end of the archive, so its transaction was rolled back.",
+            throw Interrupted(entry, target, $"while streaming ({total} of {expected} bytes)", ex);
+        }
+        catch (Exception ex)
+        {
+            // Anything else (a full disk, a broken pipe the OS reports oddly): never leave pg_restore waiting for the rest.
+            await StopAsync(process).ConfigureAwait(false);
+            throw new OperationFailedException(
+                $"the restore of backup '{entry.Id}' failed after {total} of {expected} bytes: {RootMessage(ex)}. pg_restore was stopped before the end of the archive, so its transaction was rolled back and {target.Flag} '{target.Database}' is unchanged.",
                 ex);
         }
 
@@ -132,7 +142,16 @@ public static class ArchiveRestore
             // pg_restore already exited; its exit code says why.
         }
 
-        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex)
+        {
+            await StopAsync(process).ConfigureAwait(false);
+            throw Interrupted(entry, target, "after the whole archive was sent, while pg_restore was finishing (indexes, constraints, commit)", ex);
+        }
+
         await stdout.ConfigureAwait(false);
         var messages = (await stderr.ConfigureAwait(false)).Trim();
         return process.ExitCode == 0 && !pgRestoreGone
@@ -175,6 +194,9 @@ public static class ArchiveRestore
             throw PostgresSession.Translate(ex, database);
         }
     }
+
+    private static BackupInterruptedException Interrupted(BackupEntry entry, PostgresUri target, string when, Exception cause) =>
+        new($"interrupted: restore of backup '{entry.Id}' into {target.Flag} '{target.Database}' was stopped {when}; pg_restore was stopped inside its single transaction, so PostgreSQL rolled it back unless its COMMIT had already completed.", cause);
 
     private static async Task<bool> TryWriteAsync(Stream input, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
