@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Measures `spark-k8s backup run`, `backup verify` and `backup restore` on a generated PostgreSQL
-# database of about SIZE_MB (default 1024) MB, against a local PostgreSQL server and s3rver on 127.0.0.1.
-# Prints the timings as a Markdown table. Not a test: run it by hand on the machine you want figures for.
+# Measures `spark-k8s backup run` and `backup restore` against their plain baselines in the same run, with hyperfine:
+#   backup run      vs  pg_dump -Fc to a local file                              (target: <= 1.15x)
+#   backup restore  vs  createdb + pg_restore --single-transaction from a file   (target: <= 1.2x)
+# on a generated PostgreSQL database of about SIZE_MB (default 1024) MB, against a local PostgreSQL server and s3rver
+# on 127.0.0.1, RUNS (default 3) runs each; `backup verify` is timed once. Prints a Markdown table with the ratios.
+# Not a test: run it by hand on the machine you want figures for.
 #   benchmarks/backup/run.sh            # ~1 GB
-#   SIZE_MB=200 benchmarks/backup/run.sh
+#   SIZE_MB=200 RUNS=5 benchmarks/backup/run.sh
 # Needs: PostgreSQL server binaries (/usr/lib/postgresql/<major>/bin), node + s3rver
-# (scripts/ensure-test-deps.sh), the .NET SDK. As root, the server runs as the "postgres" user.
+# (scripts/ensure-test-deps.sh), hyperfine, the .NET SDK. As root, the server runs as the "postgres" user.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 size_mb=${SIZE_MB:-1024}
+runs=${RUNS:-3}
+command -v hyperfine >/dev/null || { echo "error: hyperfine is not installed (apt-get install hyperfine)" >&2; exit 1; }
 pg_bin=$(find /usr/lib/postgresql -maxdepth 2 -name bin -type d | sort -V | tail -n 1)
 [ -x "$pg_bin/initdb" ] || { echo "error: no PostgreSQL server binaries under /usr/lib/postgresql/<major>/bin" >&2; exit 1; }
 "$root/scripts/ensure-test-deps.sh" >/dev/null
@@ -97,30 +102,56 @@ timed() {
 }
 rss() { if [ -f "$work/$1.rss" ]; then echo "$(( $(tail -n 1 "$work/$1.rss") / 1024 )) MiB"; else echo "n/a (no /usr/bin/time)"; fi; }
 
-echo "pg_dump alone (baseline) ..." >&2
-t_dump=$(timed dump "$pg_bin/pg_dump" --format=custom --no-sync --no-password "--dbname=postgresql://postgres@127.0.0.1:$pg_port/metastore" --file=/dev/null)
-echo "backup run ..." >&2
-t_backup=$(timed backup "${cli[@]}" backup run --database "postgresql://postgres@127.0.0.1:$pg_port/metastore" --name metastore "${common[@]}" -o json)
-archive_bytes=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifest"]["sizeBytes"])' "$work/last.json")
-echo "backup verify ..." >&2
-t_verify=$(timed verify "${cli[@]}" backup verify --backup latest --scratch "postgresql://postgres@127.0.0.1:$pg_port/metastore_verify" --temp-dir "$work" "${common[@]}" -o json)
-echo "backup restore ..." >&2
-t_restore=$(timed restore "${cli[@]}" backup restore --backup latest --database "postgresql://postgres@127.0.0.1:$pg_port/metastore_restored" --create --temp-dir "$work" "${common[@]}" -o json)
-restored_status=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["status"])' "$work/last.json")
+pg_uri() { echo "postgresql://postgres@127.0.0.1:$pg_port/$1"; }
+drop_db() { echo "$pg_bin/psql -X -q -v ON_ERROR_STOP=1 $(pg_uri postgres) -c 'DROP DATABASE IF EXISTS $1 WITH (FORCE)'"; }
+restore_flags="--no-owner --no-privileges --exit-on-error --no-password --single-transaction"
 
+echo "backup run vs pg_dump -Fc to a local file ($runs runs each) ..." >&2
+# One backup first, so `latest` exists for restore and the CLI has run once (JIT caches, s3rver warmed).
+"${cli[@]}" backup run --database "$(pg_uri metastore)" --name metastore "${common[@]}" -o json >"$work/last.json"
+archive_bytes=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifest"]["sizeBytes"])' "$work/last.json")
+hyperfine --style basic --runs "$runs" --warmup 1 --export-json "$work/dump.json" \
+  -n "pg_dump -Fc to a local file" "$pg_bin/pg_dump --format=custom --no-sync --no-password --dbname=$(pg_uri metastore) --file=$work/plain.dump" \
+  -n "backup run" "${cli[*]} backup run --database $(pg_uri metastore) --name metastore ${common[*]} --keep-last 2 --retention-days 1 -o json" >&2
+
+echo "backup restore vs createdb + pg_restore --single-transaction from a local file ($runs runs each) ..." >&2
+hyperfine --style basic --runs "$runs" --warmup 1 --export-json "$work/restore.json" \
+  --prepare "$(drop_db metastore_plain)" \
+  -n "createdb + pg_restore --single-transaction from a local file" \
+  "$pg_bin/createdb --no-password -h 127.0.0.1 -p $pg_port -U postgres metastore_plain && $pg_bin/pg_restore $restore_flags --dbname=$(pg_uri metastore_plain) $work/plain.dump" \
+  --prepare "$(drop_db metastore_restored)" \
+  -n "backup restore" "${cli[*]} backup restore --backup latest --name metastore --database $(pg_uri metastore_restored) --create ${common[*]} -o json" >&2
+
+echo "backup verify (once) ..." >&2
+t_verify=$(timed verify "${cli[@]}" backup verify --backup latest --name metastore --scratch "$(pg_uri metastore_verify)" "${common[@]}" -o json)
+verify_status=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["status"])' "$work/last.json")
+
+# Medians: on a shared machine one disturbed run moves the mean a lot; the means are shown too.
+stat() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])][sys.argv[3]])' "$1" "$2" "$3"; }
+t_dump=$(stat "$work/dump.json" 0 median)
+t_backup=$(stat "$work/dump.json" 1 median)
+t_plain_restore=$(stat "$work/restore.json" 0 median)
+t_restore=$(stat "$work/restore.json" 1 median)
+m_dump=$(stat "$work/dump.json" 0 mean)
+m_backup=$(stat "$work/dump.json" 1 mean)
+m_plain_restore=$(stat "$work/restore.json" 0 mean)
+m_restore=$(stat "$work/restore.json" 1 mean)
 mb() { python3 -c "print(round($1 / 1048576, 1))"; }
+ratio() { python3 -c "print(f'{$1 / $2:.2f}x')"; }
 cat <<REPORT
 
-| measure | value |
+| measure (\`SIZE_MB=$size_mb RUNS=$runs benchmarks/backup/run.sh\`) | value |
 | --- | --- |
 | machine | $(nproc) CPU cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}'), s3rver on loopback |
 | database size (pg_database_size) | $(mb "$db_bytes") MiB |
 | generating the data | $(printf '%.0f' "$(calc "$t1 - $t0")") s |
 | archive size (pg_dump -Fc) | $(mb "$archive_bytes") MiB |
-| pg_dump -Fc to /dev/null (baseline, no upload) | $(printf '%.1f' "$t_dump") s |
-| backup run (dump + upload + manifest + retention) | $(printf '%.1f' "$t_backup") s |
-| backup verify (download + SHA-256 + restore into scratch + row counts) | $(printf '%.1f' "$t_verify") s |
-| backup restore (download + SHA-256 + restore in one transaction + row counts) | $(printf '%.1f' "$t_restore") s |
-| restore result | $restored_status |
-| peak memory of the CLI process: backup run / verify / restore | $(rss backup) / $(rss verify) / $(rss restore) |
+| pg_dump -Fc to a local file (baseline): median / mean of $runs | $(printf '%.2f' "$t_dump") s / $(printf '%.2f' "$m_dump") s |
+| backup run (dump + upload + manifest + retention): median / mean | $(printf '%.2f' "$t_backup") s / $(printf '%.2f' "$m_backup") s |
+| **backup run / pg_dump -Fc** (target <= 1.15x): medians / means | **$(ratio "$t_backup" "$t_dump")** / $(ratio "$m_backup" "$m_dump") |
+| createdb + pg_restore --single-transaction from a local file (baseline): median / mean | $(printf '%.2f' "$t_plain_restore") s / $(printf '%.2f' "$m_plain_restore") s |
+| backup restore (streamed download + SHA-256 + one transaction + row counts): median / mean | $(printf '%.2f' "$t_restore") s / $(printf '%.2f' "$m_restore") s |
+| **backup restore / plain pg_restore** (target <= 1.2x): medians / means | **$(ratio "$t_restore" "$t_plain_restore")** / $(ratio "$m_restore" "$m_plain_restore") |
+| backup verify (streamed into a scratch database + row counts), once | $(printf '%.1f' "$t_verify") s, $verify_status |
+| peak memory of the CLI process in verify | $(rss verify) |
 REPORT

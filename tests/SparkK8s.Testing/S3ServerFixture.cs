@@ -22,6 +22,13 @@ public sealed class S3ServerFixture : IAsyncLifetime
     public string Endpoint => $"http://127.0.0.1:{Port}";
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>
+    /// The file holding an object's bytes in s3rver's data directory. s3rver reports the file's mtime as the object's
+    /// LastModified and its stored .md5 as the ETag, so tests can age objects (server time) or corrupt them in storage.
+    /// </summary>
+    public string ObjectFile(string bucket, string key) =>
+        Path.Combine([_data.Path, bucket, .. key.Split('/')[..^1], key.Split('/')[^1] + "._S3rver_object"]);
+
     public ValueTask InitializeAsync() => new(StartAsync());
 
     /// <summary>Starts the server; after <see cref="StopAsync"/> it starts again on the same port with the same data.</summary>

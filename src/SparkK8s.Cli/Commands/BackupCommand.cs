@@ -32,10 +32,15 @@ public static class BackupCommand
             Description = "Tables (schema.table) whose row counts go into the manifest; default: all user tables.",
             AllowMultipleArgumentsPerToken = true,
         };
+        var partSize = new Option<int>("--part-size-mib")
+        {
+            Description = "Size of each S3 upload part in MiB (5-512). S3 allows 10,000 parts, so the largest backup is this x 10,000 (default 16 MiB: 156.25 GiB).",
+            DefaultValueFactory = _ => MultipartUploader.DefaultPartSize / (1024 * 1024),
+        };
         var command = new Command("run", "Dump a database with pg_dump -Fc, stream it to S3 with a SHA-256 and a manifest, then apply retention.");
-        AddOptions(command, database, name, retentionDays, keepLast, tables);
+        AddOptions(command, database, name, retentionDays, keepLast, tables, partSize);
         shared.AddTo(command);
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction(Interruptible(async (parseResult, cancellationToken) =>
         {
             var (terminal, format, context) = shared.Resolve(parseResult);
             var options = new BackupRunOptions(
@@ -44,6 +49,7 @@ public static class BackupCommand
                 new RetentionPolicy(parseResult.GetValue(retentionDays), parseResult.GetValue(keepLast)))
             {
                 Tables = SplitList(parseResult.GetValue(tables)),
+                PartSizeBytes = PartSizeBytes(parseResult.GetValue(partSize)),
             };
             var result = await terminal.WithProgressAsync("Backing up", format, status =>
                 BackupRunner.RunAsync(context, options, Report(status), cancellationToken)).ConfigureAwait(false);
@@ -67,7 +73,7 @@ public static class BackupCommand
                 ? "Retention: nothing to delete."
                 : $"Retention deleted: {string.Join(", ", result.Deleted.Select(d => $"{d.Id} ({d.Status.ToString().ToLowerInvariant()})"))}");
             return CliApplication.ExitOk;
-        });
+        }));
         return command;
     }
 
@@ -78,7 +84,7 @@ public static class BackupCommand
         var command = new Command("list", "List the backups under --target with status, age, size and checksum.");
         command.Options.Add(name);
         shared.AddTo(command);
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction(Interruptible(async (parseResult, cancellationToken) =>
         {
             var (terminal, format, context) = shared.Resolve(parseResult);
             var entries = await BackupLister.ListAsync(context, parseResult.GetValue(name), cancellationToken).ConfigureAwait(false);
@@ -95,24 +101,43 @@ public static class BackupCommand
             }
 
             var now = context.Time.GetUtcNow();
-            var table = new Table().AddColumns("ID", "NAME", "STATUS", "CREATED (UTC)", "AGE", "SIZE", "SHA-256");
+            var table = new Table().AddColumns("ID", "NAME", "STATUS", "CREATED (UTC)", "STORED BY S3 (UTC)", "AGE", "SIZE", "SHA-256", "NOTE");
             foreach (var entry in entries)
             {
                 table.AddRow(
                     Markup.Escape(entry.Id),
                     Markup.Escape(entry.Name),
-                    entry.Status == BackupStatus.Complete ? "complete" : "[yellow]incomplete[/]",
+                    entry.Status switch
+                    {
+                        BackupStatus.Complete => "complete",
+                        BackupStatus.Unreadable => "[red]unreadable[/]",
+                        _ => "[yellow]incomplete[/]",
+                    },
                     entry.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    FormatAge(now - entry.CreatedAt),
+                    entry.StoredAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    FormatAge(now - entry.StoredAt),
                     FormatSize(entry.SizeBytes),
-                    entry.Sha256 ?? "-");
+                    entry.Sha256 ?? "-",
+                    Markup.Escape(Note(entry)));
             }
 
             terminal.Ansi.Write(table);
+            if (entries.Any(e => e.FutureDated))
+            {
+                await terminal.Error.WriteLineAsync("warning: some backups are dated in the future: the clock of the node that wrote them was ahead of the S3 server. They are ordered and aged by the S3 server's time.").ConfigureAwait(false);
+            }
+
             return CliApplication.ExitOk;
-        });
+        }));
         return command;
     }
+
+    private static string Note(BackupEntry entry) => entry switch
+    {
+        { Status: BackupStatus.Unreadable } => entry.Problem ?? "the manifest cannot be read",
+        { FutureDated: true } => "dated in the future (the writer's clock was ahead)",
+        _ => string.Empty,
+    };
 
     private static Command CreateVerify()
     {
@@ -124,7 +149,7 @@ public static class BackupCommand
         var command = new Command("verify", "Download a backup, check its SHA-256, restore it into a scratch database and compare row counts. Exit 1 on any mismatch.");
         AddOptions(command, backup, name, scratch, keepScratch);
         shared.AddTo(command);
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction(Interruptible(async (parseResult, cancellationToken) =>
         {
             var (terminal, format, context) = shared.Resolve(parseResult);
             var options = new BackupVerifyOptions(
@@ -151,7 +176,7 @@ public static class BackupCommand
             }
 
             return result.Status == CheckStatus.Pass ? CliApplication.ExitOk : CliApplication.ExitFindings;
-        });
+        }));
         return command;
     }
 
@@ -167,7 +192,7 @@ public static class BackupCommand
         var command = new Command("restore", "Restore a backup into a database: checksum first, one transaction, row counts checked against the manifest.");
         AddOptions(command, backup, name, database, clean, yes, create);
         shared.AddTo(command);
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction(Interruptible(async (parseResult, cancellationToken) =>
         {
             var (terminal, format, context) = shared.Resolve(parseResult);
             var options = new BackupRestoreOptions(
@@ -197,7 +222,7 @@ public static class BackupCommand
             }
 
             return result.Status == CheckStatus.Pass ? CliApplication.ExitOk : CliApplication.ExitFindings;
-        });
+        }));
         return command;
     }
 
@@ -248,6 +273,27 @@ public static class BackupCommand
         }
     }
 
+    private static int PartSizeBytes(int mebibytes) =>
+        mebibytes is >= MultipartUploader.MinimumPartSize / (1024 * 1024) and <= MultipartUploader.MaximumPartSize / (1024 * 1024)
+            ? mebibytes * 1024 * 1024
+            : throw new UserInputException(
+                $"--part-size-mib: {mebibytes} is outside {MultipartUploader.MinimumPartSize / (1024 * 1024)}-{MultipartUploader.MaximumPartSize / (1024 * 1024)}; S3 parts must be at least 5 MiB, and two parts are held in memory.");
+
+    /// <summary>Runs a subcommand's action; when Ctrl-C or SIGTERM stops it, says what was interrupted before exiting.</summary>
+    private static Func<ParseResult, CancellationToken, Task<int>> Interruptible(Func<ParseResult, CancellationToken, Task<int>> action) =>
+        async (parseResult, cancellationToken) =>
+        {
+            try
+            {
+                return await action(parseResult, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BackupInterruptedException ex)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+                throw;
+            }
+        };
+
     private static Option<string> DatabaseOption(string flag, string description) => new(flag) { Description = description, Required = true };
 
     private static Action<BackupProgress> Report(Action<string> status) =>
@@ -275,7 +321,11 @@ public static class BackupCommand
         private readonly Option<string?> _endpoint = new("--s3-endpoint") { Description = "S3-compatible endpoint URL (MinIO...); path-style addressing is used. Default: AWS S3." };
         private readonly Option<string?> _region = new("--s3-region") { Description = "S3 region (default: AWS_REGION or us-east-1). Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY." };
         private readonly Option<string?> _pgBin = new("--pg-bin") { Description = "Directory holding pg_dump/pg_restore (default: newest suitable on PATH or /usr/lib/postgresql/<major>/bin)." };
-        private readonly Option<string?> _tempDir = new("--temp-dir") { Description = "Where verify/restore stage the downloaded archive before checking it (default: the system temp directory)." };
+        private readonly Option<string?> _tempDir = new("--temp-dir")
+        {
+            Description = "Deprecated and ignored: verify and restore now stream the archive into pg_restore and stage nothing on disk.",
+            Hidden = true,
+        };
         private readonly Option<OutputFormat> _output = OutputOptions.Create();
 
         public void AddTo(Command command) => AddOptions(command, _target, _endpoint, _region, _pgBin, _tempDir, _output);
@@ -287,10 +337,7 @@ public static class BackupCommand
                 new S3Settings(parseResult.GetValue(_endpoint), parseResult.GetValue(_region)),
                 BackupEnvironment.Process,
                 TimeProvider.System,
-                parseResult.GetValue(_pgBin))
-            {
-                TempDirectory = parseResult.GetValue(_tempDir),
-            };
+                parseResult.GetValue(_pgBin));
             context.S3.Validate();
             return (Terminal.For(parseResult), parseResult.GetValue(_output), context);
         }

@@ -1,12 +1,15 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using SparkK8s.Core.Errors;
 
 namespace SparkK8s.Core.Backup;
 
 /// <summary>
-/// Object names: <c>{prefix}/{name}/{name}-{yyyyMMddTHHmmssZ}.dump</c> (the pg_dump archive) and
-/// <c>.manifest.json</c> beside it. The id is the file name without extension; its timestamp is the start time.
+/// Object names: <c>{prefix}/{name}/{name}-{yyyyMMddTHHmmssZ}-{8 hex}.dump</c> (the pg_dump archive) and
+/// <c>.manifest.json</c> beside it. The id is the file name without extension; its timestamp is the writer's start time
+/// (a label only: order and age come from the S3 server's clock), and the random suffix keeps two runs in the same
+/// second apart. Ids without the suffix (written before it existed) are still read.
 /// </summary>
 public static partial class BackupLayout
 {
@@ -22,8 +25,17 @@ public static partial class BackupLayout
         }
     }
 
-    public static string NewId(string name, DateTimeOffset startedAt) =>
-        $"{name}-{startedAt.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture)}";
+    /// <summary>A new id; <paramref name="suffix"/> (8 lowercase hex digits) defaults to a random one.</summary>
+    public static string NewId(string name, DateTimeOffset startedAt, string? suffix = null)
+    {
+        suffix ??= Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        if (!SuffixPattern().IsMatch(suffix))
+        {
+            throw new ArgumentException($"id suffix '{suffix}' is not 8 lowercase hex digits.", nameof(suffix));
+        }
+
+        return $"{name}-{startedAt.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture)}-{suffix}";
+    }
 
     public static string DumpKey(S3Target target, string name, string id) => $"{target.KeyPrefix}{name}/{id}{DumpSuffix}";
 
@@ -49,8 +61,8 @@ public static partial class BackupLayout
     /// <summary>The start time encoded in an id, or null.</summary>
     public static DateTimeOffset? TimestampOf(string id)
     {
-        var dash = id.LastIndexOf('-');
-        return dash > 0 && DateTimeOffset.TryParseExact(id[(dash + 1)..], TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
+        var match = IdTimestampPattern().Match(id);
+        return match.Success && DateTimeOffset.TryParseExact(match.Groups["ts"].Value, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
             ? value
             : null;
     }
@@ -58,6 +70,12 @@ public static partial class BackupLayout
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,62}$")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex(@"^(?<name>[a-z0-9][a-z0-9_-]{0,62})/(?<id>[a-z0-9_-]+-\d{8}T\d{6}Z)(?<ext>\.dump|\.manifest\.json)$")]
+    [GeneratedRegex(@"^(?<name>[a-z0-9][a-z0-9_-]{0,62})/(?<id>[a-z0-9_-]+-\d{8}T\d{6}Z(-[0-9a-f]{8})?)(?<ext>\.dump|\.manifest\.json)$")]
     private static partial Regex KeyPattern();
+
+    [GeneratedRegex(@"-(?<ts>\d{8}T\d{6}Z)(-[0-9a-f]{8})?$")]
+    private static partial Regex IdTimestampPattern();
+
+    [GeneratedRegex("^[0-9a-f]{8}$")]
+    private static partial Regex SuffixPattern();
 }

@@ -18,8 +18,9 @@ public sealed record BackupRestoreResult(string BackupId, string Name, string Da
 }
 
 /// <summary>
-/// <c>backup restore</c>: refuses a non-empty target unless --clean is given and confirmed; downloads the archive and checks
-/// its SHA-256 before touching the target; restores in one transaction; then checks row counts against the manifest.
+/// <c>backup restore</c>: refuses a non-empty target unless --clean is given and confirmed; streams the archive into
+/// <c>pg_restore --single-transaction</c> while checking its SHA-256, and rolls the transaction back when the checksum does
+/// not match (see <see cref="ArchiveRestore.StreamRestoreAsync"/>); then checks row counts against the manifest.
 /// </summary>
 public static class BackupRestorer
 {
@@ -54,16 +55,9 @@ public static class BackupRestorer
             }
         }
 
-        using var archive = await ArchiveRestore.DownloadAsync(context, store, entry, progress, cancellationToken).ConfigureAwait(false);
-        if (archive.Checksum.Status == CheckStatus.Fail)
-        {
-            throw new OperationFailedException(
-                $"{ArchiveRestore.DescribeMismatch(entry, archive)} The target database was not touched. Restore an older backup ('spark-k8s backup list').");
-        }
-
         if (!exists)
         {
-            progress?.Invoke(new BackupProgress("creating the database", archive.SizeBytes));
+            progress?.Invoke(new BackupProgress("creating the database"));
             await ArchiveRestore.OnMaintenanceDatabaseAsync(
                 target,
                 context.Environment,
@@ -71,14 +65,46 @@ public static class BackupRestorer
                 cancellationToken).ConfigureAwait(false);
         }
 
-        progress?.Invoke(new BackupProgress("restoring", archive.SizeBytes));
-        string[] arguments = options.Clean ? ["--single-transaction", "--clean", "--if-exists"] : ["--single-transaction"];
-        await ArchiveRestore.RunPgRestoreAsync(pgRestore, target, context.Environment, archive.Path, arguments, "the transaction was rolled back and the database is unchanged", cancellationToken).ConfigureAwait(false);
+        progress?.Invoke(new BackupProgress("restoring"));
+        string[] arguments = options.Clean ? ["--clean", "--if-exists"] : [];
+        StreamedRestore restore;
+        try
+        {
+            restore = await ArchiveRestore.StreamRestoreAsync(store, entry, pgRestore, target, context.Environment, arguments, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch when (!exists)
+        {
+            await DropCreatedAsync(target, context.Environment).ConfigureAwait(false);
+            throw;
+        }
 
-        progress?.Invoke(new BackupProgress("counting rows", archive.SizeBytes));
+        if (!restore.Intact || restore.RestoreError is not null)
+        {
+            if (!exists)
+            {
+                await DropCreatedAsync(target, context.Environment).ConfigureAwait(false);
+            }
+
+            var outcome = exists
+                ? $"pg_restore was stopped inside its single transaction, which was rolled back: database '{target.Database}' is unchanged."
+                : $"pg_restore was stopped inside its single transaction, which was rolled back, and the database '{target.Database}' this restore created was dropped again.";
+            throw new OperationFailedException(!restore.Intact
+                ? $"{ArchiveRestore.DescribeMismatch(entry, restore)} {outcome} Restore an older backup ('spark-k8s backup list')."
+                : $"{restore.RestoreError} {outcome}");
+        }
+
+        progress?.Invoke(new BackupProgress("counting rows", restore.SizeBytes));
         var tables = await ArchiveRestore.CompareRowCountsAsync(target, context.Environment, manifest, cancellationToken).ConfigureAwait(false);
-        return new BackupRestoreResult(entry.Id, entry.Name, target.Database, options.Clean, !exists, archive.Checksum, tables);
+        return new BackupRestoreResult(entry.Id, entry.Name, target.Database, options.Clean, !exists, restore.Checksum, tables);
     }
+
+    /// <summary>Drops the database this restore created (and only that), after a failed or corrupt restore.</summary>
+    private static Task DropCreatedAsync(PostgresUri target, BackupEnvironment environment) =>
+        ArchiveRestore.OnMaintenanceDatabaseAsync(
+            target,
+            environment,
+            maintenance => PostgresSession.ExecuteAsync(maintenance, $"DROP DATABASE IF EXISTS {PostgresSession.QuoteIdentifier(target.Database)} WITH (FORCE)", CancellationToken.None),
+            CancellationToken.None);
 
     private static async Task<bool> TargetExistsAsync(PostgresUri target, bool create, BackupEnvironment environment, CancellationToken cancellationToken)
     {

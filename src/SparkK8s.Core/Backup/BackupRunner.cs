@@ -11,6 +11,15 @@ public sealed record BackupRunOptions(PostgresUri Database, string? Name, Retent
     public IReadOnlyList<string> Tables { get; init; } = [];
 
     public int PartSizeBytes { get; init; } = MultipartUploader.DefaultPartSize;
+
+    /// <summary>S3's limit on the parts of one multipart upload; lower only in tests.</summary>
+    public int MaxParts { get; init; } = MultipartUploader.MaxParts;
+
+    /// <summary>The id's random suffix (8 hex digits); null for a random one. For tests and reproducible runs only.</summary>
+    public string? IdSuffix { get; init; }
+
+    /// <summary>The largest archive a backup can hold: part size times the part-count limit.</summary>
+    public long MaxArchiveBytes => (long)PartSizeBytes * MaxParts;
 }
 
 public sealed record BackupRunResult(BackupEntry Backup, BackupManifest Manifest, IReadOnlyList<BackupEntry> Deleted);
@@ -27,9 +36,10 @@ public static class BackupRunner
         options.Retention.Validate();
         var name = options.Name ?? options.Database.Database.ToLowerInvariant();
         BackupLayout.ValidateName(name, options.Name is null ? "--name (defaulted from the database name)" : "--name");
-        if (options.PartSizeBytes < MultipartUploader.MinimumPartSize)
+        if (options.PartSizeBytes is < MultipartUploader.MinimumPartSize or > MultipartUploader.MaximumPartSize)
         {
-            throw new UserInputException($"part size {options.PartSizeBytes} is below the S3 minimum of {MultipartUploader.MinimumPartSize} bytes.");
+            throw new UserInputException(
+                $"--part-size-mib: {options.PartSizeBytes / (1024 * 1024)} MiB is outside {MultipartUploader.MinimumPartSize / (1024 * 1024)}-{MultipartUploader.MaximumPartSize / (1024 * 1024)} MiB; S3 needs parts of at least 5 MiB, and two parts are held in memory.");
         }
 
         var store = context.OpenStore();
@@ -39,6 +49,13 @@ public static class BackupRunner
         progress?.Invoke(new BackupProgress("connecting to PostgreSQL"));
         await using var connection = await PostgresSession.OpenAsync(options.Database, context.Environment, cancellationToken).ConfigureAwait(false);
         var serverVersion = await DatabaseInspector.ServerVersionAsync(connection, cancellationToken).ConfigureAwait(false);
+        var databaseSize = await PostgresSession.ScalarAsync<long>(connection, "SELECT pg_database_size(current_database())", cancellationToken).ConfigureAwait(false);
+        if (databaseSize > options.MaxArchiveBytes)
+        {
+            throw new OperationFailedException(
+                $"database '{options.Database.Database}' is {databaseSize} bytes on disk, more than the largest backup the part size allows ({options.PartSizeBytes / (1024 * 1024)} MiB x {options.MaxParts} parts = {options.MaxArchiveBytes} bytes); nothing was uploaded. Pass a larger --part-size-mib (up to {MultipartUploader.MaximumPartSize / (1024 * 1024)}).");
+        }
+
         var pgDump = await PgTools.LocateAsync("pg_dump", serverVersion, "the server", context.PgBin, cancellationToken).ConfigureAwait(false);
 
         await using var snapshotTransaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
@@ -48,8 +65,9 @@ public static class BackupRunner
         var tables = DatabaseInspector.SelectTables(available, options.Tables, options.Database.Database);
 
         var startedAt = context.Time.GetUtcNow();
-        var id = BackupLayout.NewId(name, startedAt);
+        var id = BackupLayout.NewId(name, startedAt, options.IdSuffix);
         var key = BackupLayout.DumpKey(context.Target, name, id);
+        await store.EnsureAbsentAsync(name, id, cancellationToken).ConfigureAwait(false);
 
         progress?.Invoke(new BackupProgress("dumping"));
         var startInfo = ProcessRunner.CreateStartInfo(
@@ -61,9 +79,11 @@ public static class BackupRunner
         var counts = DatabaseInspector.CountRowsAsync(connection, snapshotTransaction, tables, cancellationToken);
 
         UploadResult upload;
+        var uploadPhase = "dumping and uploading";
+        long uploaded = 0;
         try
         {
-            upload = await new MultipartUploader(store, options.PartSizeBytes).UploadAsync(
+            upload = await new MultipartUploader(store, options.PartSizeBytes, options.MaxParts).UploadAsync(
                 key,
                 process.StandardOutput.BaseStream,
                 async () =>
@@ -74,15 +94,27 @@ public static class BackupRunner
                         throw new OperationFailedException($"pg_dump ({pgDump.Path}) failed with exit code {process.ExitCode}: {(await stderr.ConfigureAwait(false)).Trim()}");
                     }
 
+                    uploadPhase = "completing the upload";
                     await counts.ConfigureAwait(false);
                 },
-                bytes => progress?.Invoke(new BackupProgress("uploading", bytes)),
+                bytes =>
+                {
+                    uploaded = bytes;
+                    progress?.Invoke(new BackupProgress("uploading", bytes));
+                },
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             ProcessRunner.TryKill(process);
             await Task.WhenAny(counts).ConfigureAwait(false);
+            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw new BackupInterruptedException(
+                    $"interrupted: backup '{id}' of {options.Database.Flag} '{options.Database.Database}' was stopped while {uploadPhase} ({uploaded} bytes uploaded); pg_dump was stopped and the multipart upload to s3://{context.Target.Bucket}/{key} was aborted. No manifest was written, so nothing is left that counts as a backup.",
+                    ex);
+            }
+
             if (ex is OperationFailedException or UserInputException)
             {
                 throw new OperationFailedException(
@@ -112,20 +144,25 @@ public static class BackupRunner
         await snapshotTransaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
 
         progress?.Invoke(new BackupProgress("writing the manifest", upload.SizeBytes));
-        await store.PutManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
-        var entry = new BackupEntry(id, name, BackupStatus.Complete, startedAt, upload.SizeBytes, upload.Sha256) { Manifest = manifest };
+        await store.EnsureArchiveIsOursAsync(name, id, upload.ETag, upload.SizeBytes, cancellationToken).ConfigureAwait(false);
+        var serverNow = await store.PutManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
+        var localNow = context.Time.GetUtcNow();
+        var entry = new BackupEntry(id, name, BackupStatus.Complete, startedAt, upload.SizeBytes, upload.Sha256) { Manifest = manifest, StoredAt = serverNow };
 
+        // Retention runs on the S3 server's clock (the manifest's LastModified), and not at all when this node's clock is off.
+        BackupClock.EnsureInSync(localNow, serverNow, $"backup '{id}' is complete, but retention was refused");
         progress?.Invoke(new BackupProgress("applying retention", upload.SizeBytes));
-        var deleted = await ApplyRetentionAsync(store, name, options.Retention, context.Time.GetUtcNow(), id, cancellationToken).ConfigureAwait(false);
+        var deleted = await ApplyRetentionAsync(store, name, options.Retention, serverNow, id, cancellationToken).ConfigureAwait(false);
         return new BackupRunResult(entry, manifest, deleted);
     }
 
     /// <summary>Deletes what <paramref name="policy"/> selects among the backups named <paramref name="name"/>, never <paramref name="justWritten"/>.</summary>
+    /// <param name="serverNow">The S3 server's current time (never the local clock).</param>
     public static async Task<IReadOnlyList<BackupEntry>> ApplyRetentionAsync(
-        BackupStore store, string name, RetentionPolicy policy, DateTimeOffset now, string? justWritten, CancellationToken cancellationToken)
+        BackupStore store, string name, RetentionPolicy policy, DateTimeOffset serverNow, string? justWritten, CancellationToken cancellationToken)
     {
         var entries = await store.ListAsync(name, cancellationToken).ConfigureAwait(false);
-        var expired = policy.SelectExpired(entries, now).Where(e => e.Id != justWritten).ToList();
+        var expired = policy.SelectExpired(entries, serverNow).Where(e => e.Id != justWritten).ToList();
         foreach (var entry in expired)
         {
             await store.DeleteAsync(entry, cancellationToken).ConfigureAwait(false);

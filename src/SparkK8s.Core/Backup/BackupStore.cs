@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using SparkK8s.Core.Errors;
@@ -42,19 +42,35 @@ public sealed class BackupStore(IAmazonS3 client, S3Target target, S3Settings se
         }
         while (token is not null);
 
-        var entries = new List<BackupEntry>();
-        foreach (var ((backupName, id), (dump, manifestObject)) in objects)
+        // Manifests are read a few at a time: one GET each, and a bucket holds a month of backups per name.
+        using var throttle = new SemaphoreSlim(8);
+        var entries = (await Task.WhenAll(objects.Select(async pair =>
         {
-            var manifest = dump is not null && manifestObject is not null ? await ReadManifestAsync(manifestObject.Key, cancellationToken).ConfigureAwait(false) : null;
+            var ((backupName, id), (dump, manifestObject)) = pair;
             var keys = new[] { manifestObject?.Key, dump?.Key }.OfType<string>().ToList();
-            var created = manifest?.StartedAt ?? BackupLayout.TimestampOf(id) ?? (dump ?? manifestObject)!.LastModified ?? DateTime.UtcNow;
-            entries.Add(manifest is not null
-                ? new BackupEntry(id, backupName, BackupStatus.Complete, manifest.StartedAt, manifest.SizeBytes, manifest.Sha256) { Manifest = manifest, Keys = keys }
-                : new BackupEntry(id, backupName, BackupStatus.Incomplete, created, dump?.Size ?? 0, null) { Keys = keys });
-        }
+            var storedAt = ServerTime((dump ?? manifestObject)!.LastModified);
+            var claimed = BackupLayout.TimestampOf(id) ?? storedAt;
+            if (dump is null || manifestObject is null)
+            {
+                return new BackupEntry(id, backupName, BackupStatus.Incomplete, claimed, dump?.Size ?? 0, null) { Keys = keys, StoredAt = storedAt };
+            }
+
+            await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var (manifest, problem) = await ReadManifestAsync(manifestObject.Key, cancellationToken).ConfigureAwait(false);
+                return manifest is not null
+                    ? new BackupEntry(id, backupName, BackupStatus.Complete, manifest.StartedAt, manifest.SizeBytes, manifest.Sha256) { Manifest = manifest, Keys = keys, StoredAt = storedAt }
+                    : new BackupEntry(id, backupName, BackupStatus.Unreadable, claimed, dump.Size ?? 0, null) { Keys = keys, StoredAt = storedAt, Problem = problem };
+            }
+            finally
+            {
+                throttle.Release();
+            }
+        })).ConfigureAwait(false)).ToList();
 
         entries.AddRange(await ListPendingUploadsAsync(name, objects, cancellationToken).ConfigureAwait(false));
-        return entries.OrderByDescending(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
+        return BackupClock.NewestFirst(entries).ToList();
     }
 
     /// <summary>Finds a complete backup by id, or the newest complete one for <c>latest</c>.</summary>
@@ -76,53 +92,76 @@ public sealed class BackupStore(IAmazonS3 client, S3Target target, S3Settings se
 
         var entry = entries.FirstOrDefault(e => e.Id == requested)
             ?? throw new UserInputException($"--backup: no backup '{requested}' under {target}. Run 'spark-k8s backup list --target {target}' to see the ids.");
-        return entry.Status == BackupStatus.Complete
-            ? entry
-            : throw new OperationFailedException($"backup '{requested}' is incomplete (its upload never finished, so it has no manifest) and cannot be used. Pick another with 'spark-k8s backup list'.");
+        return entry.Status switch
+        {
+            BackupStatus.Complete => entry,
+            BackupStatus.Unreadable => throw new OperationFailedException(
+                $"backup '{requested}' is unreadable: {entry.Problem}. It is kept, never deleted automatically; pick another with 'spark-k8s backup list'."),
+            _ => throw new OperationFailedException(
+                $"backup '{requested}' is incomplete (its upload never finished, so it has no manifest) and cannot be used. Pick another with 'spark-k8s backup list'."),
+        };
     }
 
-    public Task PutManifestAsync(BackupManifest manifest, CancellationToken cancellationToken) =>
-        S3Errors.Retry.ExecuteAsync(
+    /// <summary>
+    /// Writes the manifest without replacing an existing one (conditional PUT <c>If-None-Match: *</c>, which S3 and MinIO
+    /// honour), then reads it back: the stored ETag must be ours (servers that ignore the condition, such as s3rver, are
+    /// caught by the existence check before the upload and this check after). Returns the server's <c>LastModified</c>.
+    /// </summary>
+    public async Task<DateTimeOffset> PutManifestAsync(BackupManifest manifest, CancellationToken cancellationToken)
+    {
+        var key = BackupLayout.ManifestKey(target, manifest.Name, manifest.Id);
+        var put = await S3Errors.Retry.ExecuteAsync(
             async ct => await GuardAsync("writing the manifest", () => client.PutObjectAsync(
                 new PutObjectRequest
                 {
                     BucketName = target.Bucket,
-                    Key = BackupLayout.ManifestKey(target, manifest.Name, manifest.Id),
+                    Key = key,
                     ContentBody = manifest.ToJson(),
                     ContentType = "application/json",
                     UseChunkEncoding = false,
+                    IfNoneMatch = "*",
                 },
                 ct)).ConfigureAwait(false),
-            cancellationToken).AsTask();
+            cancellationToken).ConfigureAwait(false);
+        var stored = await GuardAsync("checking the manifest", () => client.GetObjectMetadataAsync(target.Bucket, key, cancellationToken)).ConfigureAwait(false);
+        if (!string.Equals(stored.ETag, put.ETag, StringComparison.Ordinal))
+        {
+            throw new OperationFailedException(
+                $"backup '{manifest.Id}': another writer replaced the manifest at s3://{target.Bucket}/{key} while it was written (ETag {stored.ETag}, ours {put.ETag}). Check that only one 'backup run' writes this name.");
+        }
 
-    /// <summary>Downloads a backup's archive to <paramref name="path"/>, hashing it on the way; returns (size, sha256 hex).</summary>
-    public Task<(long Size, string Sha256)> DownloadAsync(BackupEntry entry, string path, Action<long>? progress, CancellationToken cancellationToken) =>
-        S3Errors.Retry.ExecuteAsync(
-            async ct =>
+        return ServerTime(stored.LastModified);
+    }
+
+    /// <summary>Refuses to write a backup whose archive or manifest already exists: nothing is ever overwritten.</summary>
+    public async Task EnsureAbsentAsync(string name, string id, CancellationToken cancellationToken)
+    {
+        foreach (var key in new[] { BackupLayout.DumpKey(target, name, id), BackupLayout.ManifestKey(target, name, id) })
+        {
+            if (await ExistsAsync(key, cancellationToken).ConfigureAwait(false))
             {
-                using var response = await GuardAsync("downloading the backup", () => client.GetObjectAsync(target.Bucket, BackupLayout.DumpKey(target, entry.Name, entry.Id), ct)).ConfigureAwait(false);
-                await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                var buffer = new byte[1 << 20];
-                long total = 0;
-                try
-                {
-                    int read;
-                    while ((read = await response.ResponseStream.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-                    {
-                        hash.AppendData(buffer, 0, read);
-                        await file.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
-                        total += read;
-                        progress?.Invoke(total);
-                    }
-                }
-                catch (IOException ex)
-                {
-                    throw new HttpRequestException($"the download was interrupted after {total} bytes: {ex.Message}", ex);
-                }
+                throw new OperationFailedException(
+                    $"backup '{id}' already exists (s3://{target.Bucket}/{key}); it was not overwritten. Run 'backup run' again for a new id.");
+            }
+        }
+    }
 
-                return (total, Convert.ToHexStringLower(hash.GetHashAndReset()));
-            },
+    /// <summary>Checks after the upload that the archive is the one this run wrote (same ETag and size).</summary>
+    public async Task EnsureArchiveIsOursAsync(string name, string id, string etag, long size, CancellationToken cancellationToken)
+    {
+        var key = BackupLayout.DumpKey(target, name, id);
+        var stored = await GuardAsync("checking the uploaded archive", () => client.GetObjectMetadataAsync(target.Bucket, key, cancellationToken)).ConfigureAwait(false);
+        if (!string.Equals(stored.ETag, etag, StringComparison.Ordinal) || stored.ContentLength != size)
+        {
+            throw new OperationFailedException(
+                $"backup '{id}': the archive at s3://{target.Bucket}/{key} is not the one just uploaded (ETag {stored.ETag}, {stored.ContentLength} bytes; ours {etag}, {size} bytes). Another writer replaced it; no manifest was written.");
+        }
+    }
+
+    /// <summary>Opens a backup's archive for streaming (the caller hashes it).</summary>
+    public Task<GetObjectResponse> OpenArchiveAsync(BackupEntry entry, CancellationToken cancellationToken) =>
+        S3Errors.Retry.ExecuteAsync(
+            async ct => await GuardAsync("downloading the backup", () => client.GetObjectAsync(target.Bucket, BackupLayout.DumpKey(target, entry.Name, entry.Id), ct)).ConfigureAwait(false),
             cancellationToken).AsTask();
 
     /// <summary>Deletes a backup: the manifest first (so a half-deleted backup is incomplete, never a broken complete one), then the archive.</summary>
@@ -152,12 +191,43 @@ public sealed class BackupStore(IAmazonS3 client, S3Target target, S3Settings se
         }
     }
 
-    private async Task<BackupManifest?> ReadManifestAsync(string key, CancellationToken cancellationToken)
+    private async Task<(BackupManifest? Manifest, string? Problem)> ReadManifestAsync(string key, CancellationToken cancellationToken)
     {
-        using var response = await GuardAsync("reading a manifest", () => client.GetObjectAsync(target.Bucket, key, cancellationToken)).ConfigureAwait(false);
-        using var reader = new StreamReader(response.ResponseStream);
-        return BackupManifest.FromJson(await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false));
+        string json;
+        try
+        {
+            using var response = await GuardAsync("reading a manifest", () => client.GetObjectAsync(target.Bucket, key, cancellationToken)).ConfigureAwait(false);
+            using var reader = new StreamReader(response.ResponseStream);
+            json = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonClientException ex) when (S3Errors.IsChecksumMismatch(ex))
+        {
+            return (null, "the manifest object does not match its stored checksum (corrupt in storage)");
+        }
+
+        var manifest = BackupManifest.FromJson(json, out var problem);
+        return (manifest, problem);
     }
+
+    private async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.GetObjectMetadataAsync(target.Bucket, key, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+        catch (Exception ex) when (S3Errors.IsS3Failure(ex))
+        {
+            throw S3Errors.Translate(ex, target, settings, "checking that the backup id is new");
+        }
+    }
+
+    private static DateTimeOffset ServerTime(DateTime? lastModified) =>
+        lastModified is { } value ? new DateTimeOffset(value.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.UnixEpoch;
 
     /// <summary>Multipart uploads that were never completed or aborted (a killed <c>backup run</c>): incomplete backups.</summary>
     private async Task<IEnumerable<BackupEntry>> ListPendingUploadsAsync(
@@ -187,8 +257,12 @@ public sealed class BackupStore(IAmazonS3 client, S3Target target, S3Settings se
                 continue;
             }
 
-            var created = BackupLayout.TimestampOf(parsed.Id) ?? upload.Initiated ?? DateTime.UtcNow;
-            pending.Add(new BackupEntry(parsed.Id, parsed.Name, BackupStatus.Incomplete, created, 0, null) { PendingUploadId = upload.UploadId });
+            var storedAt = ServerTime(upload.Initiated);
+            pending.Add(new BackupEntry(parsed.Id, parsed.Name, BackupStatus.Incomplete, BackupLayout.TimestampOf(parsed.Id) ?? storedAt, 0, null)
+            {
+                PendingUploadId = upload.UploadId,
+                StoredAt = storedAt,
+            });
         }
 
         return pending;

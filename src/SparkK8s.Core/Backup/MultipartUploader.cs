@@ -5,16 +5,25 @@ using Amazon.S3.Model;
 namespace SparkK8s.Core.Backup;
 
 /// <summary>The result of a streamed upload.</summary>
-public sealed record UploadResult(long SizeBytes, string Sha256, int Parts);
+public sealed record UploadResult(long SizeBytes, string Sha256, int Parts, string ETag);
 
 /// <summary>
 /// Streams a source (pg_dump's stdout) to one S3 object with a multipart upload, hashing it on the way.
 /// Memory stays flat: two part buffers, one being filled while the other uploads. Any failure aborts the upload.
+/// S3 allows at most <see cref="MaxParts"/> parts per upload, so the largest archive is part size x 10,000
+/// (156.25 GiB with the default 16 MiB parts); a longer stream fails cleanly and the upload is aborted.
+/// Limits: https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html (S3 multipart upload limits).
 /// </summary>
-public sealed class MultipartUploader(BackupStore store, int partSizeBytes = MultipartUploader.DefaultPartSize)
+public sealed class MultipartUploader(BackupStore store, int partSizeBytes = MultipartUploader.DefaultPartSize, int maxParts = MultipartUploader.MaxParts)
 {
     public const int DefaultPartSize = 16 * 1024 * 1024;
     public const int MinimumPartSize = 5 * 1024 * 1024;
+
+    /// <summary>Two part buffers live in memory, so parts stay well below S3's own 5 GiB maximum.</summary>
+    public const int MaximumPartSize = 512 * 1024 * 1024;
+
+    /// <summary>S3's limit on the number of parts in one multipart upload.</summary>
+    public const int MaxParts = 10_000;
 
     /// <summary>Uploads <paramref name="source"/> to <paramref name="key"/>; <paramref name="beforeComplete"/> runs
     /// when the source is exhausted and can veto completion by throwing (e.g. pg_dump exited non-zero).</summary>
@@ -42,6 +51,12 @@ public sealed class MultipartUploader(BackupStore store, int partSizeBytes = Mul
                 hash.AppendData(current, 0, filled);
                 total += filled;
                 var partNumber = etags.Count + 1;
+                if (partNumber > maxParts)
+                {
+                    throw new Errors.OperationFailedException(
+                        $"the dump is larger than the largest backup the part size allows ({partSizeBytes / (1024 * 1024)} MiB x {maxParts} parts = {(long)partSizeBytes * maxParts} bytes); the upload was aborted. Pass a larger --part-size-mib.");
+                }
+
                 inFlight = UploadPartAsync(key, uploadId, partNumber, current, filled, cancellationToken);
                 var nextFilled = await FillAsync(source, next, partSizeBytes, cancellationToken).ConfigureAwait(false);
                 etags.Add(new PartETag(partNumber, await inFlight.ConfigureAwait(false)));
@@ -57,11 +72,11 @@ public sealed class MultipartUploader(BackupStore store, int partSizeBytes = Mul
                 throw new Errors.OperationFailedException("the backup stream was empty; nothing was uploaded.");
             }
 
-            await S3Errors.Retry.ExecuteAsync(
+            var completed = await S3Errors.Retry.ExecuteAsync(
                 async ct => await store.GuardAsync("completing the upload", () => store.Client.CompleteMultipartUploadAsync(
-                    new CompleteMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = uploadId, PartETags = etags }, ct)).ConfigureAwait(false),
+                    new CompleteMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = uploadId, PartETags = etags, IfNoneMatch = "*" }, ct)).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
-            return new UploadResult(total, Convert.ToHexStringLower(hash.GetHashAndReset()), etags.Count);
+            return new UploadResult(total, Convert.ToHexStringLower(hash.GetHashAndReset()), etags.Count, completed.ETag);
         }
         catch
         {

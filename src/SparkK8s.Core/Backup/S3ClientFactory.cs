@@ -10,7 +10,11 @@ public static class S3ClientFactory
     public static IAmazonS3 Create(S3Settings settings, BackupEnvironment environment)
     {
         settings.Validate();
-        var region = settings.Region ?? environment.Get("AWS_REGION") ?? environment.Get("AWS_DEFAULT_REGION") ?? "us-east-1";
+        var (region, source) = settings.Region is not null ? (settings.Region, "--s3-region")
+            : environment.Get("AWS_REGION") is { } fromEnvironment ? (fromEnvironment, "AWS_REGION")
+            : environment.Get("AWS_DEFAULT_REGION") is { } fromDefault ? (fromDefault, "AWS_DEFAULT_REGION")
+            : ("us-east-1", "the default region");
+        S3Settings.ValidateRegion(region, source);
         var config = new AmazonS3Config
         {
             MaxErrorRetry = 1,

@@ -74,9 +74,9 @@ public class BackupParsingTests
     public void Keys_round_trip_through_the_layout()
     {
         var target = S3Target.Parse("s3://bkt/p");
-        var id = BackupLayout.NewId("metastore", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var id = BackupLayout.NewId("metastore", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), "0a1b2c3d");
 
-        id.Should().Be("metastore-20260102T030405Z");
+        id.Should().Be("metastore-20260102T030405Z-0a1b2c3d");
         BackupLayout.ParseKey(target, BackupLayout.DumpKey(target, "metastore", id)).Should().Be(("metastore", id, false));
         BackupLayout.ParseKey(target, BackupLayout.ManifestKey(target, "metastore", id)).Should().Be(("metastore", id, true));
         BackupLayout.ParseKey(target, "p/metastore/notes.txt").Should().BeNull();
@@ -94,5 +94,76 @@ public class BackupParsingTests
         new RetentionPolicy(30).SelectExpired(backups, now).Select(b => b.Id).Should().BeEquivalentTo("metastore-90", "metastore-5");
         new RetentionPolicy(30, KeepLast: 5).SelectExpired(backups, now).Select(b => b.Id).Should().BeEquivalentTo(["metastore-5"]);
         ((Action)(() => new RetentionPolicy(30, 0).Validate())).Should().Throw<UserInputException>().Which.Message.Should().Contain("--keep-last");
+    }
+
+    [Fact]
+    public void New_ids_carry_a_random_suffix_and_old_ids_still_parse()
+    {
+        var target = S3Target.Parse("s3://bucket/p");
+        var at = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+
+        var first = BackupLayout.NewId("metastore", at);
+        var second = BackupLayout.NewId("metastore", at);
+
+        first.Should().NotBe(second, "two runs in the same second must not share an id").And.MatchRegex("^metastore-20260102T030405Z-[0-9a-f]{8}$");
+        BackupLayout.ParseKey(target, "p/metastore/metastore-20260102T030405Z.dump").Should().Be(("metastore", "metastore-20260102T030405Z", false));
+        BackupLayout.TimestampOf("metastore-20260102T030405Z").Should().Be(at);
+        BackupLayout.TimestampOf(first).Should().Be(at);
+    }
+
+    [Fact]
+    public void A_manifest_from_a_future_format_or_broken_json_is_unreadable_with_a_reason()
+    {
+        BackupManifest.FromJson("""{ "formatVersion": 2, "archive": {} }""", out var future).Should().BeNull();
+        future.Should().Contain("format");
+        BackupManifest.FromJson("{ nope", out var broken).Should().BeNull();
+        broken.Should().Contain("not valid JSON");
+    }
+
+    [Fact]
+    public void Retention_never_deletes_unreadable_backups_and_counts_them_toward_keep_last()
+    {
+        var now = new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        BackupEntry Entry(string id, int storedDaysAgo, BackupStatus status) =>
+            new(id, "metastore", status, now.AddDays(-storedDaysAgo), 1, null) { StoredAt = now.AddDays(-storedDaysAgo) };
+        var backups = new[]
+        {
+            Entry("c50", 50, BackupStatus.Complete), Entry("u60", 60, BackupStatus.Unreadable), Entry("b90", 90, BackupStatus.Complete),
+            Entry("a100", 100, BackupStatus.Complete), Entry("u200", 200, BackupStatus.Unreadable),
+        };
+
+        new RetentionPolicy(30, KeepLast: 2).SelectExpired(backups, now).Select(b => b.Id).Should().BeEquivalentTo("b90", "a100");
+    }
+
+    [Fact]
+    public void Retention_ages_backups_by_the_servers_stored_time_not_the_claimed_one()
+    {
+        var now = new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        var claimedFuture = new BackupEntry("ahead", "metastore", BackupStatus.Complete, now.AddDays(35), 1, null) { StoredAt = now.AddDays(-40) };
+        var newest = new BackupEntry("newest", "metastore", BackupStatus.Complete, now.AddDays(-1), 1, null) { StoredAt = now.AddDays(-1) };
+
+        new RetentionPolicy(30).SelectExpired([claimedFuture, newest], now).Select(b => b.Id).Should().Equal("ahead");
+        claimedFuture.FutureDated.Should().BeTrue();
+        newest.FutureDated.Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_full_disk_is_not_retried_as_a_network_error()
+    {
+        S3Errors.IsTransient(new IOException("No space left on device", 28)).Should().BeFalse();
+        S3Errors.IsTransient(new HttpRequestException("copy failed", new IOException("No space left on device", 28))).Should().BeFalse();
+        S3Errors.IsTransient(new IOException("Connection reset by peer")).Should().BeTrue();
+        S3Errors.IsTransient(new Amazon.Runtime.AmazonClientException("Expected hash not equal to calculated hash")).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Clock_skew_beyond_five_minutes_refuses_with_a_clear_message()
+    {
+        var server = new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        ((Action)(() => BackupClock.EnsureInSync(server.AddMinutes(4), server, "retention"))).Should().NotThrow();
+        ((Action)(() => BackupClock.EnsureInSync(server.AddDays(35), server, "retention"))).Should().Throw<OperationFailedException>()
+            .Which.Message.Should().Contain("35 days ahead of the S3 server's").And.Contain("NTP");
+        ((Action)(() => BackupClock.EnsureInSync(server.AddMinutes(-10), server, "retention"))).Should().Throw<OperationFailedException>()
+            .Which.Message.Should().Contain("10 minutes behind");
     }
 }

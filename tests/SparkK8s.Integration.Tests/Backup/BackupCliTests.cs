@@ -42,7 +42,8 @@ public sealed class BackupCliTests
         var list = await RunAsync("backup", "list", "--output", "json");
         list.Exit.Should().Be(0, list.Error);
         var entry = JsonDocument.Parse(list.Output).RootElement.EnumerateArray().Should().ContainSingle().Subject;
-        entry.EnumerateObject().Select(p => p.Name).Should().Equal("id", "name", "status", "createdAt", "sizeBytes", "sha256");
+        entry.EnumerateObject().Select(p => p.Name).Should().Equal("id", "name", "status", "createdAt", "sizeBytes", "sha256", "storedAt", "futureDated", "problem");
+        entry.GetProperty("futureDated").GetBoolean().Should().BeFalse();
         entry.GetProperty("id").GetString().Should().Be(id);
         entry.GetProperty("status").GetString().Should().Be("complete");
         entry.GetProperty("sha256").GetString().Should().MatchRegex("^[0-9a-f]{64}$");
@@ -105,7 +106,7 @@ public sealed class BackupCliTests
 
         var restore = await RunAsync("backup", "restore", "--backup", "latest", "--database", _postgres.Uri(_bed.Database("cli_corrupt_target")), "--create", "-o", "json");
         restore.Exit.Should().Be(1);
-        restore.Error.Should().Contain("is corrupt").And.Contain("not touched");
+        restore.Error.Should().Contain("is corrupt").And.Contain("rolled back").And.NotContain("Exception");
         restore.Output.Should().BeEmpty();
     }
 
@@ -116,6 +117,11 @@ public sealed class BackupCliTests
     [InlineData("run --target s3://bucket/x --database mysql://h/db", "--database")]
     [InlineData("run --target s3://bucket/x --database postgresql://u@h/db --retention-days 0", "--retention-days")]
     [InlineData("list --target s3://bucket/x --s3-endpoint ftp://x", "--s3-endpoint")]
+    [InlineData("list --target s3://bucket/x --s3-endpoint http://user:secret@127.0.0.1:9000", "--s3-endpoint")]
+    [InlineData("list --target s3://bucket/x --s3-endpoint http://127.0.0.1:9000/some/path?x=1", "--s3-endpoint")]
+    [InlineData("list --target s3://bucket/x --s3-endpoint http://127.0.0.1:0", "--s3-endpoint")]
+    [InlineData("list --target s3://bucket/x --s3-region bad_region!", "--s3-region")]
+    [InlineData("run --target s3://bucket/x --database postgresql://u@h/db --part-size-mib 4", "--part-size-mib")]
     [InlineData("verify --target s3://bucket/x", "--scratch")]
     [InlineData("restore --target s3://bucket/x --database postgresql://u@h/db", "--backup")]
     public async Task Bad_input_exits_2_naming_the_flag(string arguments, string named)
@@ -123,7 +129,7 @@ public sealed class BackupCliTests
         var result = await RunAsync(arguments.Split(' ').Prepend("backup").ToArray(), withTarget: false);
 
         result.Exit.Should().Be(2);
-        result.Error.Should().Contain(named).And.NotContain("   at ").And.NotContain("secret");
+        result.Error.Should().Contain(named).And.NotContain("   at ").And.NotContain("secret").And.NotContain("Exception");
         result.Output.Should().BeEmpty();
     }
 
@@ -135,6 +141,57 @@ public sealed class BackupCliTests
         result.Exit.Should().Be(1);
         result.Error.Should().StartWith("error: S3 endpoint").And.Contain("unreachable").And.NotContain("   at ");
         result.Output.Should().BeEmpty();
+    }
+
+    /// <summary>Issue #7: the scratch database exists, has tables and was not created by verify: exit 2, nothing dropped.</summary>
+    [Fact]
+    public async Task Verify_into_an_existing_unmarked_database_exits_2_and_drops_nothing()
+    {
+        await _bed.WithBucketAsync();
+        var database = await _bed.CreateSmallDatabaseAsync("cli_src", rows: 3);
+        (await RunAsync("backup", "run", "--database", _postgres.Uri(database))).Exit.Should().Be(0);
+        var important = await _bed.CreateSmallDatabaseAsync("cli_important", rows: 100);
+
+        var verify = await RunAsync("backup", "verify", "--scratch", _postgres.Uri(important), "-o", "json");
+
+        verify.Exit.Should().Be(2);
+        verify.Error.Should().Contain("--scratch").And.Contain("nothing was dropped").And.NotContain("Exception");
+        verify.Output.Should().BeEmpty();
+        (await _postgres.ScalarAsync<long>(important, "SELECT count(*) FROM t", _bed.Cancellation)).Should().Be(100);
+    }
+
+    [Fact]
+    public async Task List_flags_an_unreadable_manifest_in_the_table_and_in_json()
+    {
+        await _bed.WithBucketAsync();
+        var database = await _bed.CreateSmallDatabaseAsync("cli_unreadable", rows: 3);
+        var run = await RunAsync("backup", "run", "--database", _postgres.Uri(database), "--name", "metastore", "-o", "json");
+        run.Exit.Should().Be(0, run.Error);
+        var id = JsonDocument.Parse(run.Output).RootElement.GetProperty("backup").GetProperty("id").GetString()!;
+        using (var client = _bed.S3.CreateClient())
+        {
+            await client.PutObjectAsync(
+                new Amazon.S3.Model.PutObjectRequest
+                {
+                    BucketName = _bed.Bucket,
+                    Key = SparkK8s.Core.Backup.BackupLayout.ManifestKey(SparkK8s.Core.Backup.S3Target.Parse(_bed.Target), "metastore", id),
+                    ContentBody = """{ "formatVersion": 9 }""",
+                    UseChunkEncoding = false,
+                },
+                _bed.Cancellation);
+        }
+
+        var json = await RunAsync("backup", "list", "-o", "json");
+        json.Exit.Should().Be(0, json.Error);
+        var entry = JsonDocument.Parse(json.Output).RootElement.EnumerateArray().Should().ContainSingle().Subject;
+        entry.GetProperty("status").GetString().Should().Be("unreadable");
+        entry.GetProperty("problem").GetString().Should().Contain("format");
+
+        var table = await RunAsync("backup", "list");
+        table.Output.Should().Contain("unreadable");
+        var restore = await RunAsync("backup", "restore", "--backup", id, "--database", _postgres.Uri(_bed.Database("cli_unreadable_target")), "--create");
+        restore.Exit.Should().Be(1);
+        restore.Error.Should().Contain("unreadable");
     }
 
     private Task<(int Exit, string Output, string Error)> RunAsync(params string[] arguments) => RunAsync(arguments, withTarget: true);

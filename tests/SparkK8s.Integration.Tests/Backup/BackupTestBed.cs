@@ -33,12 +33,60 @@ public sealed class BackupTestBed(PostgresServerFixture postgres, S3ServerFixtur
     public PostgresUri Uri(string database, string flag = "--database") =>
         PostgresUri.Parse(postgres.Uri(database), flag, BackupEnvironment.From(Variables));
 
-    public Task<BackupRunResult> RunBackupAsync(string database, TimeProvider? time = null, RetentionPolicy? retention = null, Action<BackupProgress>? progress = null, int? partSize = null) =>
+    public Task<BackupRunResult> RunBackupAsync(
+        string database, TimeProvider? time = null, RetentionPolicy? retention = null, Action<BackupProgress>? progress = null, int? partSize = null, CancellationToken? cancellation = null) =>
         BackupRunner.RunAsync(
             Context(time),
             new BackupRunOptions(Uri(database), "metastore", retention ?? new RetentionPolicy()) { PartSizeBytes = partSize ?? MultipartUploader.DefaultPartSize },
             progress,
-            Cancellation);
+            cancellation ?? Cancellation);
+
+    /// <summary>Sets the S3 server's LastModified of an object (s3rver reports its file's mtime), to craft server-side ages.</summary>
+    public void SetStoredAt(string key, DateTimeOffset storedAt) =>
+        File.SetLastWriteTimeUtc(s3.ObjectFile(Bucket, key), storedAt.UtcDateTime);
+
+    /// <summary>Sets LastModified of a backup's archive and manifest.</summary>
+    public void SetStoredAt(BackupEntry backup, DateTimeOffset storedAt)
+    {
+        var target = S3Target.Parse(Target);
+        foreach (var key in new[] { BackupLayout.DumpKey(target, backup.Name, backup.Id), BackupLayout.ManifestKey(target, backup.Name, backup.Id) })
+        {
+            if (File.Exists(s3.ObjectFile(Bucket, key)))
+            {
+                SetStoredAt(key, storedAt);
+            }
+        }
+    }
+
+    /// <summary>Re-uploads an object with <paramref name="count"/> extra bytes at its end.</summary>
+    public async Task AppendBytesAsync(string key, int count)
+    {
+        using var client = s3.CreateClient();
+        using var buffer = new MemoryStream();
+        using (var response = await client.GetObjectAsync(Bucket, key, Cancellation))
+        {
+            await response.ResponseStream.CopyToAsync(buffer, Cancellation);
+        }
+
+        buffer.Write(new byte[count]);
+        buffer.Position = 0;
+        await client.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = Bucket, Key = key, InputStream = buffer, UseChunkEncoding = false }, Cancellation);
+    }
+
+    /// <summary>Corrupts an object in s3rver's storage, behind S3's back: its ETag (MD5) no longer matches its bytes.</summary>
+    public async Task CorruptInStorageAsync(string key)
+    {
+        var path = s3.ObjectFile(Bucket, key);
+        var bytes = await File.ReadAllBytesAsync(path, Cancellation);
+        for (var i = bytes.Length / 2; i < bytes.Length / 2 + 16; i++)
+        {
+            bytes[i] ^= 0xFF;
+        }
+
+        var mtime = File.GetLastWriteTimeUtc(path);
+        await File.WriteAllBytesAsync(path, bytes, Cancellation);
+        File.SetLastWriteTimeUtc(path, mtime);
+    }
 
     /// <summary>Creates a database with one table <c>t</c> of <paramref name="rows"/> rows (ids 1..rows).</summary>
     public async Task<string> CreateSmallDatabaseAsync(string name, int rows = 100)
