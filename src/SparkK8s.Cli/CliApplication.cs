@@ -12,6 +12,9 @@ public static class CliApplication
     public const int ExitFindings = 1;
     public const int ExitUsage = 2;
 
+    /// <summary>How long a command may take to wind down after SIGTERM or Ctrl-C before the process is ended.</summary>
+    public static readonly TimeSpan ProcessTerminationGrace = TimeSpan.FromSeconds(25);
+
     public static RootCommand BuildRootCommand()
     {
         var root = new RootCommand("spark-k8s: plan, render, validate and operate Apache Spark on Kubernetes.");
@@ -36,7 +39,15 @@ public static class CliApplication
 
         var root = BuildRootCommand();
         var parseResult = root.Parse(args);
-        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = stdout, Error = stderr };
+        var configuration = new InvocationConfiguration
+        {
+            EnableDefaultExceptionHandler = false,
+            Output = stdout,
+            Error = stderr,
+            // SIGTERM cancels the command's token; give it time to abort a multipart upload and stop pg_dump/pg_restore
+            // (System.CommandLine's default is 2 s). Kubernetes sends SIGKILL after terminationGracePeriodSeconds (30 s).
+            ProcessTerminationTimeout = ProcessTerminationGrace,
+        };
         if (parseResult.Errors.Count > 0)
         {
             foreach (var error in parseResult.Errors)

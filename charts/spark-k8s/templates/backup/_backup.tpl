@@ -73,7 +73,8 @@ Takes root, kind, name, optional suffix.
 Pod template of a backup, verify or restore run: the tools image with `spark-k8s backup <args>`,
 PGPASSWORD and the S3 credentials from Secrets (never in the manifest), /tmp as an emptyDir.
 The S3 endpoint, region and Secret are backup.target's, else the chart's.
-Takes root, component, db (database map), args (list), resources, scratchSize.
+Takes root, component, db (database map), args (list), resources.
+The archive is streamed (nothing staged on disk), so /tmp only holds HOME and is small.
 */}}
 {{- define "spark-k8s.backup.podTemplate" -}}
 {{- $root := .root }}
@@ -100,8 +101,6 @@ spec:
         - {{ $t.endpoint | default (include "spark-k8s.s3Endpoint" $root) | quote }}
         - --s3-region
         - {{ $t.region | default $root.Values.s3.region | quote }}
-        - --temp-dir
-        - /tmp
       env:
         - name: PGPASSWORD
           valueFrom:
@@ -128,7 +127,7 @@ spec:
   volumes:
     - name: tmp
       emptyDir:
-        sizeLimit: {{ .scratchSize | default "1Gi" | quote }}
+        sizeLimit: 64Mi
 {{- end }}
 
 {{/* A CronJob running one backup or verify per schedule. Takes root, component, name, schedule, podTemplate (rendered). */}}
