@@ -54,7 +54,7 @@ public static partial class ManifestWriter
                 || PathSafety.IsSameOrAncestor(target, resolved) || PathSafety.IsSameOrAncestor(real, lexical))
             {
                 throw new UserInputException(
-                    $"--out: '{directory}' is {resolved} or one of its parents, which render never replaces. Give a new directory, e.g. --out out/.");
+                    $"--out: '{directory}' is {resolved} (the working directory or the chart) or one of its parents, which render never replaces. Give a new directory, e.g. --out out/.");
             }
         }
 

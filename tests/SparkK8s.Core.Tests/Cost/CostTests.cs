@@ -165,9 +165,22 @@ public class SinceFilterTests
     }
 
     [Fact]
-    public void Rejects_anything_else_naming_the_flag()
+    public void Accepts_iso_times_with_seconds_fractions_and_offsets()
     {
-        var act = () => SinceFilter.Parse("last tuesday", Now);
+        SinceFilter.Parse("2026-11-01T08:00:30.5+02:00", Now).Should().Be(new DateTimeOffset(2026, 11, 1, 6, 0, 30, 500, TimeSpan.Zero).ToUnixTimeMilliseconds());
+        SinceFilter.Parse("2026-11-01 08:00", Now).Should().Be(new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds());
+    }
+
+    [Theory]
+    [InlineData("last tuesday")]
+    [InlineData("1.2.3")]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("11/01/2026")]
+    [InlineData("2026-13-01")]
+    public void Rejects_anything_else_naming_the_flag(string text)
+    {
+        var act = () => SinceFilter.Parse(text, Now);
 
         act.Should().Throw<UserInputException>().WithMessage("--since: *");
     }
