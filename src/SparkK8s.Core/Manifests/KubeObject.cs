@@ -5,10 +5,10 @@ namespace SparkK8s.Core.Manifests;
 /// <summary>One rendered Kubernetes object, with the template it came from.</summary>
 public sealed record KubeObject(JsonObject Body, string? SourceTemplate)
 {
-    public string ApiVersion => (string?)Body["apiVersion"] ?? string.Empty;
-    public string Kind => (string?)Body["kind"] ?? string.Empty;
-    public string Name => (string?)Body["metadata"]?["name"] ?? string.Empty;
-    public string? Namespace => (string?)Body["metadata"]?["namespace"];
+    public string ApiVersion => Text(Body["apiVersion"]) ?? string.Empty;
+    public string Kind => Text(Body["kind"]) ?? string.Empty;
+    public string Name => Text(Body["metadata"]?["name"]) ?? string.Empty;
+    public string? Namespace => Text(Body["metadata"]?["namespace"]);
 
     /// <summary>The API group, empty for the core group.</summary>
     public string Group => ApiVersion.Contains('/') ? ApiVersion[..ApiVersion.IndexOf('/')] : string.Empty;
@@ -32,4 +32,8 @@ public sealed record KubeObject(JsonObject Body, string? SourceTemplate)
         "Deployment" or "StatefulSet" or "DaemonSet" or "ReplicaSet" or "Job" => Body["spec"]?["template"]?["spec"] as JsonObject,
         _ => null,
     };
+
+    /// <summary>A scalar as text, whatever its JSON type (a template may render <c>name: 2024</c> as a number); null when absent or not a scalar.</summary>
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue value ? (value.TryGetValue<string>(out var text) ? text : value.ToJsonString()) : null;
 }

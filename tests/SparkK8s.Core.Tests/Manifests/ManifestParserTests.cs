@@ -59,6 +59,16 @@ public class ManifestParserTests
     }
 
     [Fact]
+    public void Names_and_kinds_rendered_as_numbers_or_booleans_are_read_as_text_not_a_crash()
+    {
+        var objects = ManifestParser.Parse("apiVersion: true\nkind: 7\nmetadata:\n  name: 2024\n  namespace: [a]\n");
+
+        objects.Single().ApiVersion.Should().Be("true");
+        objects.Single().DisplayName.Should().Be("7/2024");
+        objects.Single().Namespace.Should().BeNull("a list is no namespace");
+    }
+
+    [Fact]
     public void Skips_empty_documents()
     {
         ManifestParser.Parse("---\n# Source: x.yaml\n---\n").Should().BeEmpty();
