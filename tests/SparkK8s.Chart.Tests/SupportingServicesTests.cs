@@ -39,7 +39,7 @@ public class SupportingServicesTests
         ((string?)container.EnvVar("BUCKETS")["value"]).Should().Be("spark-events spark-warehouse spark-backups");
         script.Should().Contain("mc mb --ignore-existing \"s3/$bucket\"");
         ((string?)container.EnvVar("EVENTS_BUCKET")["value"]).Should().Be("spark-events");
-        script.Should().Contain("s3/$EVENTS_BUCKET/spark-events/");
+        script.Should().Contain("s3/$EVENTS_BUCKET/$EVENTS_PREFIX/.keep");
         job.Body["metadata"]?["annotations"]?["helm.sh/hook"].Should().BeNull("a hook would block helm install --wait");
         var minio = rendered.Single("StatefulSet", "minio");
         minio.Body["spec"]!["volumeClaimTemplates"]![0]!["spec"]!["resources"]!["requests"]!["storage"]!.ToString().Should().Be("10Gi");
