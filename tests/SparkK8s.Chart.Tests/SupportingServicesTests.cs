@@ -52,7 +52,7 @@ public class SupportingServicesTests
         var job = rendered.OfKind("Job").Single(j => j.Name == "spark-spark-k8s-metastore-schema-r1");
         var script = (string)job.Container("schematool")["command"]!.AsArray().Last()!;
 
-        script.Should().Contain("schematool -dbType \"$DB_DRIVER\" -initOrUpgradeSchema");
+        script.Should().Contain("schematool -dbType \"$DB_DRIVER\" -info").And.Contain("schematool -dbType \"$DB_DRIVER\" -initSchema", "the default Hive 3.1.3 image");
         ((string?)job.Container("schematool").EnvVar("DB_DRIVER")["value"]).Should().Be("postgres");
         var xml = rendered.ConfigData("metastore", "hive-site.xml");
         xml.Should().Contain("jdbc:postgresql://spark-spark-k8s-postgresql.spark.svc:5432/metastore")
