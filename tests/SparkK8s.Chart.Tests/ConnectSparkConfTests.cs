@@ -139,7 +139,7 @@ public class ConnectSparkConfTests
         conf.Should().Contain(new Dictionary<string, string>
         {
             ["spark.eventLog.enabled"] = "true",
-            ["spark.eventLog.dir"] = "s3a://spark-events/spark-events",
+            ["spark.eventLog.dir"] = "s3a://spark-events/spark-events/spark/spark-spark-k8s",
             ["spark.hadoop.fs.s3a.endpoint"] = $"http://{Fullname}-minio.spark.svc:9000",
             ["spark.hadoop.fs.s3a.path.style.access"] = "true",
             ["spark.hadoop.fs.s3a.connection.ssl.enabled"] = "false",
@@ -181,9 +181,9 @@ public class ConnectSparkConfTests
             ["spark.hadoop.fs.s3a.endpoint"] = "https://s3.eu-central-1.amazonaws.com",
             ["spark.hadoop.fs.s3a.connection.ssl.enabled"] = "true",
             ["spark.hadoop.fs.s3a.endpoint.region"] = "eu-central-1",
-            ["spark.eventLog.dir"] = "s3a://my-events/spark-events",
+            ["spark.eventLog.dir"] = "s3a://my-events/spark-events/spark/spark-spark-k8s",
         });
-        rendered.SparkDefaults("history-server").Should().Contain("spark.history.fs.logDirectory", "s3a://my-events/spark-events");
+        rendered.SparkDefaults("history-server").Should().Contain("spark.history.fs.logDirectory", "s3a://my-events/spark-events/spark/spark-spark-k8s");
     }
 
     [Theory]

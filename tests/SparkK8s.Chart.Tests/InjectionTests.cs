@@ -94,7 +94,7 @@ public class InjectionTests
         var xml = XDocument.Parse(rendered.ConfigData("metastore", "hive-site.xml"));
         HiveProperty(xml, "javax.jdo.option.ConnectionUserName").Should().Be("hive");
         HiveProperty(xml, "fs.s3a.endpoint").Should().Be("http://spark-spark-k8s-minio.spark.svc:9000");
-        xml.Root!.Elements("property").Should().HaveCount(11);
+        xml.Root!.Elements("property").Should().HaveCount(12);
     }
 
     private static string? HiveProperty(XDocument xml, string name) =>

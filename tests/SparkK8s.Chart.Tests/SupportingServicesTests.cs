@@ -39,7 +39,7 @@ public class SupportingServicesTests
         ((string?)container.EnvVar("BUCKETS")["value"]).Should().Be("spark-events spark-warehouse spark-backups");
         script.Should().Contain("mc mb --ignore-existing \"s3/$bucket\"");
         ((string?)container.EnvVar("EVENTS_BUCKET")["value"]).Should().Be("spark-events");
-        script.Should().Contain("s3/$EVENTS_BUCKET/spark-events/");
+        script.Should().Contain("s3/$EVENTS_BUCKET/$EVENTS_PREFIX/.keep");
         job.Body["metadata"]?["annotations"]?["helm.sh/hook"].Should().BeNull("a hook would block helm install --wait");
         var minio = rendered.Single("StatefulSet", "minio");
         minio.Body["spec"]!["volumeClaimTemplates"]![0]!["spec"]!["resources"]!["requests"]!["storage"]!.ToString().Should().Be("10Gi");
@@ -52,7 +52,7 @@ public class SupportingServicesTests
         var job = rendered.OfKind("Job").Single(j => j.Name == "spark-spark-k8s-metastore-schema-r1");
         var script = (string)job.Container("schematool")["command"]!.AsArray().Last()!;
 
-        script.Should().Contain("schematool -dbType \"$DB_DRIVER\" -initOrUpgradeSchema");
+        script.Should().Contain("schematool -dbType \"$DB_DRIVER\" -info").And.Contain("schematool -dbType \"$DB_DRIVER\" -initSchema", "the default Hive 3.1.3 image");
         ((string?)job.Container("schematool").EnvVar("DB_DRIVER")["value"]).Should().Be("postgres");
         var xml = rendered.ConfigData("metastore", "hive-site.xml");
         xml.Should().Contain("jdbc:postgresql://spark-spark-k8s-postgresql.spark.svc:5432/metastore")

@@ -190,8 +190,20 @@ Takes root, name (Secret name), key, length. Returns the base64 value.
 {{- end }}
 
 {{/* Spark event log directory on S3A. */}}
+{{/* Key prefix of this release's event logs: spark-events/<namespace>/<fullname>. Each release writes and cleans
+only its own prefix, so two releases sharing the events bucket never delete each other's logs (the History Server's
+cleaner deletes by age and count under spark.history.fs.logDirectory). */}}
+{{- define "spark-k8s.eventLogPrefix" -}}
+{{- printf "spark-events/%s/%s" .Release.Namespace (include "spark-k8s.fullname" .) }}
+{{- end }}
+
 {{- define "spark-k8s.eventLogDir" -}}
-{{- printf "s3a://%s/spark-events" .Values.s3.buckets.events }}
+{{- printf "s3a://%s/%s" .Values.s3.buckets.events (include "spark-k8s.eventLogPrefix" .) }}
+{{- end }}
+
+{{/* The Connect server's application name (spark-submit --name): one per release, shown by the History Server. */}}
+{{- define "spark-k8s.connect.appName" -}}
+{{- include "spark-k8s.componentName" (dict "root" . "component" "connect") }}
 {{- end }}
 
 {{/* S3A Hadoop properties shared by every Spark process (YAML map). */}}

@@ -47,12 +47,24 @@
 {{- $compress := $c.eventLog.compress }}
 {{- if kindIs "invalid" $compress }}{{- $compress = $release.eventLogCompress }}{{- end }}
 {{- $_ := set $conf "spark.eventLog.compress" ($compress | toString) }}
+{{- /* Rolling event logs (spark.eventLog.rolling.*, Spark 3.0+, core/.../internal/config/package.scala): S3A
+publishes an object only on close(), so a single log of a long-lived server stays invisible until it stops; rolled
+files are closed and published as they fill. */}}
+{{- $rolling := $c.eventLog.rolling }}
+{{- $_ := set $conf "spark.eventLog.rolling.enabled" ($rolling.enabled | toString) }}
+{{- if $rolling.enabled }}
+{{- $_ := set $conf "spark.eventLog.rolling.maxFileSize" $rolling.maxFileSize }}
+{{- end }}
 {{- with include "spark-k8s.jarsClassPath" . }}
 {{- $_ := set $conf "spark.driver.extraClassPath" . }}
 {{- $_ := set $conf "spark.executor.extraClassPath" . }}
 {{- end }}
 {{- if .Values.metastore.enabled }}
 {{- $_ := set $conf "spark.sql.catalogImplementation" "hive" }}
+{{- /* The built-in Hive client of the line (spark.releases.<line>.hiveMetastoreVersion) talking to a metastore
+release that still serves its Thrift calls (metastore.image.tag, see values.yaml); SPK018 checks the pair. */}}
+{{- $_ := set $conf "spark.sql.hive.metastore.version" $release.hiveMetastoreVersion }}
+{{- $_ := set $conf "spark.sql.hive.metastore.jars" "builtin" }}
 {{- $_ := set $conf "spark.hadoop.hive.metastore.uris" (include "spark-k8s.metastoreUri" .) }}
 {{- $_ := set $conf "spark.sql.warehouse.dir" (printf "s3a://%s/warehouse" .Values.s3.buckets.warehouse) }}
 {{- end }}

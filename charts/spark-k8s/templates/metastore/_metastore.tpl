@@ -49,3 +49,9 @@ initContainers:
 - name: tmp
   emptyDir: {}
 {{- end }}
+
+{{/* Major version of the metastore image (its tag's first number; 4 when the tag does not start with one). */}}
+{{- define "spark-k8s.metastore.major" -}}
+{{- $tag := toString .Values.metastore.image.tag }}
+{{- if regexMatch "^[0-9]+[.]" $tag }}{{ regexFind "^[0-9]+" $tag }}{{ else }}4{{ end }}
+{{- end }}

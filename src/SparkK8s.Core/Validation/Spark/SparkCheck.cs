@@ -42,6 +42,9 @@ public static class SparkChecks
         new SparkTagFallbackCheck(),
         new ConnectServiceTypeCheck(),
         new UnownedImageCheck(),
+        new MetastoreVersionCheck(),
+        new JavaProcessExecCheck(),
+        new PythonWorkerLimitCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
