@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using FluentAssertions;
 using FluentAssertions.Execution;
 using SparkK8s.Chart.Tests.Infrastructure;
+using SparkK8s.Core.Helm;
 using Xunit;
 
 namespace SparkK8s.Chart.Tests;
@@ -97,5 +98,46 @@ public class SecretsTests
         xml.Should().NotContain("ConnectionPassword");
         ((string?)rendered.Single("Deployment", "metastore").Container("metastore").EnvVar("SERVICE_OPTS")["value"])
             .Should().Contain("-Djavax.jdo.option.ConnectionPassword=$(DB_PASSWORD)");
+    }
+
+    [Fact]
+    public async Task Generated_secrets_are_kept_on_uninstall_and_name_the_key_that_replaces_them()
+    {
+        var rendered = await ChartRender.RenderAsync("4.1");
+
+        using var scope = new AssertionScope();
+        var expected = new Dictionary<string, string>
+        {
+            ["postgresql"] = "postgresql.auth.existingSecret",
+            ["s3"] = "s3.credentials.existingSecret",
+            ["jupyter"] = "jupyter.token.existingSecret",
+        };
+        foreach (var (component, key) in expected)
+        {
+            var annotations = rendered.Single("Secret", component).Body["metadata"]!["annotations"];
+            ((string?)annotations?["helm.sh/resource-policy"]).Should().Be("keep", component);
+            ((string?)annotations?["spark-k8s.io/generated-secret"]).Should().Be(key, component);
+        }
+    }
+
+    [Theory]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public async Task Staging_and_prod_generate_no_secrets(string environment)
+    {
+        var rendered = await ChartRender.RenderAsync(new RenderInput(Files: [$"environments/{environment}.yaml"]));
+
+        rendered.OfKind("Secret").Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("postgresql.auth.existingSecret")]
+    [InlineData("s3.credentials.existingSecret")]
+    [InlineData("jupyter.token.existingSecret")]
+    public async Task Require_existing_refuses_to_generate_and_names_the_key(string key)
+    {
+        var render = () => ChartRender.RenderUncachedAsync(new RenderInput(Files: ["environments/prod.yaml"], Sets: [$"{key}="]));
+
+        (await render.Should().ThrowAsync<HelmException>()).Which.Message.Should().Contain($"{key}: secrets.requireExisting is true");
     }
 }

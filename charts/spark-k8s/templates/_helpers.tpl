@@ -365,13 +365,29 @@ initContainers:
 {{- printf "thrift://%s.%s.svc:%d" (include "spark-k8s.componentName" (dict "root" . "component" "metastore")) .Release.Namespace (int .Values.metastore.port) }}
 {{- end }}
 
-{{/* A generated Secret: metadata plus base64 data keys. Takes root, component, keys (map key -> length). */}}
+{{/*
+A generated Secret: metadata plus base64 data keys. Takes root, component, keys (map key -> length) and
+existingSecretKey (the values key that names an existing Secret instead, for the messages below).
+- helm.sh/resource-policy: keep: `helm uninstall` leaves the Secret, so a reinstall under the same release name and
+  namespace finds it through lookup and reuses its values; the PostgreSQL volume (a StatefulSet PVC, which uninstall
+  keeps too) keeps matching the password. Remaining case: a Secret deleted by hand, or a reinstall under another
+  release name, generates a new value the kept database does not know (docs/en/chart.md "Secrets").
+- spark-k8s.io/generated-secret: read by `spark-k8s validate` (SPK030): `helm template` (Argo CD, Flux) has no
+  cluster, so lookup finds nothing and every render rotates the values.
+- secrets.requireExisting (staging, prod) refuses to generate at all.
+*/}}
 {{- define "spark-k8s.generatedSecret" -}}
+{{- if .root.Values.secrets.requireExisting }}
+{{- fail (printf "%s: secrets.requireExisting is true (the staging and prod environments set it): create the Secret first (kubectl create secret generic ...) and name it in %s" .existingSecretKey .existingSecretKey) }}
+{{- end }}
 {{- $name := include "spark-k8s.componentName" . }}
 apiVersion: v1
 kind: Secret
 metadata:
   {{- include "spark-k8s.metadata" . | trim | nindent 2 }}
+  annotations:
+    helm.sh/resource-policy: keep
+    spark-k8s.io/generated-secret: {{ .existingSecretKey | quote }}
 type: Opaque
 data:
   {{- range $key, $length := .keys }}

@@ -228,9 +228,36 @@ public class SparkChecksTests
     [InlineData("jupyter-connect-k8s", "4.1")]
     public async Task The_full_preset_has_no_spark_findings(string preset, string version)
     {
-        var objects = await TestHelm.RenderAsync([$"presets/{preset}.yaml"], [$"spark.version={version}"], cancellationToken: TestContext.Current.CancellationToken);
+        // Existing Secrets, as staging and prod require: generated ones are SPK030 (tested on its own below).
+        string[] sets = [$"spark.version={version}", "s3.credentials.existingSecret=s3", "postgresql.auth.existingSecret=pg", "jupyter.token.existingSecret=jt"];
+        var objects = await TestHelm.RenderAsync([$"presets/{preset}.yaml"], sets, cancellationToken: TestContext.Current.CancellationToken);
         var documents = objects.Select(o => new RenderedDocument(string.Empty, o)).ToList();
 
         SparkChecks.Run(new SparkCheckContext(SparkRenderModel.From(documents), version, KnownSparkProperties.For(version))).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void SPK030_flags_each_generated_secret_with_the_values_key_that_replaces_it()
+    {
+        const string secrets = """
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: generated
+              annotations: {"spark-k8s.io/generated-secret": postgresql.auth.existingSecret}
+            data: {password: eHh4}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: user-made}
+            data: {password: eHh4}
+            """;
+
+        var findings = Check(ConnectConf(GoodConf, Rbac + secrets)).Where(f => f.Id == "SPK030").ToList();
+
+        findings.Should().ContainSingle().Which.Object.Should().Be("Secret/generated");
+        findings[0].Severity.Should().Be(Severity.Warning);
+        findings[0].Fix.Should().Contain("postgresql.auth.existingSecret");
     }
 }

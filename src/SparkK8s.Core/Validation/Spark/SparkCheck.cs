@@ -42,6 +42,7 @@ public static class SparkChecks
         new SparkTagFallbackCheck(),
         new ConnectServiceTypeCheck(),
         new UnownedImageCheck(),
+        new GeneratedSecretCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
