@@ -59,11 +59,38 @@ app.kubernetes.io/instance: {{ .root.Release.Name | quote }}
 app.kubernetes.io/component: {{ .component | quote }}
 {{- end }}
 
+{{/*
+app.kubernetes.io/version of a component: the version of the image it runs (the Hive, PostgreSQL, MinIO,
+Jupyter or tools image tag), the Spark release for Spark components and for objects of no image (the S3
+Secret). Cut to a valid label value (63 characters, alphanumeric at both ends). Takes root, component.
+*/}}
+{{- define "spark-k8s.componentVersion" -}}
+{{- $v := .root.Values }}
+{{- $version := (include "spark-k8s.release" .root | fromYaml).sparkVersion }}
+{{- if has .component (list "metastore" "metastore-schema") }}{{ $version = $v.metastore.image.tag }}
+{{- else if eq .component "postgresql" }}{{ $version = $v.postgresql.image.tag }}
+{{- else if eq .component "minio" }}{{ $version = $v.minio.image.tag }}
+{{- else if eq .component "minio-buckets" }}{{ $version = $v.minio.mcImage.tag }}
+{{- else if eq .component "jupyter" }}{{ $version = $v.jupyter.image.tag }}
+{{- else if has .component (list "backup" "backup-verify" "restore") }}{{ $version = $v.backup.image.tag | default .root.Chart.Version }}
+{{- end }}
+{{- $cut := $version | toString | trunc 63 }}
+{{- regexReplaceAll "^[^A-Za-z0-9]+" (regexReplaceAll "[^A-Za-z0-9]+$" $cut "") "" }}
+{{- end }}
+
+{{/*
+Labels of pods that Spark creates (executors, from the executor pod template): no managed-by: Helm and no
+helm.sh/chart, because Helm neither creates nor deletes them. Takes root, component.
+*/}}
+{{- define "spark-k8s.sparkPodLabels" -}}
+{{ include "spark-k8s.selectorLabels" . }}
+app.kubernetes.io/version: {{ include "spark-k8s.componentVersion" . | quote }}
+app.kubernetes.io/part-of: spark-k8s
+{{- end }}
+
 {{/* All standard labels of a component's objects. */}}
 {{- define "spark-k8s.labels" -}}
-{{ include "spark-k8s.selectorLabels" . }}
-app.kubernetes.io/version: {{ (include "spark-k8s.release" .root | fromYaml).sparkVersion | quote }}
-app.kubernetes.io/part-of: spark-k8s
+{{ include "spark-k8s.sparkPodLabels" . }}
 app.kubernetes.io/managed-by: {{ .root.Release.Service | quote }}
 helm.sh/chart: {{ include "spark-k8s.chart" .root | quote }}
 {{- end }}
@@ -101,13 +128,18 @@ image: {{ include "spark-k8s.image" . | quote }}
 imagePullPolicy: {{ .image.pullPolicy | default "IfNotPresent" | quote }}
 {{- end }}
 
-{{/* Pod-level security context (Pod Security Standard "restricted"). Takes uid and optional gid. */}}
+{{/*
+Pod-level security context (Pod Security Standard "restricted"). Takes uid and optional gid.
+fsGroupChangePolicy OnRootMismatch: the kubelet skips the recursive chown of a volume whose root already has the
+fsGroup, so a large PVC (PostgreSQL, MinIO, notebooks) does not delay every restart.
+*/}}
 {{- define "spark-k8s.podSecurityContext" -}}
 securityContext:
   runAsNonRoot: true
   runAsUser: {{ .uid }}
   runAsGroup: {{ .gid | default .uid }}
   fsGroup: {{ .gid | default .uid }}
+  fsGroupChangePolicy: OnRootMismatch
   seccompProfile:
     type: RuntimeDefault
 {{- end }}
@@ -483,9 +515,17 @@ spec:
 {{/*
 Readiness and liveness probes of a long-running container. Takes handler (probe action map,
 e.g. (dict "tcpSocket" (dict "port" "grpc"))), optional livenessHandler (defaults to handler),
-readyDelay (seconds, default 10) and liveDelay (seconds, default 60).
+readyDelay (seconds, default 10), liveDelay (seconds, default 60) and startupSeconds: with it, a
+startupProbe (the readiness handler every 10 s) gives a slow first start (jar download, initdb, crash
+recovery) that long before liveness may restart the container.
 */}}
 {{- define "spark-k8s.probes" -}}
+{{- with .startupSeconds }}
+startupProbe:
+  {{- toYaml $.handler | nindent 2 }}
+  periodSeconds: 10
+  failureThreshold: {{ div (int .) 10 }}
+{{- end }}
 readinessProbe:
   {{- toYaml .handler | nindent 2 }}
   initialDelaySeconds: {{ .readyDelay | default 10 }}
@@ -509,5 +549,41 @@ livenessProbe:
 {{- else if eq $unit "t" }}{{ mul $n 1048576 }}
 {{- else if eq $unit "p" }}{{ mul $n 1073741824 }}
 {{- else }}{{ fail (printf "%q is not a Spark size (use a number with k, m, g, t or p, e.g. 512m)" .) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Pod anti-affinity spreading the replicas of a component over nodes (preferred, so a one-node cluster still
+schedules them). Renders an "affinity:" block only with more than one replica. Takes root, component, replicas.
+*/}}
+{{- define "spark-k8s.spreadAffinity" -}}
+{{- if gt (int .replicas) 1 }}
+affinity:
+  podAntiAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          topologyKey: kubernetes.io/hostname
+          labelSelector:
+            matchLabels:
+              {{- include "spark-k8s.selectorLabels" . | trim | nindent 14 }}
+{{- end }}
+{{- end }}
+
+{{/*
+A PodDisruptionBudget letting a drain evict one replica at a time, for a component with more than one
+replica (with one replica a budget would block every drain). Takes root, component, replicas.
+*/}}
+{{- define "spark-k8s.pdb" -}}
+{{- if gt (int .replicas) 1 }}
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  {{- include "spark-k8s.metadata" . | trim | nindent 2 }}
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels:
+      {{- include "spark-k8s.selectorLabels" . | trim | nindent 6 }}
 {{- end }}
 {{- end }}
