@@ -68,7 +68,7 @@ Secret). Cut to a valid label value (63 characters, alphanumeric at both ends). 
 {{- $v := .root.Values }}
 {{- $version := (include "spark-k8s.release" .root | fromYaml).sparkVersion }}
 {{- if has .component (list "metastore" "metastore-schema") }}{{ $version = $v.metastore.image.tag }}
-{{- else if eq .component "postgresql" }}{{ $version = $v.postgresql.image.tag }}
+{{- else if has .component (list "postgresql" "postgresql-roles") }}{{ $version = $v.postgresql.image.tag }}
 {{- else if eq .component "minio" }}{{ $version = $v.minio.image.tag }}
 {{- else if eq .component "minio-buckets" }}{{ $version = $v.minio.mcImage.tag }}
 {{- else if eq .component "jupyter" }}{{ $version = $v.jupyter.image.tag }}
@@ -386,6 +386,9 @@ initContainers:
 {{- end }}
 {{- if and .Values.metastore.enabled (not .Values.postgresql.enabled) (not .Values.metastore.externalDatabase.existingSecret) }}
 {{- fail "metastore.externalDatabase.existingSecret: name a Secret with the database password when postgresql.enabled is false" }}
+{{- end }}
+{{- if and .Values.postgresql.enabled (eq (toString .Values.postgresql.auth.username) (toString .Values.postgresql.auth.adminUsername)) }}
+{{- fail "postgresql.auth.adminUsername: must differ from postgresql.auth.username, which the metastore and backups use and which is not a superuser" }}
 {{- end }}
 {{- if and .Values.jupyter.enabled (not .Values.connect.enabled) }}
 {{- fail "jupyter.enabled: Jupyter talks to the Spark Connect server; enable connect.enabled too" }}

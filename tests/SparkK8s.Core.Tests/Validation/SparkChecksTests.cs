@@ -260,4 +260,18 @@ public class SparkChecksTests
         findings[0].Severity.Should().Be(Severity.Warning);
         findings[0].Fix.Should().Contain("postgresql.auth.existingSecret");
     }
+
+    [Fact]
+    public async Task SPK017_flags_the_prod_backups_until_the_tools_image_repository_is_set()
+    {
+        async Task<IReadOnlyList<Finding>> Spk017(params string[] sets)
+        {
+            var objects = await TestHelm.RenderAsync(["presets/jupyter-connect-k8s.yaml", "environments/prod.yaml"], sets, cancellationToken: TestContext.Current.CancellationToken);
+            var documents = objects.Select(o => new RenderedDocument(string.Empty, o)).ToList();
+            return SparkChecks.Run(new SparkCheckContext(SparkRenderModel.From(documents), "4.1", KnownSparkProperties.For("4.1"))).Where(f => f.Id == "SPK017").ToList();
+        }
+
+        (await Spk017()).Should().NotBeEmpty().And.OnlyContain(f => f.Object.StartsWith("CronJob/", StringComparison.Ordinal));
+        (await Spk017("backup.image.repository=registry.example.com/platform/spark-k8s-tools")).Should().BeEmpty();
+    }
 }
