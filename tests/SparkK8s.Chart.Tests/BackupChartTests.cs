@@ -144,6 +144,17 @@ public class BackupChartTests
         rendered.WithComponent("backup-verify").Any().Should().Be(verify);
     }
 
+    [Theory]
+    [InlineData("dev", false)]
+    [InlineData("staging", false)]
+    [InlineData("prod", true)]
+    public async Task Prod_backs_up_without_being_asked(string environment, bool enabled)
+    {
+        var rendered = await ChartRender.RenderAsync(new RenderInput(Files: [$"environments/{environment}.yaml"]));
+
+        rendered.WithComponent("backup").Any().Should().Be(enabled);
+    }
+
     [Fact]
     public async Task Another_database_is_one_entry_with_its_own_schedule_and_secret()
     {

@@ -14,7 +14,7 @@ public class ComponentToggleTests
         ("history-server", "historyServer", "", "ConfigMap,Deployment,Service"),
         ("minio", "minio", "s3: {endpoint: 'https://s3.example.invalid', credentials: {existingSecret: s3-creds}}", "StatefulSet,Service,Job"),
         ("metastore", "metastore", "", "ConfigMap,Deployment,Service,Job"),
-        ("postgresql", "postgresql", "metastore: {externalDatabase: {host: pg.example.invalid, existingSecret: pg-creds}}", "StatefulSet,Service,Secret"),
+        ("postgresql", "postgresql", "metastore: {externalDatabase: {host: pg.example.invalid, existingSecret: pg-creds}}", "StatefulSet,Service,Secret,Job"),
         ("jupyter", "jupyter", "", "Deployment,Service,Secret,PersistentVolumeClaim"),
     ];
 

@@ -78,7 +78,8 @@ public class InjectionTests
         HiveProperty(xml, "javax.jdo.option.ConnectionURL").Should().Be($"jdbc:postgresql://spark-spark-k8s-postgresql.spark.svc:5432/{database}");
 
         var postgres = rendered.Single("StatefulSet", "postgresql").Container("postgresql");
-        ((string?)postgres.EnvVar("POSTGRES_USER")["value"]).Should().Be(user);
+        var roles = rendered.OfKind("Job").Single(j => j.Name.Contains("postgresql-roles", StringComparison.Ordinal)).Containers().Single();
+        ((string?)roles.EnvVar("APP_USER")["value"]).Should().Be(user, "the roles Job creates the metastore's role");
         ((string?)postgres.EnvVar("POSTGRES_DB")["value"]).Should().Be(database);
 
         var uri = $"postgresql://{user}@spark-spark-k8s-postgresql.spark.svc:5432/{database}";

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using FluentAssertions;
 using FluentAssertions.Execution;
 using SparkK8s.Chart.Tests.Infrastructure;
+using SparkK8s.Core.Helm;
 using Xunit;
 
 namespace SparkK8s.Chart.Tests;
@@ -21,7 +22,7 @@ public class SecretsTests
         var secretValues = rendered.OfKind("Secret")
             .SelectMany(s => s.Body["data"]!.AsObject().Select(p => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)p.Value!))))
             .ToList();
-        secretValues.Should().HaveCount(4, "S3 access key and secret, PostgreSQL password, Jupyter token");
+        secretValues.Should().HaveCount(5, "S3 access key and secret, PostgreSQL metastore and admin passwords, Jupyter token");
         secretValues.Should().OnlyContain(v => v.Length >= 20);
 
         var everythingElse = string.Join("\n", rendered.Objects.Where(o => o.Kind != "Secret").Select(o => o.Body.ToJsonString()));
@@ -77,7 +78,7 @@ public class SecretsTests
     {
         var rendered = await ChartRender.RenderAsync(new RenderInput(ValuesYaml: """
             s3: {credentials: {existingSecret: my-s3, accessKeyIdKey: id, secretAccessKeyKey: secret}}
-            postgresql: {auth: {existingSecret: my-pg, passwordKey: pw}}
+            postgresql: {auth: {existingSecret: my-pg, passwordKey: pw, adminPasswordKey: admin}}
             jupyter: {token: {existingSecret: my-jupyter, key: tok}}
             """));
 
@@ -85,7 +86,7 @@ public class SecretsTests
         var refs = rendered.PodWorkloads.SelectMany(w => w.AllContainers()).SelectMany(c => c.Env())
             .Select(e => e["valueFrom"]?["secretKeyRef"]).OfType<JsonObject>()
             .Select(r => ((string)r["name"]!, (string)r["key"]!)).Distinct().ToList();
-        refs.Should().BeEquivalentTo(new[] { ("my-s3", "id"), ("my-s3", "secret"), ("my-pg", "pw"), ("my-jupyter", "tok") });
+        refs.Should().BeEquivalentTo(new[] { ("my-s3", "id"), ("my-s3", "secret"), ("my-pg", "pw"), ("my-pg", "admin"), ("my-jupyter", "tok") });
     }
 
     [Fact]
@@ -97,5 +98,77 @@ public class SecretsTests
         xml.Should().NotContain("ConnectionPassword");
         ((string?)rendered.Single("Deployment", "metastore").Container("metastore").EnvVar("SERVICE_OPTS")["value"])
             .Should().Contain("-Djavax.jdo.option.ConnectionPassword=$(DB_PASSWORD)");
+    }
+
+    [Fact]
+    public async Task Generated_secrets_are_kept_on_uninstall_and_name_the_key_that_replaces_them()
+    {
+        var rendered = await ChartRender.RenderAsync("4.1");
+
+        using var scope = new AssertionScope();
+        var expected = new Dictionary<string, string>
+        {
+            ["postgresql"] = "postgresql.auth.existingSecret",
+            ["s3"] = "s3.credentials.existingSecret",
+            ["jupyter"] = "jupyter.token.existingSecret",
+        };
+        foreach (var (component, key) in expected)
+        {
+            var annotations = rendered.Single("Secret", component).Body["metadata"]!["annotations"];
+            ((string?)annotations?["helm.sh/resource-policy"]).Should().Be("keep", component);
+            ((string?)annotations?["spark-k8s.io/generated-secret"]).Should().Be(key, component);
+        }
+    }
+
+    [Theory]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public async Task Staging_and_prod_generate_no_secrets(string environment)
+    {
+        var rendered = await ChartRender.RenderAsync(new RenderInput(Files: [$"environments/{environment}.yaml"]));
+
+        rendered.OfKind("Secret").Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("postgresql.auth.existingSecret")]
+    [InlineData("s3.credentials.existingSecret")]
+    [InlineData("jupyter.token.existingSecret")]
+    public async Task Require_existing_refuses_to_generate_and_names_the_key(string key)
+    {
+        var render = () => ChartRender.RenderUncachedAsync(new RenderInput(Files: ["environments/prod.yaml"], Sets: [$"{key}="]));
+
+        (await render.Should().ThrowAsync<HelmException>()).Which.Message.Should().Contain($"{key}: secrets.requireExisting is true");
+    }
+
+    [Fact]
+    public async Task PostgreSQL_superuser_is_separate_from_the_role_the_metastore_and_backups_use()
+    {
+        var rendered = await ChartRender.RenderAsync(new RenderInput(Sets: ["backup.enabled=true"]));
+        var secret = rendered.Single("Secret", "postgresql").Name;
+
+        var postgres = rendered.Single("StatefulSet", "postgresql").Container("postgresql");
+        ((string?)postgres.EnvVar("POSTGRES_USER")["value"]).Should().Be("postgres");
+        ((string?)postgres.EnvVar("POSTGRES_PASSWORD")["valueFrom"]!["secretKeyRef"]!["key"]).Should().Be("admin-password");
+
+        var hiveSite = rendered.ConfigData("metastore", "hive-site.xml");
+        hiveSite.Should().Contain("<value>hive</value>").And.NotContain("<value>postgres</value>");
+        var backup = rendered.Single("CronJob", "backup").Containers().Single();
+        ((JsonArray)backup["args"]!).Select(a => (string?)a).Should().Contain(a => a!.StartsWith("postgresql://hive@", StringComparison.Ordinal));
+        ((string?)backup.EnvVar("PGPASSWORD")["valueFrom"]!["secretKeyRef"]!["key"]).Should().Be("password");
+
+        var roles = rendered.OfKind("Job").Single(j => j.Name.Contains("postgresql-roles", StringComparison.Ordinal)).Containers().Single();
+        ((string?)roles.EnvVar("PGUSER")["value"]).Should().Be("postgres");
+        ((string?)roles.EnvVar("APP_USER")["value"]).Should().Be("hive");
+        ((string?)roles.EnvVar("APP_PASSWORD")["valueFrom"]!["secretKeyRef"]!["name"]).Should().Be(secret);
+        ((string?)((JsonArray)roles["command"]!)[2]).Should().Contain("NOSUPERUSER");
+    }
+
+    [Fact]
+    public async Task The_metastore_role_cannot_be_the_superuser()
+    {
+        var render = () => ChartRender.RenderUncachedAsync(new RenderInput(Sets: ["postgresql.auth.adminUsername=hive"]));
+
+        (await render.Should().ThrowAsync<HelmException>()).Which.Message.Should().Contain("postgresql.auth.adminUsername: must differ from postgresql.auth.username");
     }
 }

@@ -118,11 +118,13 @@ public class SparkVersionTests
 
     [Theory]
     [MemberData(nameof(Versions))]
-    public async Task Version_label_is_the_spark_release(string version)
+    public async Task Version_label_of_spark_components_is_the_spark_release(string version)
     {
         var rendered = await ChartRender.RenderAsync(version);
         var expected = version == "3.5" ? "3.5.8" : "4.1.2";
+        string[] spark = ["connect", "history-server"];
 
-        rendered.Objects.Should().OnlyContain(o => o.Labels["app.kubernetes.io/version"] == expected);
+        rendered.Objects.Where(o => spark.Contains(o.Labels[Rendered.ComponentLabel])).Should()
+            .NotBeEmpty().And.OnlyContain(o => o.Labels["app.kubernetes.io/version"] == expected);
     }
 }

@@ -59,11 +59,38 @@ app.kubernetes.io/instance: {{ .root.Release.Name | quote }}
 app.kubernetes.io/component: {{ .component | quote }}
 {{- end }}
 
+{{/*
+app.kubernetes.io/version of a component: the version of the image it runs (the Hive, PostgreSQL, MinIO,
+Jupyter or tools image tag), the Spark release for Spark components and for objects of no image (the S3
+Secret). Cut to a valid label value (63 characters, alphanumeric at both ends). Takes root, component.
+*/}}
+{{- define "spark-k8s.componentVersion" -}}
+{{- $v := .root.Values }}
+{{- $version := (include "spark-k8s.release" .root | fromYaml).sparkVersion }}
+{{- if has .component (list "metastore" "metastore-schema") }}{{ $version = $v.metastore.image.tag }}
+{{- else if has .component (list "postgresql" "postgresql-roles") }}{{ $version = $v.postgresql.image.tag }}
+{{- else if eq .component "minio" }}{{ $version = $v.minio.image.tag }}
+{{- else if eq .component "minio-buckets" }}{{ $version = $v.minio.mcImage.tag }}
+{{- else if eq .component "jupyter" }}{{ $version = $v.jupyter.image.tag }}
+{{- else if has .component (list "backup" "backup-verify" "restore") }}{{ $version = $v.backup.image.tag | default .root.Chart.Version }}
+{{- end }}
+{{- $cut := $version | toString | trunc 63 }}
+{{- regexReplaceAll "^[^A-Za-z0-9]+" (regexReplaceAll "[^A-Za-z0-9]+$" $cut "") "" }}
+{{- end }}
+
+{{/*
+Labels of pods that Spark creates (executors, from the executor pod template): no managed-by: Helm and no
+helm.sh/chart, because Helm neither creates nor deletes them. Takes root, component.
+*/}}
+{{- define "spark-k8s.sparkPodLabels" -}}
+{{ include "spark-k8s.selectorLabels" . }}
+app.kubernetes.io/version: {{ include "spark-k8s.componentVersion" . | quote }}
+app.kubernetes.io/part-of: spark-k8s
+{{- end }}
+
 {{/* All standard labels of a component's objects. */}}
 {{- define "spark-k8s.labels" -}}
-{{ include "spark-k8s.selectorLabels" . }}
-app.kubernetes.io/version: {{ (include "spark-k8s.release" .root | fromYaml).sparkVersion | quote }}
-app.kubernetes.io/part-of: spark-k8s
+{{ include "spark-k8s.sparkPodLabels" . }}
 app.kubernetes.io/managed-by: {{ .root.Release.Service | quote }}
 helm.sh/chart: {{ include "spark-k8s.chart" .root | quote }}
 {{- end }}
@@ -101,13 +128,18 @@ image: {{ include "spark-k8s.image" . | quote }}
 imagePullPolicy: {{ .image.pullPolicy | default "IfNotPresent" | quote }}
 {{- end }}
 
-{{/* Pod-level security context (Pod Security Standard "restricted"). Takes uid and optional gid. */}}
+{{/*
+Pod-level security context (Pod Security Standard "restricted"). Takes uid and optional gid.
+fsGroupChangePolicy OnRootMismatch: the kubelet skips the recursive chown of a volume whose root already has the
+fsGroup, so a large PVC (PostgreSQL, MinIO, notebooks) does not delay every restart.
+*/}}
 {{- define "spark-k8s.podSecurityContext" -}}
 securityContext:
   runAsNonRoot: true
   runAsUser: {{ .uid }}
   runAsGroup: {{ .gid | default .uid }}
   fsGroup: {{ .gid | default .uid }}
+  fsGroupChangePolicy: OnRootMismatch
   seccompProfile:
     type: RuntimeDefault
 {{- end }}
@@ -367,6 +399,9 @@ initContainers:
 {{- if and .Values.metastore.enabled (not .Values.postgresql.enabled) (not .Values.metastore.externalDatabase.existingSecret) }}
 {{- fail "metastore.externalDatabase.existingSecret: name a Secret with the database password when postgresql.enabled is false" }}
 {{- end }}
+{{- if and .Values.postgresql.enabled (eq (toString .Values.postgresql.auth.username) (toString .Values.postgresql.auth.adminUsername)) }}
+{{- fail "postgresql.auth.adminUsername: must differ from postgresql.auth.username, which the metastore and backups use and which is not a superuser" }}
+{{- end }}
 {{- if and .Values.jupyter.enabled (not .Values.connect.enabled) }}
 {{- fail "jupyter.enabled: Jupyter talks to the Spark Connect server; enable connect.enabled too" }}
 {{- end }}
@@ -377,13 +412,29 @@ initContainers:
 {{- printf "thrift://%s.%s.svc:%d" (include "spark-k8s.componentName" (dict "root" . "component" "metastore")) .Release.Namespace (int .Values.metastore.port) }}
 {{- end }}
 
-{{/* A generated Secret: metadata plus base64 data keys. Takes root, component, keys (map key -> length). */}}
+{{/*
+A generated Secret: metadata plus base64 data keys. Takes root, component, keys (map key -> length) and
+existingSecretKey (the values key that names an existing Secret instead, for the messages below).
+- helm.sh/resource-policy: keep: `helm uninstall` leaves the Secret, so a reinstall under the same release name and
+  namespace finds it through lookup and reuses its values; the PostgreSQL volume (a StatefulSet PVC, which uninstall
+  keeps too) keeps matching the password. Remaining case: a Secret deleted by hand, or a reinstall under another
+  release name, generates a new value the kept database does not know (docs/en/chart.md "Secrets").
+- spark-k8s.io/generated-secret: read by `spark-k8s validate` (SPK030): `helm template` (Argo CD, Flux) has no
+  cluster, so lookup finds nothing and every render rotates the values.
+- secrets.requireExisting (staging, prod) refuses to generate at all.
+*/}}
 {{- define "spark-k8s.generatedSecret" -}}
+{{- if .root.Values.secrets.requireExisting }}
+{{- fail (printf "%s: secrets.requireExisting is true (the staging and prod environments set it): create the Secret first (kubectl create secret generic ...) and name it in %s" .existingSecretKey .existingSecretKey) }}
+{{- end }}
 {{- $name := include "spark-k8s.componentName" . }}
 apiVersion: v1
 kind: Secret
 metadata:
   {{- include "spark-k8s.metadata" . | trim | nindent 2 }}
+  annotations:
+    helm.sh/resource-policy: keep
+    spark-k8s.io/generated-secret: {{ .existingSecretKey | quote }}
 type: Opaque
 data:
   {{- range $key, $length := .keys }}
@@ -479,9 +530,17 @@ spec:
 {{/*
 Readiness and liveness probes of a long-running container. Takes handler (probe action map,
 e.g. (dict "tcpSocket" (dict "port" "grpc"))), optional livenessHandler (defaults to handler),
-readyDelay (seconds, default 10) and liveDelay (seconds, default 60).
+readyDelay (seconds, default 10), liveDelay (seconds, default 60) and startupSeconds: with it, a
+startupProbe (the readiness handler every 10 s) gives a slow first start (jar download, initdb, crash
+recovery) that long before liveness may restart the container.
 */}}
 {{- define "spark-k8s.probes" -}}
+{{- with .startupSeconds }}
+startupProbe:
+  {{- toYaml $.handler | nindent 2 }}
+  periodSeconds: 10
+  failureThreshold: {{ div (int .) 10 }}
+{{- end }}
 readinessProbe:
   {{- toYaml .handler | nindent 2 }}
   initialDelaySeconds: {{ .readyDelay | default 10 }}
@@ -505,5 +564,41 @@ livenessProbe:
 {{- else if eq $unit "t" }}{{ mul $n 1048576 }}
 {{- else if eq $unit "p" }}{{ mul $n 1073741824 }}
 {{- else }}{{ fail (printf "%q is not a Spark size (use a number with k, m, g, t or p, e.g. 512m)" .) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Pod anti-affinity spreading the replicas of a component over nodes (preferred, so a one-node cluster still
+schedules them). Renders an "affinity:" block only with more than one replica. Takes root, component, replicas.
+*/}}
+{{- define "spark-k8s.spreadAffinity" -}}
+{{- if gt (int .replicas) 1 }}
+affinity:
+  podAntiAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          topologyKey: kubernetes.io/hostname
+          labelSelector:
+            matchLabels:
+              {{- include "spark-k8s.selectorLabels" . | trim | nindent 14 }}
+{{- end }}
+{{- end }}
+
+{{/*
+A PodDisruptionBudget letting a drain evict one replica at a time, for a component with more than one
+replica (with one replica a budget would block every drain). Takes root, component, replicas.
+*/}}
+{{- define "spark-k8s.pdb" -}}
+{{- if gt (int .replicas) 1 }}
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  {{- include "spark-k8s.metadata" . | trim | nindent 2 }}
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels:
+      {{- include "spark-k8s.selectorLabels" . | trim | nindent 6 }}
 {{- end }}
 {{- end }}

@@ -2,6 +2,7 @@ using System.CommandLine;
 using SparkK8s.Cli.Output;
 using SparkK8s.Core.Errors;
 using SparkK8s.Core.Validation;
+using SparkK8s.Core.Validation.Upgrade;
 
 namespace SparkK8s.Cli.Commands;
 
@@ -21,10 +22,16 @@ public static class ValidateCommand
         var schema = new SchemaOptions();
         var all = new Option<bool>("--all") { Description = "Validate every preset × environment × Spark version." };
         var parallel = new Option<int>("--parallel") { Description = "Renders to run at once with --all.", DefaultValueFactory = _ => 3 };
+        var upgradeFrom = new Option<string?>(PreviousRender.Flag)
+        {
+            Description = "Previous release's manifest (helm get manifest RELEASE > FILE): name every change Kubernetes refuses on upgrade (volume claims, selectors, other immutable fields).",
+            HelpName = "FILE",
+        };
         var command = new Command("validate", "Lint, render, schema-check (strict) and Spark-check a preset, or all presets with --all.");
         input.AddTo(command);
         command.Options.Add(all);
         command.Options.Add(parallel);
+        command.Options.Add(upgradeFrom);
         schema.AddTo(command);
         chart.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -55,7 +62,16 @@ public static class ValidateCommand
                 Core.Rendering.ChartRenderer.BuildRequest(options);
             }
 
-            var settings = schema.Bind(parseResult);
+            var previousPath = parseResult.GetValue(upgradeFrom);
+            if (everything && previousPath is not null)
+            {
+                throw new UserInputException($"{PreviousRender.Flag}: compares one render with the release it upgrades; give a preset instead of --all.");
+            }
+
+            var settings = schema.Bind(parseResult) with
+            {
+                UpgradeFrom = previousPath is null ? null : await PreviousRender.LoadAsync(previousPath, cancellationToken).ConfigureAwait(false),
+            };
             var helm = await chart.HelmAsync(parseResult, cancellationToken).ConfigureAwait(false);
             var runner = new ValidationRunner(helm);
             var runs = await terminal.WithProgressAsync("Validating ...", format, async progress => everything

@@ -13,6 +13,9 @@ public enum ValidationStage
     Render,
     Schema,
     Spark,
+
+    /// <summary>Comparison with the release an upgrade starts from (validate --upgrade-from).</summary>
+    Upgrade,
 }
 
 /// <summary>One problem found in a render: which check, how bad, where, and how to fix it.</summary>

@@ -1,15 +1,20 @@
 using System.Text.RegularExpressions;
 using SparkK8s.Core.Errors;
 using SparkK8s.Core.Helm;
+using SparkK8s.Core.Manifests;
 using SparkK8s.Core.Presets;
 using SparkK8s.Core.Rendering;
 using SparkK8s.Core.Validation.Schema;
 using SparkK8s.Core.Validation.Spark;
+using SparkK8s.Core.Validation.Upgrade;
 
 namespace SparkK8s.Core.Validation;
 
-/// <summary>How to validate: the schemas (see <see cref="Schema.SchemaLocation.Open"/>) and kinds not to schema-check.</summary>
-public sealed record ValidationSettings(SchemaStore Schemas, IReadOnlyCollection<string> SkipKinds)
+/// <summary>
+/// How to validate: the schemas (see <see cref="Schema.SchemaLocation.Open"/>), kinds not to schema-check, and optionally
+/// the objects of the release an upgrade starts from (<see cref="Upgrade.PreviousRender"/>), compared for immutable fields.
+/// </summary>
+public sealed record ValidationSettings(SchemaStore Schemas, IReadOnlyCollection<string> SkipKinds, IReadOnlyList<KubeObject>? UpgradeFrom = null)
 {
     public SchemaValidator CreateSchemaValidator() => new(Schemas);
 }
@@ -89,6 +94,11 @@ public sealed partial class ValidationRunner(HelmClient helm)
 
         var model = SparkRenderModel.From(manifest.Documents);
         findings.AddRange(SparkChecks.Run(new SparkCheckContext(model, version, KnownSparkProperties.For(version))));
+        if (settings.UpgradeFrom is { } previous)
+        {
+            findings.AddRange(ImmutableFieldCheck.Run(previous, manifest.Objects));
+        }
+
         var source = schema.Store.Source.Description;
         if (fromFallback.Count > 0 && schema.Store.Fallback is { } fallback)
         {

@@ -228,9 +228,50 @@ public class SparkChecksTests
     [InlineData("jupyter-connect-k8s", "4.1")]
     public async Task The_full_preset_has_no_spark_findings(string preset, string version)
     {
-        var objects = await TestHelm.RenderAsync([$"presets/{preset}.yaml"], [$"spark.version={version}"], cancellationToken: TestContext.Current.CancellationToken);
+        // Existing Secrets, as staging and prod require: generated ones are SPK030 (tested on its own below).
+        string[] sets = [$"spark.version={version}", "s3.credentials.existingSecret=s3", "postgresql.auth.existingSecret=pg", "jupyter.token.existingSecret=jt"];
+        var objects = await TestHelm.RenderAsync([$"presets/{preset}.yaml"], sets, cancellationToken: TestContext.Current.CancellationToken);
         var documents = objects.Select(o => new RenderedDocument(string.Empty, o)).ToList();
 
         SparkChecks.Run(new SparkCheckContext(SparkRenderModel.From(documents), version, KnownSparkProperties.For(version))).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void SPK030_flags_each_generated_secret_with_the_values_key_that_replaces_it()
+    {
+        const string secrets = """
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: generated
+              annotations: {"spark-k8s.io/generated-secret": postgresql.auth.existingSecret}
+            data: {password: eHh4}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: user-made}
+            data: {password: eHh4}
+            """;
+
+        var findings = Check(ConnectConf(GoodConf, Rbac + secrets)).Where(f => f.Id == "SPK030").ToList();
+
+        findings.Should().ContainSingle().Which.Object.Should().Be("Secret/generated");
+        findings[0].Severity.Should().Be(Severity.Warning);
+        findings[0].Fix.Should().Contain("postgresql.auth.existingSecret");
+    }
+
+    [Fact]
+    public async Task SPK017_flags_the_prod_backups_until_the_tools_image_repository_is_set()
+    {
+        async Task<IReadOnlyList<Finding>> Spk017(params string[] sets)
+        {
+            var objects = await TestHelm.RenderAsync(["presets/jupyter-connect-k8s.yaml", "environments/prod.yaml"], sets, cancellationToken: TestContext.Current.CancellationToken);
+            var documents = objects.Select(o => new RenderedDocument(string.Empty, o)).ToList();
+            return SparkChecks.Run(new SparkCheckContext(SparkRenderModel.From(documents), "4.1", KnownSparkProperties.For("4.1"))).Where(f => f.Id == "SPK017").ToList();
+        }
+
+        (await Spk017()).Should().NotBeEmpty().And.OnlyContain(f => f.Object.StartsWith("CronJob/", StringComparison.Ordinal));
+        (await Spk017("backup.image.repository=registry.example.com/platform/spark-k8s-tools")).Should().BeEmpty();
     }
 }

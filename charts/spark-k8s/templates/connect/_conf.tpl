@@ -78,7 +78,7 @@ apiVersion: v1
 kind: Pod
 metadata:
   labels:
-    {{- include "spark-k8s.labels" (dict "root" . "component" "executor") | trim | nindent 4 }}
+    {{- include "spark-k8s.sparkPodLabels" (dict "root" . "component" "executor") | trim | nindent 4 }}
 spec:
   automountServiceAccountToken: false
   {{- include "spark-k8s.podSpecCommon" (dict "root" . "uid" 185) | trim | nindent 2 }}

@@ -45,6 +45,7 @@ public static class SparkChecks
         new MetastoreVersionCheck(),
         new JavaProcessExecCheck(),
         new PythonWorkerLimitCheck(),
+        new GeneratedSecretCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>

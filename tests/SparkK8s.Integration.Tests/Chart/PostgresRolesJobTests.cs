@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using FluentAssertions;
+using Npgsql;
+using SparkK8s.Integration.Tests.Backup;
+using SparkK8s.Testing;
+using Xunit;
+
+namespace SparkK8s.Integration.Tests.Chart;
+
+/// <summary>
+/// The chart's PostgreSQL roles Job, run for real: its rendered script against a local PostgreSQL server gives the
+/// metastore a non-superuser role that owns the database, and running it again changes nothing but the password.
+/// </summary>
+[Collection(BackupCollection.Name)]
+public sealed class PostgresRolesJobTests(PostgresServerFixture postgres)
+{
+    private static readonly string Suffix = $"{Environment.ProcessId}";
+
+    private static async Task<string> RenderedScriptAsync()
+    {
+        var objects = await TestHelm.RenderAsync(null, null, cancellationToken: TestContext.Current.CancellationToken);
+        var job = objects.Single(o => o.Kind == "Job" && o.Name.Contains("postgresql-roles", StringComparison.Ordinal));
+        var command = (JsonArray)job.Body["spec"]!["template"]!["spec"]!["containers"]![0]!["command"]!;
+        command.Select(n => (string?)n).Take(2).Should().Equal("/bin/bash", "-ec");
+        return (string)command[2]!;
+    }
+
+    private async Task RunAsync(string script, string database, string user, string password)
+    {
+        var start = new ProcessStartInfo("/bin/bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-ec");
+        start.ArgumentList.Add(script);
+        start.Environment["PATH"] = $"{PostgresServerFixture.BinDirectory}:{Environment.GetEnvironmentVariable("PATH")}";
+        start.Environment["PGHOST"] = postgres.Host;
+        start.Environment["PGPORT"] = postgres.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["PGDATABASE"] = database;
+        start.Environment["PGUSER"] = PostgresServerFixture.SuperUser;
+        start.Environment["PGPASSWORD"] = PostgresServerFixture.Password;
+        start.Environment["APP_USER"] = user;
+        start.Environment["APP_PASSWORD"] = password;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        process.ExitCode.Should().Be(0, await stdout + await stderr);
+    }
+
+    private async Task<NpgsqlConnection> OpenAsAsync(string database, string user, string password)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
+        {
+            Host = postgres.Host, Port = postgres.Port, Username = user, Password = password, Database = database, Pooling = false,
+        }.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        return connection;
+    }
+
+    [Fact]
+    public async Task Creates_a_least_privilege_owner_idempotently_and_follows_password_changes()
+    {
+        var script = await RenderedScriptAsync();
+        var database = $"roles_{Suffix}";
+        var user = $"hive-{Suffix}";
+        await using (var admin = await postgres.OpenAsync("postgres", TestContext.Current.CancellationToken))
+        {
+            foreach (var sql in new[] { $"DROP DATABASE IF EXISTS \"{database}\"", $"DROP ROLE IF EXISTS \"{user}\"", $"CREATE DATABASE \"{database}\"" })
+            {
+                await using var command = new NpgsqlCommand(sql, admin);
+                await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+            }
+        }
+
+        const string first = "it's \"quoted\"; DROP ROLE postgres; --";
+        await RunAsync(script, database, user, first);
+        await RunAsync(script, database, user, "rotated-password");
+
+        await using (var admin = await postgres.OpenAsync(database, TestContext.Current.CancellationToken))
+        {
+            await using var query = new NpgsqlCommand(
+                "SELECT r.rolsuper, r.rolcreaterole, r.rolreplication, r.rolbypassrls, r.rolcreatedb, r.rolcanlogin, pg_get_userbyid(d.datdba) "
+                + "FROM pg_roles r, pg_database d WHERE r.rolname = @user AND d.datname = @db", admin);
+            query.Parameters.AddWithValue("user", user);
+            query.Parameters.AddWithValue("db", database);
+            await using var reader = await query.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+            (await reader.ReadAsync(TestContext.Current.CancellationToken)).Should().BeTrue("the role exists");
+            new[] { reader.GetBoolean(0), reader.GetBoolean(1), reader.GetBoolean(2), reader.GetBoolean(3) }.Should().OnlyContain(b => !b, "no superuser, createrole, replication or bypassrls");
+            reader.GetBoolean(4).Should().BeTrue("backup verify creates a scratch database");
+            reader.GetBoolean(5).Should().BeTrue();
+            reader.GetString(6).Should().Be(user, "the metastore owns its database");
+        }
+
+        await using (var app = await OpenAsAsync(database, user, "rotated-password"))
+        {
+            await using var create = new NpgsqlCommand("CREATE TABLE public.\"DBS\" (id int)", app);
+            await create.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        var stale = async () => await OpenAsAsync(database, user, first);
+        await stale.Should().ThrowAsync<PostgresException>("the second run set the new password");
+    }
+}
