@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using SparkK8s.Core.Sizing;
 
 namespace SparkK8s.Core.EventLogs;
@@ -146,6 +147,7 @@ internal sealed class ApplicationAccumulator(string source)
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void TaskEnded(in TaskEndRecord ended)
     {
         // Spark posts one TaskEnd per attempt; a repeated (stage, stage attempt, task id) is a duplicate line
@@ -339,6 +341,7 @@ internal sealed class ApplicationAccumulator(string source)
     }
 
     /// <summary>Rejects impossible task values: times outside the plausible range, negative or year-long run times, negative byte counts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Sanitise(ref TaskEndRecord task)
     {
         if (task.LaunchMs != 0 && !ValidTimestamp(task.LaunchMs, "task launch time"))
