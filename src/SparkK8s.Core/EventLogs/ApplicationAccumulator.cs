@@ -49,7 +49,7 @@ internal sealed class ApplicationAccumulator(string source)
 
     private readonly Dictionary<string, ExecutorState> _executors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _properties = new(StringComparer.Ordinal);
-    private readonly HashSet<(long Stage, long Attempt, long Task)> _taskAttempts = [];
+    private readonly TaskAttemptSet _taskAttempts = new();
     private readonly List<string> _warnings = [];
     private readonly SortedDictionary<string, RejectedValues> _rejected = new(StringComparer.Ordinal);
     private TaskEndRecord _totals;
@@ -152,7 +152,7 @@ internal sealed class ApplicationAccumulator(string source)
     {
         // Spark posts one TaskEnd per attempt; a repeated (stage, stage attempt, task id) is a duplicate line
         // (replayed or concatenated logs), not another attempt.
-        if (ended.TaskId >= 0 && !_taskAttempts.Add((ended.StageId, ended.StageAttempt, ended.TaskId)))
+        if (ended.TaskId >= 0 && !_taskAttempts.Add(ended.StageId, ended.StageAttempt, ended.TaskId))
         {
             _duplicateTaskEnds++;
             return;
