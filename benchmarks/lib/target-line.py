@@ -5,7 +5,8 @@
 
 MEASURED and FLOOR are the indexes of the two commands in the hyperfine export (paired: the same run, the same
 machine); LIMIT is the highest allowed ratio of their medians (measured / floor). The spread is the lowest and highest
-ratio of the runs taken pairwise in order, so one disturbed run on a noisy machine shows as spread, not as the figure.
+ratio of the runs taken pairwise in order, so one disturbed run on a noisy machine shows as spread, not as the figure;
+the ratio of CPU times (user + system) is printed beside it.
 """
 import json
 import sys
@@ -23,9 +24,12 @@ def main(argv):
     pairs = [a / b for a, b in zip(m["times"], f["times"]) if b > 0]
     spread = f"{min(pairs):.2f}-{max(pairs):.2f}" if pairs else "n/a"
     verdict = "ok" if ratio <= limit else "MISSED"
+    # CPU time (user + system, means) is what other load on a shared machine disturbs least; shown beside the wall ratio.
+    cpu_floor = f["user"] + f["system"]
+    cpu = f"{(m['user'] + m['system']) / cpu_floor:.2f}x" if cpu_floor > 0 else "n/a"
     print(f"{name}: {ratio:.2f}x (target <= {limit:g}x) {verdict}; floor: {floor_name or f['command']} "
-          f"{f['median']:.3f} s, measured {m['median']:.3f} s (medians of {len(m['times'])}, pairwise spread {spread}); "
-          f"input: {size}")
+          f"{f['median']:.3f} s, measured {m['median']:.3f} s (wall medians of {len(m['times'])}, pairwise spread {spread}; "
+          f"CPU-time ratio {cpu}); input: {size}")
     return 0
 
 
