@@ -3,8 +3,9 @@
 #   backup run      vs  pg_dump -Fc to a local file                              (target: <= 1.15x)
 #   backup restore  vs  createdb + pg_restore --single-transaction from a file   (target: <= 1.2x)
 # on a generated PostgreSQL database of about SIZE_MB (default 1024) MB, against a local PostgreSQL server and s3rver
-# on 127.0.0.1, RUNS (default 3) runs each; `backup verify` is timed once. Prints a Markdown table with the ratios.
-# Not a test: run it by hand on the machine you want figures for.
+# on 127.0.0.1, RUNS (default 3) runs each; `backup verify` is timed once. Prints one line per target on stdout
+# (ratio of the medians, its floor, the input size, the pairwise spread; benchmarks/lib/target-line.py) and a
+# Markdown table with the details on stderr. Not a test: run it by hand on the machine you want figures for.
 #   benchmarks/backup/run.sh            # ~1 GB
 #   SIZE_MB=200 RUNS=5 benchmarks/backup/run.sh
 # Needs: PostgreSQL server binaries (/usr/lib/postgresql/<major>/bin), node + s3rver
@@ -138,7 +139,7 @@ m_plain_restore=$(stat "$work/restore.json" 0 mean)
 m_restore=$(stat "$work/restore.json" 1 mean)
 mb() { python3 -c "print(round($1 / 1048576, 1))"; }
 ratio() { python3 -c "print(f'{$1 / $2:.2f}x')"; }
-cat <<REPORT
+cat >&2 <<REPORT
 
 | measure (\`SIZE_MB=$size_mb RUNS=$runs benchmarks/backup/run.sh\`) | value |
 | --- | --- |
@@ -155,3 +156,6 @@ cat <<REPORT
 | backup verify (streamed into a scratch database + row counts), once | $(printf '%.1f' "$t_verify") s, $verify_status |
 | peak memory of the CLI process in verify | $(rss verify) |
 REPORT
+input="$(mb "$db_bytes") MiB database, $(mb "$archive_bytes") MiB archive"
+python3 "$root/benchmarks/lib/target-line.py" "backup run" "$work/dump.json" 1 0 1.15 "$input" --floor-name "pg_dump -Fc to a local file"
+python3 "$root/benchmarks/lib/target-line.py" "backup restore" "$work/restore.json" 1 0 1.2 "$input" --floor-name "createdb + pg_restore --single-transaction"

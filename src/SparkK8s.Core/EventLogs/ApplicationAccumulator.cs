@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using SparkK8s.Core.Sizing;
 
 namespace SparkK8s.Core.EventLogs;
@@ -48,7 +49,7 @@ internal sealed class ApplicationAccumulator(string source)
 
     private readonly Dictionary<string, ExecutorState> _executors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _properties = new(StringComparer.Ordinal);
-    private readonly HashSet<(long Stage, long Attempt, long Task)> _taskAttempts = [];
+    private readonly TaskAttemptSet _taskAttempts = new();
     private readonly List<string> _warnings = [];
     private readonly SortedDictionary<string, RejectedValues> _rejected = new(StringComparer.Ordinal);
     private TaskEndRecord _totals;
@@ -146,11 +147,12 @@ internal sealed class ApplicationAccumulator(string source)
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void TaskEnded(in TaskEndRecord ended)
     {
         // Spark posts one TaskEnd per attempt; a repeated (stage, stage attempt, task id) is a duplicate line
         // (replayed or concatenated logs), not another attempt.
-        if (ended.TaskId >= 0 && !_taskAttempts.Add((ended.StageId, ended.StageAttempt, ended.TaskId)))
+        if (ended.TaskId >= 0 && !_taskAttempts.Add(ended.StageId, ended.StageAttempt, ended.TaskId))
         {
             _duplicateTaskEnds++;
             return;
@@ -339,6 +341,7 @@ internal sealed class ApplicationAccumulator(string source)
     }
 
     /// <summary>Rejects impossible task values: times outside the plausible range, negative or year-long run times, negative byte counts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Sanitise(ref TaskEndRecord task)
     {
         if (task.LaunchMs != 0 && !ValidTimestamp(task.LaunchMs, "task launch time"))

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace SparkK8s.Core.EventLogs;
@@ -13,6 +14,7 @@ internal static class EventLineParser
     private static ReadOnlySpan<byte> EventPrefix => "{\"Event\":\""u8;
 
     /// <summary>Dispatches one line to <paramref name="app"/>. Returns false when the line has no "Event" field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Process(ReadOnlySpan<byte> line, ApplicationAccumulator app)
     {
         var name = EventName(line);
@@ -81,6 +83,7 @@ internal static class EventLineParser
     }
 
     /// <summary>The value of the top-level "Event" field; empty when there is none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static ReadOnlySpan<byte> EventName(ReadOnlySpan<byte> line)
     {
         if (line.StartsWith(EventPrefix))
@@ -130,6 +133,7 @@ internal static class EventLineParser
         return reader;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ParseTaskEnd(ref Utf8JsonReader reader, ApplicationAccumulator app)
     {
         var task = new TaskEndRecord { Success = true, TaskId = -1 };
@@ -164,6 +168,7 @@ internal static class EventLineParser
         app.TaskEnded(task);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ParseEndReason(ref Utf8JsonReader reader, ref TaskEndRecord task)
     {
         if (!IsObject(ref reader))
@@ -187,6 +192,7 @@ internal static class EventLineParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ParseTaskInfo(ref Utf8JsonReader reader, ref TaskEndRecord task)
     {
         if (!IsObject(ref reader))
@@ -208,6 +214,7 @@ internal static class EventLineParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ParseTaskMetrics(ref Utf8JsonReader reader, ref TaskEndRecord task)
     {
         if (!IsObject(ref reader))
@@ -233,6 +240,7 @@ internal static class EventLineParser
     }
 
     /// <summary>At property <paramref name="name"/>: reads its number into <paramref name="target"/> and returns true.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Number(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ref long target)
     {
         if (!reader.ValueTextEquals(name))
@@ -246,6 +254,7 @@ internal static class EventLineParser
     }
 
     /// <summary>At property <paramref name="name"/> (an object): sums its fields <paramref name="first"/> and <paramref name="second"/> into <paramref name="target"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Sum(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ref long target)
     {
         if (!reader.ValueTextEquals(name))
@@ -259,6 +268,7 @@ internal static class EventLineParser
     }
 
     /// <summary>Sums the numeric fields named <paramref name="first"/> and <paramref name="second"/> of the object at the reader.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long SumFields(ref Utf8JsonReader reader, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {
         if (!IsObject(ref reader))
@@ -541,6 +551,7 @@ internal static class EventLineParser
     }
 
     /// <summary>True at the start of an object; otherwise skips the value (an unexpected shape is ignored, not fatal).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsObject(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.StartObject)
@@ -553,9 +564,11 @@ internal static class EventLineParser
     }
 
     /// <summary>Moves to the next property name of the current object; false at its end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool NextProperty(ref Utf8JsonReader reader) => reader.Read() && reader.TokenType == JsonTokenType.PropertyName;
 
     /// <summary>At a property name: skips its value, however deep.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SkipValue(ref Utf8JsonReader reader)
     {
         reader.Read();
@@ -566,6 +579,7 @@ internal static class EventLineParser
     private static long Saturate(double value) =>
         double.IsNaN(value) ? 0 : value >= long.MaxValue ? long.MaxValue : value <= long.MinValue ? long.MinValue : (long)value;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long Long(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using SparkK8s.Core.Errors;
 using SparkK8s.Core.EventLogs.Compression;
@@ -145,7 +146,7 @@ public static class EventLogReader
                 int read;
                 do
                 {
-                    read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                    read = await ReadChunkAsync(stream, buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
                     filled += read;
                 }
                 while (read > 0 && filled < EventLogCodec.MagicLength);
@@ -176,7 +177,7 @@ public static class EventLogReader
                     buffer = larger;
                 }
 
-                var read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                var read = await ReadChunkAsync(stream, buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     if (filled > 0)
@@ -202,7 +203,24 @@ public static class EventLogReader
         }
     }
 
+    /// <summary>
+    /// Reads the next chunk. A local file is read synchronously: on Linux, ReadAsync on a FileStream opened without
+    /// FileOptions.Asynchronous hands each read to the thread pool (dotnet/runtime, RandomAccess.Unix.cs), and for a
+    /// directory of thousands of small logs those hand-offs cost more than the reads. Other streams (S3, codecs) stay async.
+    /// </summary>
+    private static ValueTask<int> ReadChunkAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        if (stream is FileStream file)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return ValueTask.FromResult(file.Read(buffer.Span));
+        }
+
+        return stream.ReadAsync(buffer, cancellationToken);
+    }
+
     /// <summary>Processes every complete line in <paramref name="data"/>; returns the bytes consumed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ProcessLines(ReadOnlySpan<byte> data, ref long lineNumber, string name, ApplicationAccumulator app)
     {
         var consumed = 0;
@@ -219,6 +237,7 @@ public static class EventLogReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ProcessLine(ReadOnlySpan<byte> line, long lineNumber, string name, ApplicationAccumulator app)
     {
         line = line.TrimEnd((byte)'\r');

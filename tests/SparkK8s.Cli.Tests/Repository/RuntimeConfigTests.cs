@@ -1,0 +1,24 @@
+using System.Text.Json;
+using FluentAssertions;
+using Xunit;
+
+namespace SparkK8s.Cli.Tests.Repository;
+
+/// <summary>
+/// The CLI's runtime settings (src/SparkK8s.Cli/runtimeconfig.template.json) reach the built spark-k8s.runtimeconfig.json.
+/// Without them a one-shot `cost` run on one core never leaves tier 0 (docs/en/performance.md).
+/// </summary>
+public class RuntimeConfigTests
+{
+    [Fact]
+    public void The_built_cli_tiers_up_early_and_without_dynamic_pgo()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "spark-k8s.runtimeconfig.json");
+        using var config = JsonDocument.Parse(File.ReadAllText(path));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+
+        properties.GetProperty("System.Runtime.TieredCompilation.CallCountingDelayMs").GetInt32().Should().BeLessThanOrEqualTo(5);
+        properties.GetProperty("System.Runtime.TieredPGO").GetBoolean().Should().BeFalse();
+        properties.TryGetProperty("System.GC.Server", out _).Should().BeFalse("server GC would cost a one-shot CLI start-up and memory");
+    }
+}
