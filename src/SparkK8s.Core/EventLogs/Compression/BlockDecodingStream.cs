@@ -7,7 +7,7 @@ namespace SparkK8s.Core.EventLogs.Compression;
 /// header and payload from <see cref="Inner"/> and decode it into <see cref="Block"/>; memory is one compressed and one
 /// decoded block, whatever the size of the log.
 /// </summary>
-internal abstract class BlockDecodingStream(Stream inner, string codec) : Stream
+internal abstract class BlockDecodingStream(Stream inner, string codec) : ReadOnlyStream
 {
     private byte[] _block = ArrayPool<byte>.Shared.Rent(64 * 1024);
     private byte[] _compressed = ArrayPool<byte>.Shared.Rent(64 * 1024);
@@ -19,17 +19,6 @@ internal abstract class BlockDecodingStream(Stream inner, string codec) : Stream
 
     /// <summary>Offset in the compressed stream of the next byte to read from <see cref="Inner"/>, for messages.</summary>
     protected long CompressedPosition { get; private set; }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>Decodes the next block (calling <see cref="SetBlockLength"/>); false at a clean end of the stream.</summary>
     protected abstract ValueTask<bool> DecodeNextBlockAsync(CancellationToken cancellationToken);
@@ -121,19 +110,8 @@ internal abstract class BlockDecodingStream(Stream inner, string codec) : Stream
         return count;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override int Read(byte[] buffer, int offset, int count) =>
         ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
