@@ -53,9 +53,26 @@ public sealed class ValidationRunner(HelmClient helm)
         var findings = new List<Finding>();
         var userValues = options.ValueFiles.Count > 0 || options.SetValues.Count > 0;
 
-        if (chartLint is null)
+        // helm lint and helm template are separate processes: run them side by side, then report lint first, as before.
+        var lintTask = chartLint is null ? Helm.LintAsync(request, strict: true, cancellationToken) : null;
+        RenderedManifest? manifest = null;
+        Exception? renderFailure = null;
+        try
         {
-            var lint = await Helm.LintAsync(request, strict: true, cancellationToken).ConfigureAwait(false);
+            manifest = await new ChartRenderer(Helm).RenderAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (lintTask is not null)
+        {
+            renderFailure = ex;
+        }
+        catch (Exception ex) when (ex is OperationFailedException || (ex is UserInputException && !userValues))
+        {
+            renderFailure = ex;
+        }
+
+        if (lintTask is not null)
+        {
+            var lint = await lintTask.ConfigureAwait(false);
             if (!lint.Succeeded)
             {
                 var text = (lint.StandardOutput + "\n" + lint.StandardError).Trim();
@@ -66,21 +83,21 @@ public sealed class ValidationRunner(HelmClient helm)
 
                 findings.AddRange(ChartLint.Findings(text));
             }
+
+            if (renderFailure is not null && !(renderFailure is OperationFailedException || (renderFailure is UserInputException && !userValues)))
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(renderFailure);
+            }
         }
 
-        RenderedManifest manifest;
-        try
-        {
-            manifest = await new ChartRenderer(Helm).RenderAsync(options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationFailedException || (ex is UserInputException && !userValues))
+        if (renderFailure is not null || manifest is null)
         {
             if (chartLint is not null)
             {
                 findings.AddRange(await chartLint.ConfigureAwait(false));
             }
 
-            findings.Add(new Finding(ValidationStage.Render, "HELM002", Severity.Error, "chart", string.Empty, ex.Message, "Fix the template or values helm names above"));
+            findings.Add(new Finding(ValidationStage.Render, "HELM002", Severity.Error, "chart", string.Empty, renderFailure?.Message ?? string.Empty, "Fix the template or values helm names above"));
             return (new ValidationRun(PresetName(options), options.Environment, version, findings, 0, null), null);
         }
 

@@ -17,42 +17,47 @@ public static partial class RenderedLintChecks
 {
     public static IEnumerable<Finding> Run(RenderedManifest manifest)
     {
-        var seenTemplates = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var document in manifest.Documents)
+        // helm lint checks each template's whole output: the selector test looks for the words anywhere in it, the
+        // List test reads only its first document, and the indent test only its first line.
+        foreach (var template in manifest.Documents.GroupBy(d => ChartRelative(d.Object.SourceTemplate)))
         {
-            var where = ChartRelative(document.Object.SourceTemplate);
+            var documents = template.ToList();
+            var content = string.Concat(documents.Select(d => d.Yaml));
             var problems = new List<(string Level, string Message)>();
-            // helm checks the indent at the start of each template's output, not of every document in it.
-            if (seenTemplates.Add(where) && IndentedStart(document.Yaml) is { } line)
+            if (IndentedStart(documents[0].Yaml) is { } line)
             {
                 problems.Add(("WARNING", $"document starts with an illegal indent: \"{line}\", which may cause parsing problems"));
             }
 
-            if (NameProblem(document.Object.Kind, document.Object.Body["metadata"]?["name"]) is { } name)
+            foreach (var document in documents)
             {
-                problems.Add(("WARNING", name));
+                var obj = document.Object;
+                if (NameProblem(obj.Kind, obj.Body["metadata"]?["name"]) is { } name)
+                {
+                    problems.Add(("WARNING", name));
+                }
+
+                if (DeprecatedApis.Find(obj.ApiVersion, obj.Kind) is { } deprecated)
+                {
+                    problems.Add(("WARNING", deprecated));
+                }
+
+                if (obj.Kind is "Deployment" or "ReplicaSet" or "DaemonSet" or "StatefulSet"
+                    && !content.Contains("matchLabels", StringComparison.Ordinal)
+                    && !content.Contains("matchExpressions", StringComparison.Ordinal))
+                {
+                    problems.Add(("ERROR", $"a {obj.Kind} must contain matchLabels or matchExpressions, and \"{obj.Name}\" does not"));
+                }
             }
 
-            if (DeprecatedApis.Find(document.Object.ApiVersion, document.Object.Kind) is { } deprecated)
+            if (documents[0].Object.Kind == "List" && ListItemWithResourcePolicy(documents[0].Object.Body))
             {
-                problems.Add(("WARNING", deprecated));
-            }
-
-            if (document.Object.Kind is "Deployment" or "ReplicaSet" or "DaemonSet" or "StatefulSet"
-                && !document.Yaml.Contains("matchLabels", StringComparison.Ordinal)
-                && !document.Yaml.Contains("matchExpressions", StringComparison.Ordinal))
-            {
-                problems.Add(("ERROR", $"a {document.Object.Kind} must contain matchLabels or matchExpressions, and \"{document.Object.Name}\" does not"));
-            }
-
-            if (document.Object.Kind == "List" && ListItemWithResourcePolicy(document.Object.Body))
-            {
-                problems.Add(("ERROR", "Annotation 'helm.sh/resource-policy' within List objects are ignored"));
+                problems.Add(("ERROR", "annotation 'helm.sh/resource-policy' within List objects are ignored"));
             }
 
             foreach (var (level, message) in problems)
             {
-                yield return new Finding(ValidationStage.Lint, "HELM001", Severity.Error, where, string.Empty, $"[{level}] {message}", "Fix what helm lint --strict reports");
+                yield return new Finding(ValidationStage.Lint, "HELM001", Severity.Error, template.Key, string.Empty, $"[{level}] {message}", ChartLint.Hint);
             }
         }
     }
@@ -104,17 +109,17 @@ public static partial class RenderedLintChecks
     private static string? Dns1123Subdomain(string name) =>
         name.Length > 253 ? "must be no more than 253 characters"
         : Dns1123SubdomainPattern().IsMatch(name) ? null
-        : "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+        : "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
     private static string? Dns1123Label(string name) =>
         name.Length > 63 ? "must be no more than 63 characters"
         : Dns1123LabelPattern().IsMatch(name) ? null
-        : "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
+        : "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 
     private static string? Dns1035Label(string name) =>
         name.Length > 63 ? "must be no more than 63 characters"
         : Dns1035LabelPattern().IsMatch(name) ? null
-        : "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
+        : "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
     private static string? PathSegment(string name) =>
         name is "." or ".." ? $"may not be '{name}'"
