@@ -3,6 +3,7 @@
 # A round runs the measured command and its floor back to back (order alternating between rounds), so both see the
 # same machine load; the reported ratio is the median of the per-round ratios of medians, with the min-max spread.
 # Tunables: BENCH_ROUNDS (default 5) and BENCH_RUNS (runs per command per round, default 5).
+set -euo pipefail
 
 bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bench_scratch=$(mktemp -d)
