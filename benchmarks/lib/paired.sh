@@ -43,7 +43,12 @@ paired_rounds() {
       for ((i = ${#commands[@]} - 1; i >= 0; i--)); do reversed+=("${commands[$i]}"); done
       commands=("${reversed[@]}")
     fi
-    hyperfine -N --style none --warmup 1 --runs "$runs" --export-json "$bench_scratch/$name.$round.json" "${commands[@]}" >/dev/null
+    # hyperfine's advice about outliers is expected on a busy machine; its errors are shown.
+    if ! hyperfine -N --style none --warmup 1 --runs "$runs" --export-json "$bench_scratch/$name.$round.json" "${commands[@]}" \
+        >/dev/null 2>"$bench_scratch/hyperfine.err"; then
+      cat "$bench_scratch/hyperfine.err" >&2
+      exit 1
+    fi
   done
 }
 
