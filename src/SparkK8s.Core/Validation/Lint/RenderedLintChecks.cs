@@ -19,7 +19,8 @@ public static partial class RenderedLintChecks
     {
         // helm lint checks each template's whole output: the selector test looks for the words anywhere in it, the
         // List test reads only its first document, and the indent test only its first line.
-        foreach (var template in manifest.Documents.GroupBy(d => ChartRelative(d.Object.SourceTemplate)))
+        // Templates in path order, as helm's chart loader lists them (helm template prints them sorted by kind instead).
+        foreach (var template in manifest.Documents.GroupBy(d => ChartRelative(d.Object.SourceTemplate)).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var documents = template.ToList();
             var content = string.Concat(documents.Select(d => d.Yaml));
