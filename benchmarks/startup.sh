@@ -23,10 +23,10 @@ report presets "spark-k8s presets" "helm version" "1 process" 2 ratio "$wrapper 
 # The wrapper's own cost: run it with a `dotnet` on PATH that exits at once (/bin/true), against /bin/true itself.
 # What remains is bash, the source-change check and the helm check, without the CLI's start-up noise.
 mkdir -p "$bench_scratch/shim"
-ln -s "$(command -v true)" "$bench_scratch/shim/dotnet"
+ln -s "$(type -P true)" "$bench_scratch/shim/dotnet"
 before=$(stat -c %Y "$stamp")
-paired_rounds wrapper "env PATH=$bench_scratch/shim:$PATH $wrapper --version" "$(command -v true)"
-python3 - "$bench_scratch" "$(command -v true)" <<'PY'
+paired_rounds wrapper "env PATH=$bench_scratch/shim:$PATH $wrapper --version" "$(type -P true)"
+python3 - "$bench_scratch" "$(type -P true)" <<'PY'
 import glob, json, statistics, sys
 scratch, noop = sys.argv[1:]
 added = []
