@@ -27,9 +27,16 @@ public sealed class HelmException(string message, string helmOutput) : Operation
 }
 
 /// <summary>A thin async wrapper over the helm binary.</summary>
-public sealed class HelmClient(string executablePath)
+public sealed class HelmClient(string executablePath, HelmVersionCache? versionCache = null)
 {
     private Version? _version;
+
+    /// <summary>A client whose version is already known (from <see cref="HelmVersionCache"/> or a probe).</summary>
+    public HelmClient(string executablePath, Version knownVersion)
+        : this(executablePath)
+    {
+        _version = knownVersion;
+    }
 
     public string ExecutablePath { get; } = executablePath;
 
@@ -40,11 +47,22 @@ public sealed class HelmClient(string executablePath)
             return _version;
         }
 
+        if (versionCache?.TryGet(ExecutablePath) is { } cached)
+        {
+            return _version = cached;
+        }
+
         var result = await ProcessRunner.RunAsync(ExecutablePath, ["version", "--template", "{{.Version}}"], cancellationToken)
             .ConfigureAwait(false);
         _version = result.Succeeded ? HelmLocator.ParseVersion(result.StandardOutput) : null;
+        if (_version is not null)
+        {
+            versionCache?.Store(ExecutablePath, _version);
+            return _version;
+        }
+
         var said = result.StandardError.Trim() is { Length: > 0 } error ? $": {error}" : " and printed nothing";
-        return _version ?? throw new OperationFailedException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        throw new OperationFailedException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"'{ExecutablePath}' did not report a helm version ('version' exited with code {result.ExitCode}{said}). Point --helm at a helm 3.14+ binary."));
     }
 

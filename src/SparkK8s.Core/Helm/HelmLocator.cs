@@ -13,23 +13,27 @@ public static partial class HelmLocator
     public const string EnvironmentVariable = "SPARK_K8S_HELM";
     public static readonly Version MinimumVersion = new(3, 14, 0);
 
-    public static async Task<HelmClient> LocateAsync(string? explicitPath, string? repositoryRoot, CancellationToken cancellationToken)
+    public static Task<HelmClient> LocateAsync(string? explicitPath, string? repositoryRoot, CancellationToken cancellationToken) =>
+        LocateAsync(explicitPath, repositoryRoot, HelmVersionCache.Default, cancellationToken);
+
+    /// <summary><see cref="LocateAsync(string?, string?, CancellationToken)"/> with the version cache given (null: always probe).</summary>
+    public static async Task<HelmClient> LocateAsync(string? explicitPath, string? repositoryRoot, HelmVersionCache? cache, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrWhiteSpace(explicitPath))
         {
-            return await ProbeAsync(explicitPath, "--helm", cancellationToken).ConfigureAwait(false);
+            return await ProbeAsync(explicitPath, "--helm", cache, cancellationToken).ConfigureAwait(false);
         }
 
         var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {
-            return await ProbeAsync(fromEnvironment, EnvironmentVariable, cancellationToken).ConfigureAwait(false);
+            return await ProbeAsync(fromEnvironment, EnvironmentVariable, cache, cancellationToken).ConfigureAwait(false);
         }
 
         var onPath = ProcessRunner.FindOnPath("helm");
         if (onPath is not null)
         {
-            var client = new HelmClient(onPath);
+            var client = new HelmClient(onPath, cache);
             var version = await client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
             if (version >= MinimumVersion)
             {
@@ -52,7 +56,7 @@ public static partial class HelmLocator
                 $"Helm {MinimumVersion.ToString(2)}+ is required. Run ./scripts/ensure-helm.sh, put helm on PATH, or pass --helm PATH."));
     }
 
-    private static async Task<HelmClient> ProbeAsync(string path, string source, CancellationToken cancellationToken)
+    private static async Task<HelmClient> ProbeAsync(string path, string source, HelmVersionCache? cache, CancellationToken cancellationToken)
     {
         if (Directory.Exists(path))
         {
@@ -63,6 +67,11 @@ public static partial class HelmLocator
         if (resolved is null)
         {
             throw new Errors.UserInputException($"{source}: helm binary '{path}' does not exist. Point it at a helm executable.");
+        }
+
+        if (cache?.TryGet(resolved) is { } cached && cached >= MinimumVersion)
+        {
+            return new HelmClient(resolved, cached);
         }
 
         ProcessResult result;
@@ -90,7 +99,8 @@ public static partial class HelmLocator
             throw new Errors.UserInputException($"{source}: '{path}' is helm {version}; helm {MinimumVersion.ToString(2)} or newer is required.");
         }
 
-        return new HelmClient(resolved);
+        cache?.Store(resolved, version);
+        return new HelmClient(resolved, version);
     }
 
     /// <summary>Parses "v3.18.0" or "v4.1.4+g05fa379" into a <see cref="Version"/>.</summary>

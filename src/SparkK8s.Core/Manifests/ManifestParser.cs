@@ -40,8 +40,8 @@ public static partial class ManifestParser
         var stream = new YamlStream();
         try
         {
-            CheckDepth(yaml, sourceName);
-            stream.Load(new StringReader(yaml));
+            // One pass: the depth guard sits between the parser and the document model, so YAML is read once.
+            stream.Load(new DepthLimitedParser(new Parser(new StringReader(yaml)), sourceName));
         }
         catch (YamlException ex)
         {
@@ -78,6 +78,41 @@ public static partial class ManifestParser
                     depth--;
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// Passes a parser's events on and refuses nesting deeper than <see cref="MaxDepth"/> as they stream by, before the
+    /// document model (which recurses once per level) goes deeper; the same guard as <see cref="CheckDepth"/>.
+    /// </summary>
+    private sealed class DepthLimitedParser(IParser inner, string sourceName) : IParser
+    {
+        private int _depth;
+
+        public YamlDotNet.Core.Events.ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            if (!inner.MoveNext())
+            {
+                return false;
+            }
+
+            switch (inner.Current)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                    if (++_depth > MaxDepth)
+                    {
+                        throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"{sourceName}: the YAML nests deeper than {MaxDepth} levels; flatten it."));
+                    }
+
+                    break;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    _depth--;
+                    break;
+            }
+
+            return true;
         }
     }
 

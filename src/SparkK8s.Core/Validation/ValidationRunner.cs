@@ -4,6 +4,7 @@ using SparkK8s.Core.Helm;
 using SparkK8s.Core.Manifests;
 using SparkK8s.Core.Presets;
 using SparkK8s.Core.Rendering;
+using SparkK8s.Core.Validation.Lint;
 using SparkK8s.Core.Validation.Schema;
 using SparkK8s.Core.Validation.Spark;
 using SparkK8s.Core.Validation.Upgrade;
@@ -36,39 +37,79 @@ public sealed record ValidationRun(
     public int Warnings => Findings.Count(f => f.Severity == Severity.Warning);
 }
 
-/// <summary>Runs the checks in order: helm lint --strict, rendering, strict schema validation, Spark-aware checks.</summary>
-public sealed partial class ValidationRunner(HelmClient helm)
+/// <summary>
+/// Runs the checks in order: helm lint --strict, rendering, strict schema validation, Spark-aware checks. One render
+/// runs <c>helm lint --strict</c> with its values; <see cref="RunAllAsync"/> lints each chart once and makes lint's
+/// per-document checks on each render's output instead (see <see cref="ChartLint"/>).
+/// </summary>
+public sealed class ValidationRunner(HelmClient helm)
 {
     public HelmClient Helm { get; } = helm;
 
-    public async Task<(ValidationRun Run, RenderedManifest? Manifest)> RunAsync(RenderOptions options, ValidationSettings settings, CancellationToken cancellationToken)
+    public Task<(ValidationRun Run, RenderedManifest? Manifest)> RunAsync(RenderOptions options, ValidationSettings settings, CancellationToken cancellationToken) =>
+        RunAsync(options, settings, chartLint: null, cancellationToken);
+
+    /// <param name="chartLint">Null: lint this render with helm. Otherwise the chart-level lint findings shared by every render.</param>
+    private async Task<(ValidationRun Run, RenderedManifest? Manifest)> RunAsync(
+        RenderOptions options, ValidationSettings settings, Task<IReadOnlyList<Finding>>? chartLint, CancellationToken cancellationToken)
     {
         var request = ChartRenderer.BuildRequest(options);
         var version = await EffectiveSparkVersionAsync(options, request.ValueFiles, cancellationToken).ConfigureAwait(false);
         var findings = new List<Finding>();
         var userValues = options.ValueFiles.Count > 0 || options.SetValues.Count > 0;
 
-        var lint = await Helm.LintAsync(request, strict: true, cancellationToken).ConfigureAwait(false);
-        if (!lint.Succeeded)
-        {
-            var text = (lint.StandardOutput + "\n" + lint.StandardError).Trim();
-            if (userValues && HelmErrors.IsUserInput(text))
-            {
-                throw HelmErrors.Classify(text, "helm lint");
-            }
-
-            findings.AddRange(LintFindings(text));
-        }
-
-        RenderedManifest manifest;
+        // helm lint and helm template are separate processes: run them side by side, then report lint first, as before.
+        var lintTask = chartLint is null ? Helm.LintAsync(request, strict: true, cancellationToken) : null;
+        RenderedManifest? manifest = null;
+        Exception? renderFailure = null;
         try
         {
             manifest = await new ChartRenderer(Helm).RenderAsync(options, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception ex) when (lintTask is not null)
+        {
+            renderFailure = ex;
+        }
         catch (Exception ex) when (ex is OperationFailedException || (ex is UserInputException && !userValues))
         {
-            findings.Add(new Finding(ValidationStage.Render, "HELM002", Severity.Error, "chart", string.Empty, ex.Message, "Fix the template or values helm names above"));
+            renderFailure = ex;
+        }
+
+        if (lintTask is not null)
+        {
+            var lint = await lintTask.ConfigureAwait(false);
+            if (!lint.Succeeded)
+            {
+                var text = (lint.StandardOutput + "\n" + lint.StandardError).Trim();
+                if (userValues && HelmErrors.IsUserInput(text))
+                {
+                    throw HelmErrors.Classify(text, "helm lint");
+                }
+
+                findings.AddRange(ChartLint.Findings(text));
+            }
+
+            if (renderFailure is not null && !(renderFailure is OperationFailedException || (renderFailure is UserInputException && !userValues)))
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(renderFailure);
+            }
+        }
+
+        if (renderFailure is not null || manifest is null)
+        {
+            if (chartLint is not null)
+            {
+                findings.AddRange(await chartLint.ConfigureAwait(false));
+            }
+
+            findings.Add(new Finding(ValidationStage.Render, "HELM002", Severity.Error, "chart", string.Empty, renderFailure?.Message ?? string.Empty, "Fix the template or values helm names above"));
             return (new ValidationRun(PresetName(options), options.Environment, version, findings, 0, null), null);
+        }
+
+        if (chartLint is not null)
+        {
+            findings.AddRange(await chartLint.ConfigureAwait(false));
+            findings.AddRange(RenderedLintChecks.Run(manifest));
         }
 
         var schema = settings.CreateSchemaValidator();
@@ -120,12 +161,14 @@ public sealed partial class ValidationRunner(HelmClient helm)
                        select template with { Preset = preset, Environment = environment, SparkVersion = version }).ToList();
         var runs = new ValidationRun[targets.Count];
         var done = 0;
+        // Started now, awaited by each render once it has its own output: the lint overlaps the first renders.
+        var chartLint = ChartLint.ChartLevelAsync(Helm, template.ChartDirectory, template.Namespace, cancellationToken);
         await Parallel.ForEachAsync(
             Enumerable.Range(0, targets.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken },
             async (i, token) =>
             {
-                runs[i] = (await RunAsync(targets[i], settings, token).ConfigureAwait(false)).Run;
+                runs[i] = (await RunAsync(targets[i], settings, chartLint, token).ConfigureAwait(false)).Run;
                 progress?.Invoke($"validated {Interlocked.Increment(ref done)}/{targets.Count}: {targets[i].Preset} {targets[i].Environment} {targets[i].SparkVersion}");
             }).ConfigureAwait(false);
         return runs;
@@ -157,23 +200,4 @@ public sealed partial class ValidationRunner(HelmClient helm)
 
     private static string PresetName(RenderOptions options) =>
         options.Preset.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) ? Path.GetFileName(options.Preset) : options.Preset;
-
-    private static IEnumerable<Finding> LintFindings(string output)
-    {
-        var found = false;
-        foreach (Match match in LintLine().Matches(output))
-        {
-            found = true;
-            yield return new Finding(ValidationStage.Lint, "HELM001", Severity.Error, match.Groups["where"].Value.Trim(), string.Empty,
-                $"[{match.Groups["level"].Value}] {match.Groups["message"].Value.Trim()}", "Fix what helm lint --strict reports");
-        }
-
-        if (!found)
-        {
-            yield return new Finding(ValidationStage.Lint, "HELM001", Severity.Error, "chart", string.Empty, output, "Fix what helm lint --strict reports");
-        }
-    }
-
-    [GeneratedRegex(@"^\[(?<level>ERROR|WARNING)\]\s*(?<where>[^:]*):(?<message>.*)$", RegexOptions.Multiline)]
-    private static partial Regex LintLine();
 }
