@@ -2,7 +2,7 @@
 # Shared by benchmarks/{validate,plan,startup}.sh: paired hyperfine rounds and one result line per target.
 # A round runs the measured command and its floor back to back (order alternating between rounds), so both see the
 # same machine load; the reported ratio is the median of the per-round ratios of medians, with the min-max spread.
-# Tunables: BENCH_ROUNDS (default 5) and BENCH_RUNS (runs per command per round, default 5).
+# Tunables: BENCH_ROUNDS (default 5) and BENCH_RUNS (runs per command per round; default RUNS, as run-all.sh passes it, else 5).
 set -euo pipefail
 
 bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -34,7 +34,7 @@ bench_build_cli() {
 # paired_rounds NAME CMD... -- FLOOR_CMD...  (commands as single strings, run by hyperfine without a shell)
 # Writes per-round JSON files to $bench_scratch/NAME.<round>.json.
 paired_rounds() {
-  local name=$1 rounds=${BENCH_ROUNDS:-5} runs=${BENCH_RUNS:-5} round
+  local name=$1 rounds=${BENCH_ROUNDS:-5} runs=${BENCH_RUNS:-${RUNS:-5}} round
   shift
   for ((round = 1; round <= rounds; round++)); do
     local commands=("$@")
