@@ -73,7 +73,7 @@ for path in sorted(glob.glob(f"{scratch}/{name}.*.json")):
         a, f = commands
         ratios.append(med[a] / med[f]); cpu_ratios.append(cpu[a] / cpu[f])
         first.append(med[a] * 1000); second.append(med[f] * 1000)
-verdict = "meets" if statistics.median(ratios) <= float(target) else "MISSES"
+verdict = "ok" if statistics.median(ratios) <= float(target) else "MISSED"
 print(f"{label}: {statistics.median(ratios):.2f}x (spread {min(ratios):.2f}-{max(ratios):.2f}x, cpu {statistics.median(cpu_ratios):.2f}x)"
       f" | floor: {floor_label} | matrix: {matrix} | median {statistics.median(first):.0f} ms vs {statistics.median(second):.0f} ms"
       f" | {len(ratios)} rounds | target <= {target}x: {verdict}")

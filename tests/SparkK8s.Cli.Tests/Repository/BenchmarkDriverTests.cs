@@ -52,6 +52,21 @@ public class BenchmarkDriverTests
         File.ReadAllText(Path.Combine(RepoPaths.Root, "test.sh")).Should().NotContain("benchmarks");
     }
 
+    [Fact]
+    public void Every_driver_marks_a_miss_with_the_word_run_all_counts()
+    {
+        var runAll = File.ReadAllText(Path.Combine(RepoPaths.Root, "benchmarks", "run-all.sh"));
+        runAll.Should().Contain("/MISSED/", "run-all.sh counts the lines that say MISSED");
+        var verdicts = Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "benchmarks"), "*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".sh", StringComparison.Ordinal) || f.EndsWith(".py", StringComparison.Ordinal))
+            .SelectMany(f => File.ReadLines(f).Where(l => l.Contains("verdict =", StringComparison.Ordinal) || l.Contains("MISS", StringComparison.Ordinal))
+                .Select(l => (File: Path.GetRelativePath(RepoPaths.Root, f), Line: l.Trim())))
+            .ToList();
+
+        verdicts.Should().NotBeEmpty();
+        verdicts.Where(v => System.Text.RegularExpressions.Regex.IsMatch(v.Line, @"MISS(?!ED)")).Should().BeEmpty("a driver that prints another word for a miss is not counted by run-all.sh");
+    }
+
     private static Task<ProcessResult> TargetLineAsync(params string[] arguments)
     {
         var python = ProcessRunner.FindOnPath("python3") ?? throw new InvalidOperationException("python3 is needed by the benchmark drivers");
