@@ -91,7 +91,9 @@ public sealed class PresetCatalog(string chartDirectory)
 
     private static async Task<string> ReadDescriptionAsync(string path, CancellationToken cancellationToken)
     {
-        foreach (var line in await File.ReadAllLinesAsync(path, cancellationToken).ConfigureAwait(false))
+        // Synchronous and lazy, as in ValuesDocument.LoadAsync: only the leading comment lines are read.
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (var line in File.ReadLines(path))
         {
             var trimmed = line.Trim();
             if (trimmed.StartsWith(DescriptionPrefix, StringComparison.OrdinalIgnoreCase))

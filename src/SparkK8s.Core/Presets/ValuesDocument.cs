@@ -25,7 +25,10 @@ public static class ValuesDocument
                 throw new UserInputException($"{flag}: '{path}' is larger than {MaxFileBytes / (1024 * 1024)} MiB; a values file is a short YAML mapping.");
             }
 
-            text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+            // A synchronous read: values files are a few kilobytes, and File.ReadAllTextAsync hands the read to the
+            // thread pool on Linux, whose start-up cost `presets` about 7 ms (docs/en/performance.md, Start-up).
+            cancellationToken.ThrowIfCancellationRequested();
+            text = File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

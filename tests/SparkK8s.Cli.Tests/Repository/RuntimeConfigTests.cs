@@ -21,4 +21,16 @@ public class RuntimeConfigTests
         properties.GetProperty("System.Runtime.TieredPGO").GetBoolean().Should().BeFalse();
         properties.TryGetProperty("System.GC.Server", out _).Should().BeFalse("server GC would cost a one-shot CLI start-up and memory");
     }
+
+    [Fact]
+    public void The_built_cli_starts_without_loading_icu()
+    {
+        // InvariantGlobalization (Directory.Build.props) saves loading ICU at start-up (docs/en/performance.md). The CLI
+        // formats with the invariant culture throughout, so no output depends on the user's locale.
+        var path = Path.Combine(AppContext.BaseDirectory, "spark-k8s.runtimeconfig.json");
+        using var config = JsonDocument.Parse(File.ReadAllText(path));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+
+        properties.GetProperty("System.Globalization.Invariant").GetBoolean().Should().BeTrue();
+    }
 }
