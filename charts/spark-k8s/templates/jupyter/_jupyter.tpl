@@ -17,3 +17,8 @@
 {{- end }}
 {{- printf "/home/jovyan/work/.spark-client/%s" (toYaml $quoted | sha256sum | trunc 12) }}
 {{- end }}
+
+{{/* Name of the Secret with the Jupyter token. */}}
+{{- define "spark-k8s.jupyterSecretName" -}}
+{{- .Values.jupyter.token.existingSecret | default (include "spark-k8s.componentName" (dict "root" . "component" "jupyter")) }}
+{{- end }}

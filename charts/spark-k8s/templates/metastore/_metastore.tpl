@@ -55,3 +55,32 @@ initContainers:
 {{- $tag := toString .Values.metastore.image.tag }}
 {{- if regexMatch "^[0-9]+[.]" $tag }}{{ regexFind "^[0-9]+" $tag }}{{ else }}4{{ end }}
 {{- end }}
+
+{{/* Thrift URI of the in-chart Hive Metastore. */}}
+{{- define "spark-k8s.metastoreUri" -}}
+{{- printf "thrift://%s.%s.svc:%d" (include "spark-k8s.componentName" (dict "root" . "component" "metastore")) .Release.Namespace (int .Values.metastore.port) }}
+{{- end }}
+
+{{/* Metastore database connection (YAML map: host, port, database, username, secret, key). */}}
+{{- define "spark-k8s.metastoreDb" -}}
+{{- /* Every string is quoted (toYaml), so a user or database named 0123, 2024 or yes stays a string through fromYaml. */}}
+{{- if .Values.postgresql.enabled }}
+{{- $a := .Values.postgresql.auth }}
+{{- toYaml (dict
+  "host" (printf "%s.%s.svc" (include "spark-k8s.componentName" (dict "root" . "component" "postgresql")) .Release.Namespace)
+  "port" 5432
+  "database" (toString $a.database)
+  "username" (toString $a.username)
+  "secret" ($a.existingSecret | default (include "spark-k8s.componentName" (dict "root" . "component" "postgresql")))
+  "key" (toString $a.passwordKey)) }}
+{{- else }}
+{{- $e := .Values.metastore.externalDatabase }}
+{{- toYaml (dict
+  "host" (toString $e.host)
+  "port" (int $e.port)
+  "database" (toString $e.database)
+  "username" (toString $e.username)
+  "secret" (toString $e.existingSecret)
+  "key" (toString $e.passwordKey)) }}
+{{- end }}
+{{- end }}

@@ -1,0 +1,24 @@
+{{/* Fails early, with the values key named, on combinations the schema cannot express. */}}
+{{- define "spark-k8s.validate" -}}
+{{- if and .Values.connect.enabled (ne .Values.connect.backend "k8s") }}
+{{- fail (printf "connect.backend: %q is not implemented yet; use \"k8s\"" .Values.connect.backend) }}
+{{- end }}
+{{- if and (not .Values.minio.enabled) (not .Values.s3.endpoint) }}
+{{- fail "s3.endpoint: set it to your S3 endpoint URL when minio.enabled is false" }}
+{{- end }}
+{{- if and (not .Values.minio.enabled) (not .Values.s3.credentials.existingSecret) }}
+{{- fail "s3.credentials.existingSecret: name a Secret with the S3 credentials when minio.enabled is false" }}
+{{- end }}
+{{- if and .Values.metastore.enabled (not .Values.postgresql.enabled) (not .Values.metastore.externalDatabase.host) }}
+{{- fail "metastore.externalDatabase.host: set it (and metastore.externalDatabase.existingSecret) when postgresql.enabled is false" }}
+{{- end }}
+{{- if and .Values.metastore.enabled (not .Values.postgresql.enabled) (not .Values.metastore.externalDatabase.existingSecret) }}
+{{- fail "metastore.externalDatabase.existingSecret: name a Secret with the database password when postgresql.enabled is false" }}
+{{- end }}
+{{- if and .Values.postgresql.enabled (eq (toString .Values.postgresql.auth.username) (toString .Values.postgresql.auth.adminUsername)) }}
+{{- fail "postgresql.auth.adminUsername: must differ from postgresql.auth.username, which the metastore and backups use and which is not a superuser" }}
+{{- end }}
+{{- if and .Values.jupyter.enabled (not .Values.connect.enabled) }}
+{{- fail "jupyter.enabled: Jupyter talks to the Spark Connect server; enable connect.enabled too" }}
+{{- end }}
+{{- end }}
