@@ -11,6 +11,7 @@ public static class CommandCatalog
         RenderCommand.Create(),
         ValidateCommand.Create(),
         PlanCommand.Create(),
+        NewCommand.Create(),
         DocsCommand.Create(),
         CostCommand.Create(),
         SizeCommand.Create(),

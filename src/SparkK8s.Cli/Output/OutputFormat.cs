@@ -16,10 +16,13 @@ public enum OutputFormat
 public static class OutputOptions
 {
     /// <summary>The shared <c>--output/-o</c> option, restricted to the formats a command supports.</summary>
-    public static Option<OutputFormat> Create(params OutputFormat[] allowed)
+    public static Option<OutputFormat> Create(params OutputFormat[] allowed) => Create(withShortAlias: true, allowed);
+
+    /// <summary>The <c>--output</c> option; without the <c>-o</c> alias for a command whose <c>-o</c> names a file (<c>new</c>).</summary>
+    public static Option<OutputFormat> Create(bool withShortAlias, params OutputFormat[] allowed)
     {
         var formats = allowed.Length == 0 ? [OutputFormat.Table, OutputFormat.Json] : allowed;
-        var option = new Option<OutputFormat>("--output", "-o")
+        var option = new Option<OutputFormat>("--output", withShortAlias ? ["-o"] : [])
         {
             Description = $"Output format: {string.Join(", ", formats.Select(f => f.ToString().ToLowerInvariant()))}.",
             DefaultValueFactory = _ => formats[0],
