@@ -81,6 +81,11 @@ job-submitter:
   image: jobDefaults.image
   spark: true
   ports: {}
+job-application:
+  enabled: {{ gt (len $v.jobs) 0 }}
+  image: jobDefaults.image
+  spark: true
+  ports: {}
 job-driver:
   enabled: {{ gt (len $v.jobs) 0 }}
   image: jobDefaults.image

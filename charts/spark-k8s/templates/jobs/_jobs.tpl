@@ -225,3 +225,22 @@ template:
       - name: tmp
         emptyDir: {}
 {{- end }}
+
+{{/*
+Refuses an operator job the selected operator cannot run, naming the key. Takes root, job (resolved).
+apache/spark-kubernetes-operator 1.0 supports Spark 4.0, 4.1 and 4.2 and dropped 3.5 (its 1.0.0 release notes), and
+has no scheduled application kind; kubeflow/spark-operator runs Spark 3.x and 4.x (pod templates need Spark 3.0+).
+`spark-k8s validate` checks the same pairs on rendered objects (SPK050).
+*/}}
+{{- define "spark-k8s.job.validateOperator" -}}
+{{- $root := .root }}
+{{- $line := $root.Values.spark.version | toString }}
+{{- if eq $root.Values.operator.flavor "apache" }}
+{{- if not (semverCompare ">=4.0.0-0" (printf "%s.0" $line)) }}
+{{- fail (printf "jobs.%s.type: operator.flavor \"apache\" (the Apache Spark Kubernetes operator 1.0) runs Spark 4.0 and later, not spark.version %q; use operator.flavor kubeflow or type submit" .job.name $line) }}
+{{- end }}
+{{- if .job.schedule }}
+{{- fail (printf "jobs.%s.schedule: operator.flavor \"apache\" has no scheduled applications; use operator.flavor kubeflow (ScheduledSparkApplication) or type submit (CronJob)" .job.name) }}
+{{- end }}
+{{- end }}
+{{- end }}
