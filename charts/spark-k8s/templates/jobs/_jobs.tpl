@@ -29,9 +29,9 @@ Every job's driver runs under the release's job-driver ServiceAccount. Objects c
 {{- toYaml $j }}
 {{- end }}
 
-{{/* Object name of a job's objects: <fullname>-job-<name> (at most 63 characters; CronJobs 52). Takes root, name, optional max. */}}
+{{/* Object name of a job's objects: <fullname>-job-<name>[<suffix>] (at most 63 characters; CronJobs 52). Takes root, name, optional max and suffix. */}}
 {{- define "spark-k8s.job.objectName" -}}
-{{- include "spark-k8s.truncName" (dict "name" (printf "%s-job-%s" (include "spark-k8s.fullname" .root) .name) "max" (.max | default 63)) }}
+{{- include "spark-k8s.truncName" (dict "name" (printf "%s-job-%s" (include "spark-k8s.fullname" .root) .name) "suffix" (.suffix | default "") "max" (.max | default 63)) }}
 {{- end }}
 
 {{/* Spark application name of a job (spark.app.name; Spark derives the driver pod and Service names from it). */}}
