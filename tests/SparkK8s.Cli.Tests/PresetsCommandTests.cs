@@ -26,6 +26,8 @@ public class PresetsCommandTests
         jupyter.GetProperty("description").GetString().Should().NotBeNullOrEmpty();
         jupyter.GetProperty("components").EnumerateArray().Select(c => c.GetString()).Should().Contain(["connect", "jupyter"]);
         jupyter.GetProperty("backend").GetString().Should().Be("k8s");
+        presets.Single(p => p.GetProperty("name").GetString() == "batch-submit").GetProperty("backend").GetString().Should().Be("submit");
+        presets.Single(p => p.GetProperty("name").GetString() == "batch-operator").GetProperty("backend").GetString().Should().Be("operator");
         json.RootElement.GetProperty("environments").EnumerateArray().Select(e => e.GetString()).Should().BeEquivalentTo(["dev", "prod", "staging"]);
     }
 

@@ -206,7 +206,7 @@ public sealed class SparkRenderModel
     /// <summary>The primary resource of a spark-submit command line, or null when the words are no spark-submit call.</summary>
     private static string? PrimaryResource(List<string> words)
     {
-        var start = words.FindIndex(w => w.EndsWith("spark-submit", StringComparison.Ordinal));
+        var start = words.FindLastIndex(w => w.EndsWith("spark-submit", StringComparison.Ordinal));
         if (start < 0)
         {
             return null;
