@@ -195,7 +195,8 @@ labels, restricted security context, S3 env, jar init container. The one place t
 the Connect server's executors and every job's driver and executors. Takes root, app (the application's values:
 image, optional secretEnv), role ("driver" or "executor"), component, optional labels (extra labels) and
 codeConfigMap (ConfigMap whose main.py is mounted at /opt/spark/job).
-Spark keeps the template's metadata and adds its own labels; it sets the container's memory and CPU from the Spark
+Spark keeps the template's metadata and adds its own labels; it takes the container podTemplateContainerName names, else the
+first one (each template here has one), and sets its memory and CPU from the Spark
 properties (running-on-kubernetes.md, "Pod Template", apache/spark).
 */}}
 {{- define "spark-k8s.sparkPodTemplate" -}}
