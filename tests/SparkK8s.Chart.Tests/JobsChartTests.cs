@@ -260,6 +260,17 @@ public class JobsChartTests
     }
 
     [Theory]
+    [InlineData("jobs:\n  Nightly_Report:\n    mainApplicationFile: s3a://code/app.py\n", "jobs.Nightly_Report: a job name must be a DNS label")]
+    [InlineData("jobs:\n  both:\n    mainApplicationFile: s3a://code/app.py\n    pythonSource: print(1)\n", "jobs.both: set mainApplicationFile or pythonSource, not both")]
+    [InlineData("jobs:\n  none:\n    schedule: \"@daily\"\n", "jobs.none.mainApplicationFile: set it")]
+    public async Task A_bad_job_entry_is_refused_naming_the_job(string values, string message)
+    {
+        var act = () => ChartRender.RenderUncachedAsync(new RenderInput(ValuesYaml: values));
+
+        (await act.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain(message);
+    }
+
+    [Theory]
     [MemberData(nameof(Backends))]
     public async Task Every_job_object_is_strict_schema_valid(string version, string backend)
     {

@@ -10,8 +10,21 @@ Every job's driver runs under the release's job-driver ServiceAccount. Objects c
 {{/* Label naming the job on every object and pod of a job. */}}
 {{- define "spark-k8s.job.labelKey" -}}spark-k8s.io/job{{- end }}
 
-{{/* A job entry with jobDefaults filled in (YAML map). Takes root, name, job. */}}
+{{/*
+A job entry with jobDefaults filled in (YAML map). Takes root, name, job. Fails, naming the key, on what the schema
+leaves to the templates so that its message can name the job: the job name (a DNS label: it is part of object
+names and of spark.app.name) and exactly one of mainApplicationFile and pythonSource.
+*/}}
 {{- define "spark-k8s.job.resolved" -}}
+{{- if not (regexMatch "^[a-z]([-a-z0-9]{0,28}[a-z0-9])?$" .name) }}
+{{- fail (printf "jobs.%s: a job name must be a DNS label of 1 to 30 characters (lowercase letters, digits and '-', starting with a letter), e.g. nightly-report" .name) }}
+{{- end }}
+{{- if and .job.mainApplicationFile .job.pythonSource }}
+{{- fail (printf "jobs.%s: set mainApplicationFile or pythonSource, not both" .name) }}
+{{- end }}
+{{- if not (or .job.mainApplicationFile .job.pythonSource) }}
+{{- fail (printf "jobs.%s.mainApplicationFile: set it (a local:// path in the image or an s3a:// object), or give the Python source in jobs.%s.pythonSource" .name .name) }}
+{{- end }}
 {{- $d := .root.Values.jobDefaults }}
 {{- $j := deepCopy .job }}
 {{- $_ := set $j "type" ($j.type | default $d.type) }}
