@@ -9,7 +9,7 @@ public sealed record PresetInfo(string Name, string Description, string Path, IR
 /// <summary>
 /// The presets (<c>presets/*.yaml</c>) and environments (<c>environments/*.yaml</c>) of a chart.
 /// Components and backend come from the preset merged over the chart's values.yaml: every top-level key whose
-/// <c>enabled</c> is true is a component; the backend is <c>connect.backend</c>, or for a batch preset without Connect
+/// <c>enabled</c> is true is a component, and so is <c>jobs</c> when the preset has batch jobs; the backend is <c>connect.backend</c>, or for a batch preset without Connect
 /// the jobs' default type.
 /// </summary>
 public sealed class PresetCatalog(string chartDirectory)
@@ -80,7 +80,7 @@ public sealed class PresetCatalog(string chartDirectory)
             Path.GetFileNameWithoutExtension(presetPath),
             description,
             presetPath,
-            EnabledComponents(merged),
+            ValuesDocument.Get(merged, "jobs") is JsonObject { Count: > 0 } ? [.. EnabledComponents(merged), "jobs"] : EnabledComponents(merged),
             Backend(merged));
     }
 
