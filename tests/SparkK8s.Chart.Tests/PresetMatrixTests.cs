@@ -13,6 +13,15 @@ public class PresetMatrixTests
     {
         ["jupyter-connect-k8s"] = ["connect", "history-server", "metastore", "minio", "postgresql", "jupyter"],
         ["connect-k8s-minimal"] = ["connect"],
+        ["batch-submit"] = ["history-server", "metastore", "minio", "postgresql", "job-submitter", "job-driver"],
+        ["batch-operator"] = ["history-server", "metastore", "minio", "postgresql", "job-application", "job-driver"],
+    };
+
+    /// <summary>What runs each preset's jobs: submit presets Jobs and CronJobs, operator presets (Scheduled)SparkApplications.</summary>
+    private static readonly Dictionary<string, string[]> PresetJobKinds = new()
+    {
+        ["batch-submit"] = ["CronJob", "Job"],
+        ["batch-operator"] = ["ScheduledSparkApplication", "SparkApplication"],
     };
 
     private static IEnumerable<string> Names(string folder) =>
@@ -56,6 +65,15 @@ public class PresetMatrixTests
             // prod backs up the metastore database (with verify runs) when the preset has one.
             string[] backups = environment == "prod" && expected.Contains("postgresql") ? ["backup", "backup-verify"] : [];
             components.Where(c => c is not ("s3" or "executor")).Should().BeEquivalentTo(expected.Concat(backups));
+        }
+
+        if (PresetJobKinds.TryGetValue(preset, out var jobKinds))
+        {
+            rendered.Objects.Where(o => o.Labels.ContainsKey("spark-k8s.io/job")).Select(o => o.Kind)
+                .Where(k => k is "Job" or "CronJob" or "SparkApplication" or "ScheduledSparkApplication").Distinct().Order()
+                .Should().Equal(jobKinds);
+            rendered.OfKind("Deployment").Should().NotContain(d => d.Labels[Rendered.ComponentLabel] == "connect");
+            return;
         }
 
         rendered.Single("Deployment", "connect").Should().NotBeNull();

@@ -28,6 +28,7 @@ public class ValuesFuzzTests
 
     private const string MapKey = "spark.fuzz.key";
     private const string LabelKey = "example.com/fuzz";
+    private const string JobKey = "fuzz";
 
     /// <summary>Everything switched on, so as many values as possible reach a template.</summary>
     private static JsonObject Base(string sparkVersion) => new()
@@ -35,6 +36,20 @@ public class ValuesFuzzTests
         ["spark"] = new JsonObject { ["version"] = sparkVersion },
         ["backup"] = new JsonObject { ["enabled"] = true, ["verify"] = new JsonObject { ["enabled"] = true } },
         ["restore"] = new JsonObject { ["enabled"] = true, ["backupId"] = "latest" },
+        // A scheduled job with a Secret env var, so each job value reaches the CronJob, its ConfigMap or its pod templates.
+        ["jobs"] = new JsonObject
+        {
+            [JobKey] = new JsonObject
+            {
+                ["pythonSource"] = "print(1)\n",
+                ["schedule"] = "0 1 * * *",
+                ["secretEnv"] = new JsonArray(new JsonObject { ["name"] = "TOKEN", ["secretName"] = "api", ["key"] = "token" }),
+                // Optional keys that add Spark properties are set, so a value for them changes no key of spark-defaults.conf.
+                ["team"] = "base",
+                ["driver"] = new JsonObject { ["memoryOverhead"] = "512m" },
+                ["executor"] = new JsonObject { ["pysparkMemory"] = "1g" },
+            },
+        },
     };
 
     public static TheoryData<string> Versions() => ChartRender.Versions();
@@ -147,7 +162,12 @@ public class ValuesFuzzTests
         foreach (var (component, keys) in shape.SparkDefaultsKeys)
         {
             var expectedKeys = baseline.SparkDefaultsKeys.GetValueOrDefault(component) ?? [];
-            var owner = component == "connect" ? "connect" : "historyServer";
+            var owner = component switch
+            {
+                "connect" => "connect",
+                "job-submitter" => "jobs",
+                _ => "historyServer",
+            };
             if (mapEntry && @case.Path[0] == owner)
             {
                 expectedKeys = [.. expectedKeys.Append(MapKey).Distinct().Order(StringComparer.Ordinal)];
@@ -161,7 +181,12 @@ public class ValuesFuzzTests
 
         if (mapEntry)
         {
-            var component = @case.Path[0] == "connect" ? "connect" : "history-server";
+            var component = @case.Path[0] switch
+            {
+                "connect" => "connect",
+                "jobs" => "job-submitter",
+                _ => "history-server",
+            };
             var value = SparkDefaults(objects, component).GetValueOrDefault(MapKey);
             if (value != @case.Value.Trim())
             {
@@ -201,7 +226,7 @@ public class ValuesFuzzTests
                     + string.Join(" ", (c["command"] as JsonArray ?? []).Select(w => (string?)w))))
                 .Order(StringComparer.Ordinal).ToList();
             var defaults = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-            foreach (var component in new[] { "connect", "history-server" })
+            foreach (var component in new[] { "connect", "history-server", "job-submitter" })
             {
                 defaults[component] = SparkDefaults(objects, component).Keys.Order(StringComparer.Ordinal).ToList();
             }
@@ -254,9 +279,16 @@ public class ValuesFuzzTests
                 var segment = @case.Path[i];
                 if (@case.Path[i + 1] == "[]")
                 {
-                    // An array of strings, or of objects with one string field (imagePullSecrets[].name).
+                    // An array of strings, or of objects with one string field (imagePullSecrets[].name); an array of
+                    // objects the base already fills (jobs.fuzz.secretEnv) keeps the base's first item's other fields.
+                    var item = (node[segment] as JsonArray)?.FirstOrDefault() is JsonObject first ? (JsonObject)first.DeepClone() : new JsonObject();
+                    if (i + 2 < @case.Path.Count)
+                    {
+                        item[@case.Path[i + 2]] = @case.Value;
+                    }
+
                     node[segment] = i + 2 < @case.Path.Count
-                        ? new JsonArray(new JsonObject { [@case.Path[i + 2]] = @case.Value })
+                        ? new JsonArray(item)
                         : new JsonArray(@case.Value);
                     node = null!;
                     break;
@@ -308,7 +340,12 @@ public class ValuesFuzzTests
 
         if (schema["additionalProperties"] is JsonObject values)
         {
-            var key = path[^1] == "sparkConf" ? MapKey : LabelKey;
+            var key = path[^1] switch
+            {
+                "sparkConf" => MapKey,
+                "jobs" => JobKey,
+                _ => LabelKey,
+            };
             foreach (var leaf in StringLeaves(values, [.. path, key]))
             {
                 yield return leaf;

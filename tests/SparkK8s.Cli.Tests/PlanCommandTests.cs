@@ -35,6 +35,22 @@ public class PlanCommandTests
     }
 
     [Fact]
+    public async Task Plan_lists_the_jobs_and_the_crds_an_operator_preset_needs()
+    {
+        var text = await CliRunner.RunAsync("plan", "batch-operator");
+        var json = await CliRunner.RunAsync("plan", "batch-operator", "-o", "json");
+
+        text.ExitCode.Should().Be(0, text.Stdout + text.Stderr);
+        text.Stdout.Should().Contain("Jobs").And.Contain("events-rollup").And.Contain("ScheduledSparkApplication")
+            .And.Contain("Needs CRDs").And.Contain("sparkapplications.sparkoperator.k8s.io");
+        using var doc = json.Json();
+        var jobs = doc.RootElement.GetProperty("jobs").EnumerateArray()
+            .Select(j => (j.GetProperty("name").GetString(), j.GetProperty("backend").GetString(), j.GetProperty("kind").GetString())).ToList();
+        jobs.Should().Equal(("events-load", "operator", "SparkApplication"), ("events-rollup", "operator", "ScheduledSparkApplication"));
+        doc.RootElement.GetProperty("requiredCrds").GetArrayLength().Should().Be(2);
+    }
+
+    [Fact]
     public async Task Unknown_preset_is_a_usage_error()
     {
         var result = await CliRunner.RunAsync("plan", "nope", "-o", "json");

@@ -26,6 +26,10 @@ public class PresetsCommandTests
         jupyter.GetProperty("description").GetString().Should().NotBeNullOrEmpty();
         jupyter.GetProperty("components").EnumerateArray().Select(c => c.GetString()).Should().Contain(["connect", "jupyter"]);
         jupyter.GetProperty("backend").GetString().Should().Be("k8s");
+        var batch = presets.Single(p => p.GetProperty("name").GetString() == "batch-submit");
+        batch.GetProperty("backend").GetString().Should().Be("submit");
+        batch.GetProperty("components").EnumerateArray().Select(c => c.GetString()).Should().Contain("jobs").And.NotContain("connect");
+        presets.Single(p => p.GetProperty("name").GetString() == "batch-operator").GetProperty("backend").GetString().Should().Be("operator");
         json.RootElement.GetProperty("environments").EnumerateArray().Select(e => e.GetString()).Should().BeEquivalentTo(["dev", "prod", "staging"]);
     }
 

@@ -15,12 +15,47 @@ public class ValidateCommandTests
         using var json = result.Json();
         json.RootElement.GetProperty("errors").GetInt32().Should().Be(0);
         var runs = json.RootElement.GetProperty("runs").EnumerateArray().ToList();
-        runs.Should().HaveCount(2 * 3 * 2);
+        runs.Should().HaveCount(Directory.GetFiles(Path.Combine(RepoPaths.Chart, "presets"), "*.yaml").Length * 3 * 2);
+        runs.Select(r => r.GetProperty("preset").GetString()).Should().Contain(["batch-submit", "batch-operator"]);
         runs.Should().OnlyContain(r => r.GetProperty("schemaSource").GetString() == "embedded bundle (Kubernetes 1.36)", "strict validation runs with no --schema-location");
         json.RootElement.GetProperty("schemaSource").GetProperty("kind").GetString().Should().Be("bundle");
         var minimal = runs.Where(r => r.GetProperty("preset").GetString() == "connect-k8s-minimal");
         minimal.Should().OnlyContain(r => r.GetProperty("findings").EnumerateArray().Any(f => f.GetProperty("id").GetString() == "SPK005"),
             "the minimal preset's placeholders are flagged as warnings");
+    }
+
+    [Fact]
+    public async Task Operator_preset_names_the_crds_it_needs_and_submit_preset_none()
+    {
+        var text = await CliRunner.RunAsync("validate", "batch-operator");
+        var json = await CliRunner.RunAsync("validate", "batch-operator", "--output", "json");
+        var submit = await CliRunner.RunAsync("validate", "batch-submit", "--output", "json");
+
+        text.ExitCode.Should().Be(0, text.Stdout + text.Stderr);
+        text.Stdout.Should().Contain("Needs CRDs").And.Contain("sparkapplications.sparkoperator.k8s.io")
+            .And.Contain("scheduledsparkapplications.sparkoperator.k8s.io");
+        using var doc = json.Json();
+        doc.RootElement.GetProperty("runs")[0].GetProperty("requiredCrds").EnumerateArray().Select(c => c.GetProperty("name").GetString())
+            .Should().Equal("scheduledsparkapplications.sparkoperator.k8s.io", "sparkapplications.sparkoperator.k8s.io");
+        using var none = submit.Json();
+        none.RootElement.GetProperty("errors").GetInt32().Should().Be(0);
+        none.RootElement.GetProperty("runs")[0].GetProperty("requiredCrds").GetArrayLength().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_job_property_typo_names_the_job()
+    {
+        using var temp = new TempDirectory();
+        var extra = temp.WriteFile("job.yaml", "jobs:\n  nightly:\n    mainApplicationFile: s3a://code/app.py\n    sparkConf:\n      spark.executor.memry: 2g\n");
+
+        var result = await CliRunner.RunAsync("validate", "batch-submit", "-f", extra, "--output", "json");
+
+        result.ExitCode.Should().Be(1, result.Stderr);
+        result.ShouldHaveNoStackTrace();
+        using var json = result.Json();
+        json.RootElement.GetProperty("distinctFindings").EnumerateArray()
+            .Should().Contain(f => f.GetProperty("id").GetString() == "SPK006" && f.GetProperty("message").GetString()!.StartsWith("job 'nightly': ", StringComparison.Ordinal)
+                && f.GetProperty("message").GetString()!.Contains("spark.executor.memory", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -76,6 +76,29 @@ restore:
   enabled: {{ $v.restore.enabled | default false }}
   image: backup.image
   ports: {}
+job-submitter:
+  enabled: {{ gt (len $v.jobs) 0 }}
+  image: jobDefaults.image
+  spark: true
+  ports: {}
+job-application:
+  enabled: {{ gt (len $v.jobs) 0 }}
+  image: jobDefaults.image
+  spark: true
+  ports: {}
+job-driver:
+  enabled: {{ gt (len $v.jobs) 0 }}
+  image: jobDefaults.image
+  spark: true
+  ports:
+    driver: 7078
+    blockmanager: 7079
+    ui: 4040
+job-executor:
+  enabled: {{ gt (len $v.jobs) 0 }}
+  image: jobDefaults.image
+  spark: true
+  ports: {}
 s3:
   enabled: true
   image: ""

@@ -174,3 +174,74 @@ initContainers:
   readOnly: true
 {{- end }}
 {{- end }}
+
+{{/* Hive catalog properties of every Spark application when the metastore is on (YAML map, empty otherwise). */}}
+{{- define "spark-k8s.metastoreConf" -}}
+{{- if .Values.metastore.enabled }}
+{{- $release := include "spark-k8s.release" . | fromYaml }}
+spark.sql.catalogImplementation: hive
+{{- /* The built-in Hive client of the line (spark.releases.<line>.hiveMetastoreVersion) talking to a metastore
+release that still serves its Thrift calls (metastore.image.tag, see values.yaml); SPK018 checks the pair. */}}
+spark.sql.hive.metastore.version: {{ $release.hiveMetastoreVersion | quote }}
+spark.sql.hive.metastore.jars: builtin
+spark.hadoop.hive.metastore.uris: {{ include "spark-k8s.metastoreUri" . | quote }}
+spark.sql.warehouse.dir: {{ printf "s3a://%s/warehouse" .Values.s3.buckets.warehouse | quote }}
+{{- end }}
+{{- end }}
+
+{{/*
+Pod template of a Spark application's driver or executors (spark.kubernetes.{driver,executor}.podTemplateFile):
+labels, restricted security context, S3 env, jar init container. The one place that shapes Spark-created pods for
+the Connect server's executors and every job's driver and executors. Takes root, app (the application's values:
+image, optional secretEnv), role ("driver" or "executor"), component, optional labels (extra labels) and
+codeConfigMap (ConfigMap whose main.py is mounted at /opt/spark/job).
+Spark keeps the template's metadata and adds its own labels; it takes the container podTemplateContainerName names, else the
+first one (each template here has one), and sets its memory and CPU from the Spark
+properties (running-on-kubernetes.md, "Pod Template", apache/spark).
+*/}}
+{{- define "spark-k8s.sparkPodTemplate" -}}
+{{- $root := .root }}
+apiVersion: v1
+kind: Pod
+metadata:
+  labels:
+    {{- include "spark-k8s.sparkPodLabels" (dict "root" $root "component" .component) | trim | nindent 4 }}
+    {{- with .labels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  {{- /* The driver talks to the API server (it creates its executors); executors never do. */}}
+  automountServiceAccountToken: {{ eq .role "driver" }}
+  {{- include "spark-k8s.podSpecCommon" (dict "root" $root "uid" 185) | trim | nindent 2 }}
+  {{- include "spark-k8s.sparkInitContainers" (dict "root" $root "image" .app.image) | trim | nindent 2 }}
+  containers:
+    - name: {{ printf "spark-%s" .role }}
+      {{- include "spark-k8s.containerImage" (dict "root" $root "image" .app.image) | trim | nindent 6 }}
+      {{- include "spark-k8s.containerSecurityContext" $root | trim | nindent 6 }}
+      env:
+        {{- include "spark-k8s.s3Env" $root | nindent 8 }}
+        {{- range .app.secretEnv }}
+        - name: {{ .name | quote }}
+          valueFrom:
+            secretKeyRef:
+              name: {{ .secretName | quote }}
+              key: {{ .key | quote }}
+        {{- end }}
+      volumeMounts:
+        {{- include "spark-k8s.sparkVolumeMounts" $root | trim | nindent 8 }}
+        {{- if .codeConfigMap }}
+        - name: job-code
+          mountPath: /opt/spark/job
+          readOnly: true
+        {{- end }}
+  volumes:
+    {{- include "spark-k8s.sparkVolumes" $root | trim | nindent 4 }}
+    {{- with .codeConfigMap }}
+    - name: job-code
+      configMap:
+        name: {{ . | quote }}
+        items:
+          - key: main.py
+            path: main.py
+    {{- end }}
+{{- end }}

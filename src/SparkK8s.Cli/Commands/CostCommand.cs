@@ -19,7 +19,7 @@ public static class CostCommand
         var prices = new Option<string?>("--prices") { Description = "A YAML price catalog that overrides the built-in one (see docs/en/cost-and-sizing.md)." };
         var nodeType = new Option<string?>("--node-type") { Description = "Node type from the price catalog to price with (default: the catalog's defaultNodeType)." };
         var spot = new Option<bool>("--spot") { Description = "Price executors at the catalog's spot discount (the driver stays on-demand)." };
-        var groupBy = new Option<string>("--group-by") { Description = "Attribute costs by: team, namespace, user, app, or any label key (spark.kubernetes.{driver,executor}.label.KEY).", DefaultValueFactory = _ => "team" };
+        var groupBy = new Option<string>("--group-by") { Description = "Attribute costs by: team, job (the chart's batch job name), namespace, user, app, or any label key (spark.kubernetes.{driver,executor}.label.KEY).", DefaultValueFactory = _ => "team" };
         var since = new Option<string?>("--since") { Description = "Only apps started at or after T: an ISO date/time (2026-11-01, 2026-11-01T08:00Z) or a duration back from now (7d, 24h)." };
         var byApp = new Option<bool>("--by-app") { Description = "Also list every application (table); CSV lists apps instead of groups." };
         var failOnWaste = new Option<double?>("--fail-on-waste") { Description = "Exit 1 when any app wasted at least PCT percent of its cost (0-100)." };

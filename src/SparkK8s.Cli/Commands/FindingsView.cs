@@ -32,6 +32,22 @@ public sealed record FindingGroup(Finding Finding, IReadOnlyList<ValidationRun> 
 /// </summary>
 public static class FindingsView
 {
+    /// <summary>"Needs CRDs" lines: the custom resource definitions the renders need, each with what installs it.</summary>
+    public static void WriteRequiredCrds(Terminal terminal, IEnumerable<Core.Validation.Spark.RequiredCrd> crds)
+    {
+        var distinct = crds.DistinctBy(c => (c.Name, c.ApiVersion)).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+        if (distinct.Count == 0)
+        {
+            return;
+        }
+
+        terminal.Out.WriteLine("Needs CRDs in the cluster (the chart does not install them):");
+        foreach (var crd in distinct)
+        {
+            terminal.WriteWrapped($"{crd.Name} ({crd.ApiVersion} {crd.Kind}): install {crd.InstalledBy}", "  - ", "    ");
+        }
+    }
+
     public static void Write(Terminal terminal, IReadOnlyList<ValidationRun> runs)
     {
         var groups = FindingGroup.Of(runs);

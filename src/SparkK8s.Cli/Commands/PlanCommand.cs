@@ -115,6 +115,14 @@ public static class PlanCommand
                 + (each.DynamicAllocation ? "; dynamic allocation scales between min and max." : "; static allocation."));
         }
 
+        if (plan.Jobs.Count > 0)
+        {
+            TableLayout.Write(terminal, "Jobs",
+                [new("job"), new("backend"), new("kind"), new("object", CellWrap.Words), new("schedule", CellWrap.Words)],
+                plan.Jobs.Select(j => (IReadOnlyList<string>)[j.Name, j.Backend, j.Kind, j.Object, j.Schedule ?? "-"]).ToList());
+        }
+
+        FindingsView.WriteRequiredCrds(terminal, plan.RequiredCrds);
         terminal.Out.WriteLine("Validation:");
         FindingsView.Write(terminal, [plan.Validation]);
     }

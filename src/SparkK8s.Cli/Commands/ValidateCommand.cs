@@ -101,6 +101,7 @@ public static class ValidateCommand
             else
             {
                 FindingsView.Write(terminal, runs);
+                FindingsView.WriteRequiredCrds(terminal, runs.SelectMany(r => r.RequiredCrds));
             }
 
             return runs.Any(r => r.Errors > 0) ? CliApplication.ExitFindings : CliApplication.ExitOk;

@@ -29,8 +29,99 @@ public static class ValuesReference
             throw new UserInputException($"--chart: cannot read '{valuesPath}': {ex.Message}", ex);
         }
 
-        return Parse(text, valuesPath);
+        var keys = Parse(text, valuesPath);
+        var schemaPath = Path.Combine(Path.GetDirectoryName(valuesPath) ?? ".", "values.schema.json");
+        if (!File.Exists(schemaPath))
+        {
+            return keys;
+        }
+
+        string schema;
+        try
+        {
+            schema = await File.ReadAllTextAsync(schemaPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"--chart: cannot read '{schemaPath}': {ex.Message}", ex);
+        }
+
+        return WithMapEntries(keys, schema, schemaPath);
     }
+
+    /// <summary>
+    /// Adds the keys of each map entry that the schema describes but values.yaml cannot show (a map that is empty by
+    /// default, such as <c>jobs</c>): for every top-level key whose schema has <c>additionalProperties</c> with
+    /// properties, the entry's keys as <c>key.&lt;name&gt;.*</c>, right after the map's own row, from the schema's
+    /// descriptions (its <c>type</c>, <c>default</c> and, where set, <c>enum</c>).
+    /// </summary>
+    public static IReadOnlyList<ValuesKey> WithMapEntries(IReadOnlyList<ValuesKey> keys, string schemaText, string sourceName)
+    {
+        JsonObject? root;
+        try
+        {
+            root = JsonNode.Parse(schemaText) as JsonObject;
+        }
+        catch (JsonException ex)
+        {
+            throw new UserInputException($"{sourceName}: invalid JSON: {ex.Message}", ex);
+        }
+
+        var result = keys.ToList();
+        foreach (var (name, node) in root?["properties"] as JsonObject ?? [])
+        {
+            if (node?["additionalProperties"] is not JsonObject entry || entry["properties"] is not JsonObject { Count: > 0 } properties)
+            {
+                continue;
+            }
+
+            var at = result.FindIndex(k => k.Path == name);
+            if (at < 0)
+            {
+                continue;
+            }
+
+            var entries = new List<ValuesKey>();
+            SchemaKeys(properties, $"{name}.<name>", result[at].Line, entries);
+            result.InsertRange(at + 1, entries);
+        }
+
+        return result;
+    }
+
+    private static void SchemaKeys(JsonObject properties, string prefix, int line, List<ValuesKey> keys)
+    {
+        foreach (var (name, node) in properties)
+        {
+            if (node is not JsonObject schema)
+            {
+                continue;
+            }
+
+            var path = $"{prefix}.{name}";
+            var type = SchemaType(schema);
+            var allowed = schema["enum"] is JsonArray values ? $" One of: {string.Join(", ", values.Select(v => v?.ToJsonString()))}." : string.Empty;
+            keys.Add(new ValuesKey(path, type, schema["default"] is { } fallback ? fallback.ToJsonString() : "-", (string?)schema["description"] + allowed, line));
+            if (schema["properties"] is JsonObject children)
+            {
+                SchemaKeys(children, path, line, keys);
+            }
+            else if (schema["items"]?["properties"] is JsonObject itemProperties)
+            {
+                SchemaKeys(itemProperties, $"{path}[]", line, keys);
+            }
+        }
+    }
+
+    private static string SchemaType(JsonObject schema) => (string?)(schema["type"] as JsonValue) switch
+    {
+        "array" => "list",
+        "boolean" => "bool",
+        "integer" => "int",
+        "number" => "float",
+        { } other => other,
+        null => "string",
+    };
 
     public static IReadOnlyList<ValuesKey> Parse(string text, string sourceName)
     {

@@ -45,4 +45,14 @@ public sealed record DeploymentPlan(
     IReadOnlyList<PlannedEndpoint> Endpoints,
     ResourceTotals PlatformTotal,
     ExecutorCapacity? Executors,
-    ValidationRun Validation);
+    ValidationRun Validation)
+{
+    /// <summary>The batch jobs of the render: one row per job, with the object that runs it.</summary>
+    public IReadOnlyList<PlannedJob> Jobs { get; init; } = [];
+
+    /// <summary>CRDs the release needs in the cluster before it installs (the Spark operators' kinds).</summary>
+    public IReadOnlyList<Validation.Spark.RequiredCrd> RequiredCrds => Validation.RequiredCrds;
+}
+
+/// <summary>A batch job: its name, backend ("submit" or "operator"), the kind that runs it and its cron schedule, if any.</summary>
+public sealed record PlannedJob(string Name, string Backend, string Kind, string Object, string? Schedule);

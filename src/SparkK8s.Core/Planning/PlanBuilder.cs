@@ -28,8 +28,21 @@ public static class PlanBuilder
             manifest.Documents.Where(d => d.Object.Kind == "Service").SelectMany(d => Endpoints(d, manifest.Options.Namespace)).ToList(),
             total,
             Executors(SparkRenderModel.From(manifest.Documents), validation.SparkVersion),
-            validation);
+            validation)
+        {
+            Jobs = Jobs(manifest.Documents),
+        };
     }
+
+    /// <summary>Jobs are the Jobs/CronJobs (submit) and operator applications that carry the spark-k8s.io/job label.</summary>
+    private static List<PlannedJob> Jobs(IReadOnlyList<RenderedDocument> documents) =>
+        documents.Select(d => d.Object)
+            .Where(o => o.Kind is "Job" or "CronJob" || SparkRenderModel.OperatorKinds.Contains(o.Kind))
+            .Where(o => o.Labels.ContainsKey(SparkRenderModel.JobLabel))
+            .Select(o => new PlannedJob(o.Labels[SparkRenderModel.JobLabel], o.Kind is "Job" or "CronJob" ? "submit" : "operator", o.Kind, o.Name,
+                (string?)o.Body["spec"]?["schedule"]))
+            .OrderBy(j => j.Name, StringComparer.Ordinal)
+            .ToList();
 
     private static PlannedWorkload Workload(RenderedDocument document)
     {

@@ -9,7 +9,8 @@ public sealed record PresetInfo(string Name, string Description, string Path, IR
 /// <summary>
 /// The presets (<c>presets/*.yaml</c>) and environments (<c>environments/*.yaml</c>) of a chart.
 /// Components and backend come from the preset merged over the chart's values.yaml: every top-level key whose
-/// <c>enabled</c> is true is a component; the backend is <c>connect.backend</c>.
+/// <c>enabled</c> is true is a component, and so is <c>jobs</c> when the preset has batch jobs; the backend is <c>connect.backend</c>, or for a batch preset without Connect
+/// the jobs' default type.
 /// </summary>
 public sealed class PresetCatalog(string chartDirectory)
 {
@@ -79,8 +80,25 @@ public sealed class PresetCatalog(string chartDirectory)
             Path.GetFileNameWithoutExtension(presetPath),
             description,
             presetPath,
-            EnabledComponents(merged),
-            (string?)ValuesDocument.Get(merged, "connect.backend") is { } backend ? backend : null);
+            ValuesDocument.Get(merged, "jobs") is JsonObject { Count: > 0 } ? [.. EnabledComponents(merged), "jobs"] : EnabledComponents(merged),
+            Backend(merged));
+    }
+
+    /// <summary>
+    /// The preset's backend: connect.backend when the Connect server is on, else the jobs' default type ("submit" or
+    /// "operator") when it has jobs, else none.
+    /// </summary>
+    public static string? Backend(JsonObject values)
+    {
+        var connectOn = ValuesDocument.Get(values, "connect.enabled") is JsonValue on && on.TryGetValue<bool>(out var enabled) && enabled;
+        if (connectOn && (string?)ValuesDocument.Get(values, "connect.backend") is { } backend)
+        {
+            return backend;
+        }
+
+        return ValuesDocument.Get(values, "jobs") is JsonObject { Count: > 0 } && (string?)ValuesDocument.Get(values, "jobDefaults.type") is { } type
+            ? type
+            : null;
     }
 
     public static IReadOnlyList<string> EnabledComponents(JsonObject values) =>

@@ -35,6 +35,9 @@ public sealed record ValidationRun(
 {
     public int Errors => Findings.Count(f => f.Severity == Severity.Error);
     public int Warnings => Findings.Count(f => f.Severity == Severity.Warning);
+
+    /// <summary>CRDs the render's custom resources need in the cluster (the Spark operators' application kinds).</summary>
+    public IReadOnlyList<RequiredCrd> RequiredCrds { get; init; } = [];
 }
 
 /// <summary>
@@ -146,7 +149,10 @@ public sealed class ValidationRunner(HelmClient helm)
             source += $"; not in the cluster document, so checked against the {fallback.Source.Description}: {string.Join(", ", fromFallback)}";
         }
 
-        return (new ValidationRun(PresetName(options), options.Environment, version, findings, manifest.Documents.Count, source), manifest);
+        return (new ValidationRun(PresetName(options), options.Environment, version, findings, manifest.Documents.Count, source)
+        {
+            RequiredCrds = RequiredCrds.From(manifest.Objects),
+        }, manifest);
     }
 
     /// <summary>Every preset × environment × supported Spark version, <paramref name="parallelism"/> at a time, in a stable order.</summary>

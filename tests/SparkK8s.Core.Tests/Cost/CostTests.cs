@@ -130,6 +130,31 @@ public class CostTests
         CostCalculator.OverWasteLimit(report, 99).Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task Group_by_job_reads_the_label_the_chart_puts_on_job_pods()
+    {
+        using var temp = new TempDirectory();
+        var node = PriceCatalog.Load(null).Node(null);
+        var options = new CostOptions(node, false, 0.65, AttributionKey.Parse("job"), "now");
+        var apps = new List<AppCost>();
+        foreach (var (id, job) in new[] { ("j1", "nightly"), ("j2", "nightly"), ("j3", "load"), ("c1", "") })
+        {
+            var properties = new Dictionary<string, string> { ["spark.executor.memory"] = "4g" };
+            if (job.Length > 0)
+            {
+                properties["spark.kubernetes.driver.label.spark-k8s.io/job"] = job;
+                properties["spark.kubernetes.executor.label.spark-k8s.io/job"] = job;
+            }
+
+            var app = await RealEventLogTests.ReadAsync(temp.WriteFile(id, SparkEventLogBuilder.SimpleApp(id, properties).Build()));
+            apps.Add(CostCalculator.Price(app, options));
+        }
+
+        var report = CostCalculator.Report(apps, [], options);
+
+        report.Groups.Select(g => (g.Group, g.Apps)).Should().BeEquivalentTo([("nightly", 2), ("load", 1), ("(none)", 1)]);
+    }
+
     [Theory]
     [InlineData("app-20200706201101-0003", "executors idle for 341 s")]
     [InlineData("application_1506645932520_24630151", "idle executors kept by dynamic allocation")]

@@ -24,6 +24,29 @@ public class ValuesReferenceTests
         """;
 
     [Fact]
+    public void Map_entries_come_from_the_schema_right_after_the_map()
+    {
+        const string Schema = """
+            {"properties": {"jobs": {"type": "object", "additionalProperties": {"type": "object", "properties": {
+              "type": {"type": "string", "enum": ["submit", "operator"], "description": "Backend."},
+              "driver": {"type": "object", "description": "Driver sizing.", "properties": {"memory": {"type": "string", "default": "1g", "description": "Heap."}}},
+              "secretEnv": {"type": "array", "description": "Secrets.", "items": {"type": "object", "properties": {"key": {"type": "string", "description": "Key."}}}}}}}}}
+            """;
+        var keys = ValuesReference.Parse("# -- Jobs.\njobs: {}\n# -- After.\nafter: 1\n", "values.yaml");
+
+        var all = ValuesReference.WithMapEntries(keys, Schema, "values.schema.json");
+
+        all.Select(k => (k.Path, k.Type, k.Default, k.Description)).Should().Equal(
+            ("jobs", "object", "{}", "Jobs."),
+            ("jobs.<name>.type", "string", "-", "Backend. One of: \"submit\", \"operator\"."),
+            ("jobs.<name>.driver", "object", "-", "Driver sizing."),
+            ("jobs.<name>.driver.memory", "string", "\"1g\"", "Heap."),
+            ("jobs.<name>.secretEnv", "list", "-", "Secrets."),
+            ("jobs.<name>.secretEnv[].key", "string", "-", "Key."),
+            ("after", "int", "1", "After."));
+    }
+
+    [Fact]
     public void Reads_helm_docs_descriptions_types_and_defaults()
     {
         var keys = ValuesReference.Parse(Values, "values.yaml");

@@ -57,6 +57,25 @@ public class SchemaValidatorTests
     }
 
     [Fact]
+    public void A_crd_schema_without_apiVersion_kind_and_metadata_still_accepts_them_at_the_root_only()
+    {
+        // The Apache Spark operator's published spark.apache.org schema lists only spec and status, as CRD structural
+        // schemas may: the API server adds apiVersion, kind and metadata implicitly.
+        const string App = """
+            apiVersion: spark.apache.org/v1
+            kind: SparkApplication
+            metadata: {name: pi}
+            spec:
+              runtimeVersions: {sparkVersion: 4.1.2}
+            """;
+
+        Validate(App).Should().BeEmpty();
+        Validate(App + "\nmetadatas: {}\n").Should().ContainSingle(v => v.Kind == ViolationKind.UnknownField && v.Path == "metadatas");
+        Validate(App.Replace("  runtimeVersions:", "  kind: x\n  runtimeVersions:", StringComparison.Ordinal))
+            .Should().ContainSingle(v => v.Kind == ViolationKind.UnknownField && v.Path == "spec.kind", "only the root has the implicit fields");
+    }
+
+    [Fact]
     public void An_unknown_field_nested_in_a_pod_spec_is_an_error_with_its_path()
     {
         var violations = Validate(Deployment.Replace("image: nginx:1.27", "image: nginx:1.27\n          imagePullPolicyy: Always", StringComparison.Ordinal));

@@ -59,38 +59,7 @@ files are closed and published as they fill. */}}
 {{- $_ := set $conf "spark.driver.extraClassPath" . }}
 {{- $_ := set $conf "spark.executor.extraClassPath" . }}
 {{- end }}
-{{- if .Values.metastore.enabled }}
-{{- $_ := set $conf "spark.sql.catalogImplementation" "hive" }}
-{{- /* The built-in Hive client of the line (spark.releases.<line>.hiveMetastoreVersion) talking to a metastore
-release that still serves its Thrift calls (metastore.image.tag, see values.yaml); SPK018 checks the pair. */}}
-{{- $_ := set $conf "spark.sql.hive.metastore.version" $release.hiveMetastoreVersion }}
-{{- $_ := set $conf "spark.sql.hive.metastore.jars" "builtin" }}
-{{- $_ := set $conf "spark.hadoop.hive.metastore.uris" (include "spark-k8s.metastoreUri" .) }}
-{{- $_ := set $conf "spark.sql.warehouse.dir" (printf "s3a://%s/warehouse" .Values.s3.buckets.warehouse) }}
-{{- end }}
+{{- $conf = merge (include "spark-k8s.metastoreConf" . | fromYaml) $conf }}
 {{- $conf = merge (include "spark-k8s.s3aConf" . | fromYaml) $conf }}
 {{- toYaml (mergeOverwrite $conf $c.sparkConf) }}
-{{- end }}
-
-{{/* Executor pod template: labels, restricted security context, S3 env, jar init container. */}}
-{{- define "spark-k8s.connect.executorPodTemplate" -}}
-apiVersion: v1
-kind: Pod
-metadata:
-  labels:
-    {{- include "spark-k8s.sparkPodLabels" (dict "root" . "component" "executor") | trim | nindent 4 }}
-spec:
-  automountServiceAccountToken: false
-  {{- include "spark-k8s.podSpecCommon" (dict "root" . "uid" 185) | trim | nindent 2 }}
-  {{- include "spark-k8s.sparkInitContainers" (dict "root" . "image" .Values.connect.image) | trim | nindent 2 }}
-  containers:
-    - name: spark-executor
-      {{- include "spark-k8s.containerImage" (dict "root" . "image" .Values.connect.image) | trim | nindent 6 }}
-      {{- include "spark-k8s.containerSecurityContext" . | trim | nindent 6 }}
-      env:
-        {{- include "spark-k8s.s3Env" . | nindent 8 }}
-      volumeMounts:
-        {{- include "spark-k8s.sparkVolumeMounts" . | trim | nindent 8 }}
-  volumes:
-    {{- include "spark-k8s.sparkVolumes" . | trim | nindent 4 }}
 {{- end }}

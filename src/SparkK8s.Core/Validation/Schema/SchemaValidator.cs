@@ -141,6 +141,12 @@ public sealed class SchemaValidator(SchemaStore store)
                 {
                     Check(child, additional, childPath);
                 }
+                else if (path.Length == 0 && key is "apiVersion" or "kind" or "metadata")
+                {
+                    // Implicit at the root of every object: a CRD's structural schema may leave them out and the API
+                    // server still accepts and validates them ("Specifying a structural schema", Kubernetes CRD docs).
+                    // The Apache Spark operator's published spark.apache.org schemas do so.
+                }
                 else if (additional.ValueKind == JsonValueKind.False || (additional.ValueKind == JsonValueKind.Undefined && hasProperties && !preserveUnknown))
                 {
                     Add(ViolationKind.UnknownField, childPath, $"unknown field '{key}'{Suggest(key, hasProperties ? properties : default)}");

@@ -1,6 +1,6 @@
 namespace SparkK8s.Core.Validation.Spark;
 
-/// <summary>SPK003: the event logs Connect writes must be where the History Server reads, on the same S3 endpoint.</summary>
+/// <summary>SPK003: the event logs of every Spark application (Connect and each job) must be where the History Server reads, on the same S3 endpoint.</summary>
 public sealed class EventLogReadableCheck() : SparkCheck(
     "SPK003",
     Severity.Error,
@@ -12,12 +12,18 @@ public sealed class EventLogReadableCheck() : SparkCheck(
     public override IEnumerable<Finding> Run(SparkCheckContext context)
     {
         var model = context.Model;
-        var writer = model.Connect;
-        if (writer is null || !writer.IsTrue("spark.eventLog.enabled"))
+        foreach (var writer in model.Applications.Where(c => c.IsTrue("spark.eventLog.enabled")))
         {
-            yield break;
+            foreach (var finding in Check(model, writer))
+            {
+                yield return finding;
+            }
         }
+    }
 
+    private IEnumerable<Finding> Check(SparkRenderModel model, SparkConf writer)
+    {
+        var who = writer.Describe();
         var enabled = writer.Find("spark.eventLog.enabled")!;
         var dir = writer.Find("spark.eventLog.dir");
         var dirValue = dir?.Value ?? "file:///tmp/spark-events";
@@ -34,7 +40,7 @@ public sealed class EventLogReadableCheck() : SparkCheck(
         if (!string.Equals(Normalize(dirValue), Normalize(readValue), StringComparison.Ordinal))
         {
             yield return Found(dir ?? enabled,
-                $"Connect writes event logs to {dirValue}, but the History Server reads spark.history.fs.logDirectory={readValue}");
+                $"{Capital(who)} writes event logs to {dirValue}, but the History Server reads spark.history.fs.logDirectory={readValue}");
             yield break;
         }
 
@@ -45,16 +51,19 @@ public sealed class EventLogReadableCheck() : SparkCheck(
             if (!string.Equals(writeEndpoint.TrimEnd('/'), readEndpoint.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
             {
                 yield return Found(writer.Find(EndpointKey) ?? dir ?? enabled,
-                    $"Connect writes event logs through S3 endpoint {writeEndpoint}, but the History Server reads through {readEndpoint}");
+                    $"{Capital(who)} writes event logs through S3 endpoint {writeEndpoint}, but the History Server reads through {readEndpoint}");
             }
         }
         else if (IsLocal(dirValue))
         {
             yield return Found(dir ?? enabled,
-                $"the event log directory {dirValue} is local to the Connect pod; the History Server pod cannot read it",
+                $"the event log directory {dirValue} is local to the {(writer.Job is null ? "Connect" : "driver")} pod; the History Server pod cannot read it",
                 "Use shared storage (s3a://bucket/path) for spark.eventLog.dir and spark.history.fs.logDirectory", Severity.Warning);
         }
     }
+
+    /// <summary>Messages of a job's property already start with "job 'x':"; the Connect server's start with "Connect".</summary>
+    private static string Capital(string who) => who.StartsWith("job ", StringComparison.Ordinal) ? "it" : who;
 
     private static string Normalize(string uri)
     {

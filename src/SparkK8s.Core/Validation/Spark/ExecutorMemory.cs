@@ -19,6 +19,12 @@ public sealed record ExecutorMemory(ContainerMemory Pod, long PysparkSetting, bo
     public static ExecutorMemory From(SparkConf conf, string sparkVersion)
     {
         var properties = conf.Properties.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        if (conf.PythonApp)
+        {
+            // What spark-submit sets for a Python main resource (KubernetesConf.createDriverConf, apache/spark).
+            properties.TryAdd("spark.kubernetes.resource.type", "python");
+        }
+
         var version = Sizing.SparkVersion.TryParse(sparkVersion) ?? Sizing.SparkVersion.Default;
         return new ExecutorMemory(
             SparkMemoryRules.Resolve(version, properties, SparkRole.Executor),

@@ -13,20 +13,32 @@ public sealed class ExecutorMemoryFitCheck() : SparkCheck(
     public override IEnumerable<Finding> Run(SparkCheckContext context)
     {
         var model = context.Model;
-        var conf = model.Connect ?? model.ConfByComponent.Values.FirstOrDefault(c => c.Find("spark.executor.memory") is not null);
-        if (conf is null)
+        var applications = model.Applications.Where(c => c.Find("spark.executor.memory") is not null).ToList();
+        if (applications.Count == 0 && model.ConfByComponent.Values.FirstOrDefault(c => c.Find("spark.executor.memory") is not null) is { } other)
         {
-            yield break;
+            applications.Add(other);
         }
 
-        var need = ExecutorMemory.From(conf, context.SparkVersion);
+        foreach (var conf in applications)
+        {
+            foreach (var finding in Check(model, conf, context.SparkVersion))
+            {
+                yield return finding;
+            }
+        }
+    }
+
+    private IEnumerable<Finding> Check(SparkRenderModel model, SparkConf conf, string sparkVersion)
+    {
+        var need = ExecutorMemory.From(conf, sparkVersion);
+        var who = conf.Job is null ? "executor pods" : $"job '{conf.Job}': executor pods";
         if (FindExecutorTemplate(model, conf) is { } template && ExecutorContainer(template, conf) is var (container, index) && container is not null)
         {
             var limit = KubeQuantity.From(container["resources"]?["limits"]?["memory"]);
             if (limit is { } bytes && bytes < need.TotalBytes)
             {
                 yield return Found(template.Object, $"{template.Field}: spec.containers[{index}].resources.limits.memory",
-                    $"executor pods need {need.Explain()}, but the executor pod template limits memory to {KubeQuantity.FormatBytes(bytes)}");
+                    $"{who} need {need.Explain()}, but the executor pod template limits memory to {KubeQuantity.FormatBytes(bytes)}");
             }
         }
 
@@ -42,18 +54,23 @@ public sealed class ExecutorMemoryFitCheck() : SparkCheck(
                 }
 
                 yield return Found(limitRange.DisplayName, $"spec.limits[{i}].max.memory",
-                    $"executor pods need {need.Explain()}, but the LimitRange allows at most {KubeQuantity.FormatBytes(max)} per {type.ToLowerInvariant()}");
+                    $"{who} need {need.Explain()}, but the LimitRange allows at most {KubeQuantity.FormatBytes(max)} per {type.ToLowerInvariant()}");
             }
         }
     }
 
-    /// <summary>The executor pod template: the file spark.kubernetes.executor.podTemplateFile names, else one whose key or labels say executor.</summary>
+    /// <summary>
+    /// The executor pod template of an application: among its own templates (same <see cref="PodTemplate.App"/>), else
+    /// all, the file spark.kubernetes.executor.podTemplateFile names, else one whose key or labels say executor.
+    /// </summary>
     public static PodTemplate? FindExecutorTemplate(SparkRenderModel model, SparkConf conf)
     {
+        var own = model.PodTemplates.Select(t => t.Template).Where(t => t.App == conf.Key).ToList();
+        var candidates = own.Count > 0 || conf.Job is not null ? own : model.PodTemplates.Select(t => t.Template).ToList();
         var file = conf.Get("spark.kubernetes.executor.podTemplateFile");
         var fileName = file is null ? null : Path.GetFileName(file);
-        return model.PodTemplates.Select(t => t.Template).FirstOrDefault(t => fileName is not null && t.Field == $"data[{fileName}]")
-            ?? model.PodTemplates.Select(t => t.Template).FirstOrDefault(t =>
+        return candidates.FirstOrDefault(t => fileName is not null && t.Field == $"data[{fileName}]")
+            ?? candidates.FirstOrDefault(t =>
                 t.Field.Contains("executor", StringComparison.OrdinalIgnoreCase)
                 || (string?)t.Pod["metadata"]?["labels"]?["spark-role"] == "executor");
     }

@@ -16,8 +16,9 @@ public abstract class SparkCheck(string id, Severity severity, string title, str
     protected Finding Found(string obj, string field, string message, string? fix = null, Severity? severity = null) =>
         new(ValidationStage.Spark, Id, severity ?? Severity, obj, field, message, fix ?? Fix);
 
+    /// <summary>A finding on a property; a job's property names the job first.</summary>
     protected Finding Found(SparkProperty property, string message, string? fix = null, Severity? severity = null) =>
-        Found(property.Object, $"{property.Field}: {property.Key}", message, fix, severity);
+        Found(property.Object, $"{property.Field}: {property.Key}", property.Job is null ? message : $"job '{property.Job}': {message}", fix, severity);
 }
 
 /// <summary>Every Spark-aware check, in id order.</summary>
@@ -46,6 +47,9 @@ public static class SparkChecks
         new JavaProcessExecCheck(),
         new PythonWorkerLimitCheck(),
         new GeneratedSecretCheck(),
+        new OperatorSparkLineCheck(),
+        new JobEventLogCheck(),
+        new JobRbacCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>

@@ -4,8 +4,11 @@ using SparkK8s.Core.Rendering;
 
 namespace SparkK8s.Core.Validation.Spark;
 
-/// <summary>An executor (or driver) pod template found in a ConfigMap of the render.</summary>
-public sealed record PodTemplate(JsonObject Pod, string Object, string Field)
+/// <summary>
+/// An executor (or driver) pod template found in a ConfigMap or a SparkApplication of the render; <paramref name="App"/>
+/// is the key of the Spark application (<see cref="SparkConf.Key"/>) it belongs to.
+/// </summary>
+public sealed record PodTemplate(JsonObject Pod, string Object, string Field, string App = "")
 {
     public JsonObject? Spec => Pod["spec"] as JsonObject;
 }
@@ -13,7 +16,9 @@ public sealed record PodTemplate(JsonObject Pod, string Object, string Field)
 /// <summary>
 /// What the Spark-aware checks look at: the Spark properties of each component (ConfigMap <c>*.conf</c> data with
 /// spark.* lines, <c>--conf k=v</c> container arguments, <c>-Dspark.k=v</c> in <c>SPARK_*_OPTS</c> environment
-/// variables), pod templates kept in ConfigMaps, and the objects themselves.
+/// variables, SparkApplication specs), pod templates kept in ConfigMaps or SparkApplications, and the objects themselves.
+/// Objects labelled spark-k8s.io/job (the chart's batch jobs) and operator applications are keyed by job ("job/name"),
+/// so each job is its own Spark application next to the Connect server.
 /// </summary>
 public sealed class SparkRenderModel
 {
@@ -27,13 +32,25 @@ public sealed class SparkRenderModel
     public Dictionary<string, SparkConf> ConfByComponent { get; } = new(StringComparer.Ordinal);
     public List<(string Component, PodTemplate Template)> PodTemplates { get; } = [];
 
+    /// <summary>Label naming a batch job on each of its objects and pods.</summary>
+    public const string JobLabel = "spark-k8s.io/job";
+
+    /// <summary>Kinds of the Spark operators' application objects.</summary>
+    public static readonly IReadOnlySet<string> OperatorKinds = new HashSet<string>(StringComparer.Ordinal) { "SparkApplication", "ScheduledSparkApplication" };
+
     /// <summary>The Spark Connect server's properties (component "connect" or containing it), or null.</summary>
     public SparkConf? Connect => ComponentConf(c => c.Contains("connect", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The History Server's properties (component containing "history", or any conf with spark.history.fs.logDirectory).</summary>
     public SparkConf? HistoryServer =>
         ComponentConf(c => c.Contains("history", StringComparison.OrdinalIgnoreCase))
-        ?? ConfByComponent.Values.FirstOrDefault(c => c.Find("spark.history.fs.logDirectory") is not null);
+        ?? ConfByComponent.Values.FirstOrDefault(c => c.Job is null && c.Find("spark.history.fs.logDirectory") is not null);
+
+    /// <summary>The batch jobs' properties (submit Jobs and CronJobs, operator applications), by job name.</summary>
+    public IEnumerable<SparkConf> Jobs => ConfByComponent.Values.Where(c => c.Job is not null && !c.IsEmpty).OrderBy(c => c.Job, StringComparer.Ordinal);
+
+    /// <summary>Every Spark application that runs executors: the Connect server (when rendered) and each job.</summary>
+    public IEnumerable<SparkConf> Applications => (Connect is { } connect ? [connect] : Array.Empty<SparkConf>()).Concat(Jobs);
 
     /// <summary>Whether the render has a History Server workload.</summary>
     public bool HasHistoryServer => Documents.Any(d => d.Object.PodSpec is not null
@@ -57,14 +74,23 @@ public sealed class SparkRenderModel
         ConfByComponent.TryGetValue(component, out var conf) && conf.Find("spark.history.fs.logDirectory") is not null;
 
     private SparkConf? ComponentConf(Func<string, bool> match) =>
-        ConfByComponent.Where(p => match(p.Key)).Select(p => p.Value).FirstOrDefault(c => !c.IsEmpty);
+        ConfByComponent.Where(p => p.Value.Job is null && match(p.Key)).Select(p => p.Value).FirstOrDefault(c => !c.IsEmpty);
 
-    private SparkConf ConfFor(string component)
+    /// <summary>The job a document belongs to: its spark-k8s.io/job label, else an operator application's own name.</summary>
+    public static string? JobOf(KubeObject obj) =>
+        obj.Labels.TryGetValue(JobLabel, out var job) && job.Length > 0 ? job
+        : OperatorKinds.Contains(obj.Kind) ? obj.Name
+        : null;
+
+    private static string KeyOf(RenderedDocument document) => JobOf(document.Object) is { } job ? $"job/{job}" : document.Component;
+
+    private SparkConf ConfFor(RenderedDocument document)
     {
-        if (!ConfByComponent.TryGetValue(component, out var conf))
+        var key = KeyOf(document);
+        if (!ConfByComponent.TryGetValue(key, out var conf))
         {
-            conf = new SparkConf();
-            ConfByComponent[component] = conf;
+            conf = new SparkConf(key, JobOf(document.Object));
+            ConfByComponent[key] = conf;
         }
 
         return conf;
@@ -73,6 +99,12 @@ public sealed class SparkRenderModel
     private void Collect(RenderedDocument document)
     {
         var obj = document.Object;
+        if (OperatorKinds.Contains(obj.Kind))
+        {
+            CollectOperatorApplication(document);
+            return;
+        }
+
         if (obj.Kind == "ConfigMap" && obj.Body["data"] is JsonObject data)
         {
             foreach (var (key, value) in data)
@@ -87,12 +119,12 @@ public sealed class SparkRenderModel
                 {
                     foreach (var (k, v) in SparkConf.ParseDefaults(text).Where(p => p.Key.StartsWith("spark.", StringComparison.Ordinal)))
                     {
-                        ConfFor(document.Component).Set(new SparkProperty(k, v, obj.DisplayName, $"data[{key}]"));
+                        ConfFor(document).Set(new SparkProperty(k, v, obj.DisplayName, $"data[{key}]"));
                     }
                 }
                 else if ((key.EndsWith(".yaml", StringComparison.Ordinal) || key.EndsWith(".yml", StringComparison.Ordinal)) && TryParsePod(text) is { } pod)
                 {
-                    PodTemplates.Add((document.Component, new PodTemplate(pod, obj.DisplayName, $"data[{key}]")));
+                    PodTemplates.Add((document.Component, new PodTemplate(pod, obj.DisplayName, $"data[{key}]", KeyOf(document))));
                 }
             }
         }
@@ -126,12 +158,17 @@ public sealed class SparkRenderModel
                 if (conf is not null && conf.Contains('=', StringComparison.Ordinal))
                 {
                     var eq = conf.IndexOf('=', StringComparison.Ordinal);
-                    ConfFor(document.Component).Set(new SparkProperty(conf[..eq], conf[(eq + 1)..], document.Object.DisplayName, $"containers[{name}].args"));
+                    ConfFor(document).Set(new SparkProperty(conf[..eq], conf[(eq + 1)..], document.Object.DisplayName, $"containers[{name}].args"));
                 }
-                else if (words[i] == "--master" && i + 1 < words.Count)
+                else if (SubmitOptions.TryGetValue(words[i], out var property) && i + 1 < words.Count)
                 {
-                    ConfFor(document.Component).Set(new SparkProperty("spark.master", words[i + 1], document.Object.DisplayName, $"containers[{name}].args"));
+                    ConfFor(document).Set(new SparkProperty(property, words[i + 1], document.Object.DisplayName, $"containers[{name}].args"));
                 }
+            }
+
+            if (PrimaryResource(words) is { } resource && resource.EndsWith(".py", StringComparison.Ordinal))
+            {
+                ConfFor(document).PythonApp = true;
             }
 
             foreach (var env in (container["env"] as JsonArray ?? []).OfType<JsonObject>())
@@ -144,12 +181,120 @@ public sealed class SparkRenderModel
                     {
                         var eq = option.IndexOf('=', StringComparison.Ordinal);
                         var key = eq < 0 ? option[2..] : option[2..eq];
-                        ConfFor(document.Component).Set(new SparkProperty(key, eq < 0 ? string.Empty : option[(eq + 1)..], document.Object.DisplayName, $"containers[{name}].env[{envName}]"));
+                        ConfFor(document).Set(new SparkProperty(key, eq < 0 ? string.Empty : option[(eq + 1)..], document.Object.DisplayName, $"containers[{name}].env[{envName}]"));
                     }
                 }
             }
         }
     }
+
+    /// <summary>spark-submit options that set a Spark property (SparkSubmitArguments in apache/spark).</summary>
+    private static readonly Dictionary<string, string> SubmitOptions = new(StringComparer.Ordinal)
+    {
+        ["--master"] = "spark.master",
+        ["--deploy-mode"] = "spark.submit.deployMode",
+        ["--name"] = "spark.app.name",
+    };
+
+    /// <summary>spark-submit options that take a value (the primary resource is the first word after them that is no option).</summary>
+    private static readonly HashSet<string> ValuedOptions = new(StringComparer.Ordinal)
+    {
+        "--master", "--deploy-mode", "--name", "--class", "--conf", "--py-files", "--jars", "--files", "--archives", "--packages",
+        "--properties-file", "--driver-memory", "--executor-memory", "--driver-cores", "--executor-cores", "--num-executors",
+    };
+
+    /// <summary>The primary resource of a spark-submit command line, or null when the words are no spark-submit call.</summary>
+    private static string? PrimaryResource(List<string> words)
+    {
+        var start = words.FindLastIndex(w => w.EndsWith("spark-submit", StringComparison.Ordinal));
+        if (start < 0)
+        {
+            return null;
+        }
+
+        for (var i = start + 1; i < words.Count; i++)
+        {
+            if (ValuedOptions.Contains(words[i]))
+            {
+                i++;
+            }
+            else if (!words[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                return words[i];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A SparkApplication or ScheduledSparkApplication: spec.sparkConf, the typed sizing fields (kubeflow
+    /// sparkoperator.k8s.io/v1beta2 driver/executor; they win over sparkConf there) and the pod templates
+    /// (kubeflow spec.{driver,executor}.template, Apache spark.apache.org spec.{driver,executor}Spec.podTemplateSpec).
+    /// </summary>
+    private void CollectOperatorApplication(RenderedDocument document)
+    {
+        var obj = document.Object;
+        var scheduled = obj.Kind == "ScheduledSparkApplication";
+        var prefix = scheduled ? "spec.template" : "spec";
+        if ((scheduled ? obj.Body["spec"]?["template"] : obj.Body["spec"]) is not JsonObject spec)
+        {
+            return;
+        }
+
+        var conf = ConfFor(document);
+        foreach (var (key, value) in spec["sparkConf"] as JsonObject ?? [])
+        {
+            if (value is JsonValue v)
+            {
+                conf.Set(new SparkProperty(key, v.ToString(), obj.DisplayName, $"{prefix}.sparkConf"));
+            }
+        }
+
+        var apache = obj.ApiVersion.StartsWith("spark.apache.org/", StringComparison.Ordinal);
+        if (apache)
+        {
+            conf.PythonApp = spec["pyFiles"] is JsonValue && spec["mainClass"] is null;
+        }
+        else
+        {
+            conf.PythonApp = (string?)spec["type"] == "Python";
+            foreach (var role in new[] { "driver", "executor" })
+            {
+                foreach (var field in new[] { "cores", "memory", "memoryOverhead", "instances" })
+                {
+                    if (spec[role]?[field] is JsonValue typed && !(role == "driver" && field == "instances"))
+                    {
+                        conf.Set(new SparkProperty($"spark.{role}.{field}", typed.ToString(), obj.DisplayName, $"{prefix}.{role}.{field}"));
+                    }
+                }
+            }
+
+            if ((string?)spec["driver"]?["serviceAccount"] is { } account)
+            {
+                conf.Set(new SparkProperty("spark.kubernetes.authenticate.driver.serviceAccountName", account, obj.DisplayName, $"{prefix}.driver.serviceAccount"));
+            }
+        }
+
+        foreach (var role in new[] { "driver", "executor" })
+        {
+            var field = apache ? $"{role}Spec.podTemplateSpec" : $"{role}.template";
+            var node = apache ? spec[$"{role}Spec"]?["podTemplateSpec"] : spec[role]?["template"];
+            if (node is JsonObject template && template["spec"] is JsonObject)
+            {
+                var pod = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Pod" };
+                foreach (var (k, v) in template)
+                {
+                    pod[k] = v?.DeepClone();
+                }
+
+                PodTemplates.Add((ComponentOf(pod, $"job-{role}"), new PodTemplate(pod, obj.DisplayName, $"{prefix}.{field}", KeyOf(document))));
+            }
+        }
+    }
+
+    private static string ComponentOf(JsonObject pod, string fallback) =>
+        (string?)pod["metadata"]?["labels"]?[RenderedDocument.ComponentLabel] is { Length: > 0 } component ? component : fallback;
 
     private static JsonObject? TryParsePod(string text)
     {
