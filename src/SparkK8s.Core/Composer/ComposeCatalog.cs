@@ -5,8 +5,10 @@ using SparkK8s.Core.Manifests;
 namespace SparkK8s.Core.Composer;
 
 /// <summary>A component `spark-k8s new` can add: the values key it switches, what it needs, and what it merges.</summary>
+/// <param name="Switched">whether the component has an <c>enabled</c> switch under its values key (false: it only merges its overlay, e.g. example jobs).</param>
 public sealed record CatalogComponent(
-    string Name, string ValuesKey, string Description, IReadOnlyList<string> Requires, IReadOnlyList<string> Backends, JsonObject? Overlay);
+    string Name, string ValuesKey, string Description, IReadOnlyList<string> Requires, IReadOnlyList<string> Backends, JsonObject? Overlay,
+    bool Switched = true);
 
 /// <summary>A backend `spark-k8s new --backend` can pick.</summary>
 public sealed record CatalogBackend(string Name, string Description, IReadOnlyList<string> Requires, JsonObject? Overlay);
@@ -66,7 +68,8 @@ public sealed class ComposeCatalog
                 Text(p.Value, "description", $"components.{p.Key}", path),
                 List(p.Value, "requires"),
                 List(p.Value, "backends"),
-                p.Value?["overlay"] as JsonObject))
+                p.Value?["overlay"] as JsonObject,
+                p.Value?["switch"] is not JsonValue switched || !switched.TryGetValue<bool>(out var on) || on))
             .ToList();
         var backends = Section(root, "backends", path)
             .Select(p => new CatalogBackend(p.Key, Text(p.Value, "description", $"backends.{p.Key}", path), List(p.Value, "requires"), p.Value?["overlay"] as JsonObject))

@@ -65,7 +65,7 @@ public sealed class PlatformComposer(ComposeCatalog catalog)
         var ordered = catalog.Components.Where(chosen.Contains).Select(c => c.Name).ToList();
 
         var values = new JsonObject();
-        foreach (var component in catalog.Components)
+        foreach (var component in catalog.Components.Where(c => c.Switched))
         {
             values[component.ValuesKey] = new JsonObject { ["enabled"] = chosen.Contains(component) };
         }

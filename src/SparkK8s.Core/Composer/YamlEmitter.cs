@@ -47,6 +47,9 @@ public static partial class YamlEmitter
                 text.Append('\n');
                 WriteSequence(text, list, indent);
                 break;
+            case JsonValue block when block.TryGetValue<string>(out var multiLine) && IsBlockSafe(multiLine):
+                WriteLiteralBlock(text, multiLine, indent + 2);
+                break;
             default:
                 text.Append(' ').Append(Scalar(value)).Append('\n');
                 break;
@@ -90,6 +93,44 @@ public static partial class YamlEmitter
             }
         }
     }
+
+    /// <summary>
+    /// A multi-line string as a literal block (" |", " |-" or " |+" by its trailing line breaks), as people write
+    /// scripts and Python sources in values files.
+    /// </summary>
+    private static void WriteLiteralBlock(StringBuilder text, string value, int indent)
+    {
+        var trailing = value.Length - value.TrimEnd('\n').Length;
+        text.Append(trailing switch
+        {
+            0 => " |-",
+            1 => " |",
+            _ => " |+",
+        }).Append('\n');
+        var lines = value.TrimEnd('\n').Split('\n');
+        foreach (var line in lines)
+        {
+            if (line.Length > 0)
+            {
+                text.Append(' ', indent).Append(line);
+            }
+
+            text.Append('\n');
+        }
+
+        for (var extra = 1; extra < trailing; extra++)
+        {
+            text.Append('\n');
+        }
+    }
+
+    /// <summary>A literal block keeps the text only when it has a line break, no other control character, and its first line does not start with a space.</summary>
+    private static bool IsBlockSafe(string value) =>
+        value.Contains('\n', StringComparison.Ordinal)
+        && value.TrimEnd('\n').Length > 0
+        && !value.Any(c => char.IsControl(c) && c != '\n')
+        && !value.StartsWith(' ')
+        && !value.StartsWith('\n');
 
     private static string Scalar(JsonNode? node)
     {

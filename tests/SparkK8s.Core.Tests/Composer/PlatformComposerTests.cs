@@ -46,9 +46,24 @@ public class PlatformComposerTests
     {
         var platform = Compose("minio");
 
-        platform.Values.Select(p => p.Key).Take(Catalog.Components.Count).Should().Equal(Catalog.Components.Select(c => c.ValuesKey));
+        var switched = Catalog.Components.Where(c => c.Switched).Select(c => c.ValuesKey).ToList();
+        platform.Values.Select(p => p.Key).Take(switched.Count).Should().Equal(switched);
         ValuesDocument.Get(platform.Values, "minio.enabled")!.GetValue<bool>().Should().BeTrue();
         ValuesDocument.Get(platform.Values, "connect.enabled")!.GetValue<bool>().Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_batch_backend_brings_its_example_jobs_and_refuses_connect()
+    {
+        var composer = new PlatformComposer(Catalog);
+
+        var batch = composer.Compose(new ComposeRequest { With = ["history", "minio"], Backend = "submit" });
+        batch.Components.Should().Contain(["jobs", "metastore", "postgresql"]);
+        ValuesDocument.Get(batch.Values, "jobDefaults.type")!.GetValue<string>().Should().Be("submit");
+        batch.Values.ContainsKey("jobs").Should().BeTrue();
+
+        composer.Invoking(c => c.Compose(new ComposeRequest { With = ["jupyter"], Backend = "operator" }))
+            .Should().Throw<UserInputException>().WithMessage("--with connect: it runs on the k8s*backend, not on operator*drop connect and jupyter*");
     }
 
     [Fact]

@@ -43,6 +43,13 @@ public class YamlEmitterTests
     [InlineData("quote\"inside")]
     [InlineData("back\\slash")]
     [InlineData("ünïcode")]
+    [InlineData("two\nlines\n")]
+    [InlineData("no final break\nhere")]
+    [InlineData("many breaks\n\n\n")]
+    [InlineData("blank\n\nline inside\n    indented\n")]
+    [InlineData("  leading spaces\nsecond\n")]
+    [InlineData("\nleading break\n")]
+    [InlineData("key: value\n# comment\n- item\n")]
     public void Strings_round_trip_through_a_YAML_parser(string text)
     {
         var values = new JsonObject { ["key"] = text, ["list"] = new JsonArray(text, text) };
@@ -51,6 +58,14 @@ public class YamlEmitterTests
 
         parsed!["key"]!.GetValue<string>().Should().Be(text);
         parsed["list"]!.AsArray().Select(n => n!.GetValue<string>()).Should().Equal(text, text);
+    }
+
+    [Fact]
+    public void Multi_line_strings_are_literal_blocks()
+    {
+        var text = YamlEmitter.Write(new JsonObject { ["job"] = new JsonObject { ["source"] = "import sys\n\nprint(1)\n" } });
+
+        text.Should().Be("job:\n  source: |\n    import sys\n\n    print(1)\n");
     }
 
     [Fact]
