@@ -139,26 +139,100 @@ public partial class ImagesTests
         result.StandardError.Should().Contain("org.apache.spark:spark-connect_2.12:3.5.8").And.Contain("images/pin.sh").And.NotContain("Traceback");
     }
 
-    [Fact]
-    public async Task Build_script_refuses_missing_pins_before_it_builds_anything()
+    /// <summary>A copy of images/ and the chart's values next to a fake docker that logs its arguments.</summary>
+    private sealed class BuildSandbox : IDisposable
     {
-        using var temp = new TempDirectory();
-        var fake = Path.Combine(temp.Path, "docker");
-        var log = Path.Combine(temp.Path, "docker.log");
-        await File.WriteAllTextAsync(fake, $"#!/bin/sh\necho \"$@\" >> '{log}'\n", TestContext.Current.CancellationToken);
-        if (!OperatingSystem.IsWindows())
+        private readonly TempDirectory _temp = new();
+
+        public BuildSandbox()
         {
-            File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            CopyDirectory(Path.Combine(RepoPaths.Root, "images"), Path.Combine(Root, "images"));
+            Directory.CreateDirectory(Path.Combine(Root, "charts", "spark-k8s"));
+            foreach (var file in new[] { "values.yaml", "Chart.yaml" })
+            {
+                File.Copy(Path.Combine(RepoPaths.Chart, file), Path.Combine(Root, "charts", "spark-k8s", file));
+            }
+
+            Directory.CreateDirectory(Path.Combine(_temp.Path, "bin"));
+            var fake = Path.Combine(_temp.Path, "bin", "docker");
+            File.WriteAllText(fake, $"#!/bin/sh\necho \"$@\" >> '{DockerLog}'\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                File.SetUnixFileMode(Path.Combine(Root, "images", "build.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
         }
 
-        var path = $"{temp.Path}:{Environment.GetEnvironmentVariable("PATH")}";
+        public string Root => Path.Combine(_temp.Path, "repo");
 
-        var result = await ProcessRunner.RunAsync(Path.Combine(RepoPaths.Root, "images", "build.sh"), ["--registry", "registry.example.com/p", "--image", "spark"],
-            TestContext.Current.CancellationToken, RepoPaths.Root, new Dictionary<string, string?> { ["PATH"] = path });
+        public string DockerLog => Path.Combine(_temp.Path, "docker.log");
+
+        public Task<ProcessResult> BuildAsync(params string[] arguments) =>
+            ProcessRunner.RunAsync(Path.Combine(Root, "images", "build.sh"), ["--registry", "registry.example.com/p", .. arguments],
+                TestContext.Current.CancellationToken, Root,
+                new Dictionary<string, string?> { ["PATH"] = $"{Path.Combine(_temp.Path, "bin")}:{Environment.GetEnvironmentVariable("PATH")}" });
+
+        public void Dispose() => _temp.Dispose();
+
+        private static void CopyDirectory(string from, string to)
+        {
+            Directory.CreateDirectory(to);
+            foreach (var file in Directory.EnumerateFiles(from))
+            {
+                File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+            }
+
+            foreach (var directory in Directory.EnumerateDirectories(from))
+            {
+                CopyDirectory(directory, Path.Combine(to, Path.GetFileName(directory)));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Build_script_refuses_an_unpinned_jar_before_it_builds_anything()
+    {
+        using var sandbox = new BuildSandbox();
+
+        var result = await sandbox.BuildAsync("--image", "spark", "--line", "3.5");
 
         result.ExitCode.Should().Be(1);
-        result.StandardError.Should().Contain("spark-connect_2.12:3.5.8").And.Contain("requirements-4.1.txt has requirements without --hash");
-        File.Exists(log).Should().BeFalse("nothing is built while a pin is missing");
+        result.StandardError.Should().Contain("org.apache.spark:spark-connect_2.12:3.5.8 has no SHA-256 pin").And.Contain("images/pin.sh");
+        File.Exists(sandbox.DockerLog).Should().BeFalse("nothing is built while a pin is missing");
+    }
+
+    [Fact]
+    public async Task Build_script_refuses_a_requirement_without_hash_before_it_builds_anything()
+    {
+        using var sandbox = new BuildSandbox();
+        var requirements = Path.Combine(sandbox.Root, "images", "spark", "requirements-4.1.txt");
+        File.WriteAllText(requirements, File.ReadAllText(requirements).Replace("pyarrow==17.0.0 \\\n    --hash=", "pyarrow==17.0.0\n#    --hash=", StringComparison.Ordinal));
+
+        var result = await sandbox.BuildAsync("--image", "spark", "--line", "4.1");
+
+        result.ExitCode.Should().Be(1);
+        result.StandardError.Should().Contain("images/spark/requirements-4.1.txt has requirements without --hash").And.Contain("pyarrow==17.0.0").And.NotContain("numpy");
+        File.Exists(sandbox.DockerLog).Should().BeFalse("nothing is built while a hash is missing");
+    }
+
+    [Fact]
+    public async Task Build_script_passes_the_table_as_build_arguments_and_tags_what_the_chart_renders()
+    {
+        using var sandbox = new BuildSandbox();
+
+        var result = await sandbox.BuildAsync("--image", "spark", "--line", "4.1");
+
+        result.ExitCode.Should().Be(0, result.StandardError);
+        var release = Values()["spark"]!["releases"]!["4.1"]!;
+        var reference = $"registry.example.com/p/spark:{(string)release["imageTag"]!}";
+        result.StandardOutput.Trim().Should().Be(reference);
+        var docker = File.ReadAllText(sandbox.DockerLog);
+        docker.Should().StartWith("buildx build --platform linux/amd64").And.Contain($"-t {reference}")
+            .And.Contain($"--build-arg SPARK_IMAGE=apache/spark:{(string)release["imageTag"]!}").And.Contain("--build-arg SPARK_LINE=4.1");
+        foreach (var jar in release["extraJars"]!.AsArray())
+        {
+            docker.Should().Contain("@" + (string)jar!["sha256"]!);
+        }
     }
 
     [Fact]
