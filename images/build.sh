@@ -87,11 +87,12 @@ build() {
     if [ "$push" = true ]; then
       output=(--push)
     fi
-    docker buildx build --platform "$platform" "${args[@]}" -f "$file" -t "$ref" "${output[@]}" "$context" || return 1
+    # Build logs go to stderr: stdout carries only the image references (and digests), one per line.
+    docker buildx build --platform "$platform" "${args[@]}" -f "$file" -t "$ref" "${output[@]}" "$context" >&2 || return 1
   else
-    podman build --platform "$platform" "${args[@]}" -f "$file" -t "$ref" "$context" || return 1
+    podman build --platform "$platform" "${args[@]}" -f "$file" -t "$ref" "$context" >&2 || return 1
     if [ "$push" = true ]; then
-      podman push "$ref" || return 1
+      podman push "$ref" >&2 || return 1
     fi
   fi
   if [ "$push" = true ]; then

@@ -24,7 +24,6 @@ missing=()
 command -v yamllint >/dev/null 2>&1 || missing+=("yamllint:yamllint")
 command -v shellcheck >/dev/null 2>&1 || missing+=("shellcheck:shellcheck")
 command -v promtool >/dev/null 2>&1 || missing+=("prometheus:promtool")
-command -v python3 >/dev/null 2>&1 || missing+=("python3:python3 (images/versions.py)")
 [ -x "$pg_root/15/bin/pg_ctl" ] && [ -x "$pg_root/15/bin/initdb" ] || missing+=("postgresql-15:$pg_root/15/bin/pg_ctl and initdb")
 
 if [ "${#missing[@]}" -eq 0 ]; then

@@ -26,7 +26,7 @@ public partial class ImagesTests
     private static async Task<ProcessResult> Python(params string[] arguments)
     {
         var python = ProcessRunner.FindOnPath("python3")
-            ?? throw new InvalidOperationException("python3 is not installed (apt-get install python3; ./test.sh installs it when run as root)");
+            ?? throw new InvalidOperationException("python3 is not installed (apt-get install python3): images/versions.py needs it");
         return await ProcessRunner.RunAsync(python, ["images/versions.py", .. arguments], TestContext.Current.CancellationToken, RepoPaths.Root);
     }
 
