@@ -77,7 +77,9 @@ public class PresetMatrixTests
         }
 
         rendered.Single("Deployment", "connect").Should().NotBeNull();
-        rendered.SparkDefaults("connect")["spark.kubernetes.container.image"].Should().StartWith($"apache/spark:{version}.");
+        // dev runs the official image (jars downloaded and checked at start); staging and prod the project's baked image.
+        var repository = environment == "dev" ? "apache/spark" : "spark-k8s/spark";
+        rendered.SparkDefaults("connect")["spark.kubernetes.container.image"].Should().StartWith($"{repository}:{version}.");
     }
 
     [Theory]

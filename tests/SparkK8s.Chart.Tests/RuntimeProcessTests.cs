@@ -20,9 +20,10 @@ public class RuntimeProcessTests
 
         command.Should().StartWith(["/usr/bin/tini", "-s", "--", "/opt/spark/bin/spark-submit", "--class", "org.apache.spark.sql.connect.service.SparkConnectServer"]);
         command.Should().NotContain(w => w.EndsWith("start-connect-server.sh", StringComparison.Ordinal), "spark-daemon.sh leaves bash as PID 1");
-        command.SkipWhile(w => w != "--name").Skip(1).First().Should().Be("team-a-spark-k8s-connect");
+        var args = container["args"]!.AsArray().Select(w => (string)w!).ToList();
+        args.SkipWhile(w => w != "--name").Skip(1).First().Should().Be("team-a-spark-k8s-connect");
         rendered.SparkDefaults("connect").Should().Contain("spark.app.name", "team-a-spark-k8s-connect");
-        JavaProcessExecCheck.Problem([.. command, .. container["args"]!.AsArray().Select(w => (string)w!)]).Should().BeNull();
+        JavaProcessExecCheck.Problem([.. command, .. args]).Should().BeNull();
     }
 
     [Fact]

@@ -43,11 +43,57 @@ public class SparkVersionTests
         {
             var fetchJars = workload.Container("fetch-jars");
             var script = (string)fetchJars["command"]!.AsArray().Last()!;
-            var fetched = ((string?)fetchJars.EnvVar("JARS_PATHS")["value"])!.Split(' ').Select(p => p.Split('/').Last()).ToList();
+            var fetched = ((string?)fetchJars.EnvVar("JARS")["value"])!.Split(' ').Select(p => p.Split('@')[0].Split('/').Last()).ToList();
 
             fetched.Should().BeEquivalentTo(Expected[version].Jars, workload.DisplayName);
-            script.Should().Contain("sha1sum -c", "every jar is checked against the repository's .sha1");
+            script.Should().Contain("sha256sum -c", "every jar is checked against its SHA-256 pin from the version table");
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Init_container_checks_the_table_sha256_and_never_a_sha1_from_the_repository(string version)
+    {
+        var rendered = await ChartRender.RenderAsync(version);
+        var values = ChartValues.Release(version);
+        var pins = values["extraJars"]!.AsArray()
+            .ToDictionary(j => ((string)j!["coordinate"]!).Split(':')[1] + "-" + ((string)j!["coordinate"]!).Split(':')[2] + ".jar", j => (string?)j!["sha256"] ?? "unpinned");
+
+        foreach (var workload in new[] { rendered.Single("Deployment", "connect"), rendered.Single("Deployment", "history-server"), rendered.ExecutorPodTemplate })
+        {
+            var fetchJars = workload.Container("fetch-jars");
+            var script = (string)fetchJars["command"]!.AsArray().Last()!;
+            var entries = ((string?)fetchJars.EnvVar("JARS")["value"])!.Split(' ');
+
+            script.Should().NotContain(".sha1").And.NotContain("sha1sum").And.Contain("echo \"$sum  $file.part\" | sha256sum -c -");
+            entries.Should().OnlyContain(e => pins[e.Split('@')[0].Split('/').Last()] == e.Split('@')[1], workload.DisplayName);
+        }
+    }
+
+    [Fact]
+    public async Task An_unpinned_jar_stops_the_init_container_instead_of_downloading_unchecked()
+    {
+        var rendered = await ChartRender.RenderAsync("3.5");
+        var fetchJars = rendered.Single("Deployment", "connect").Container("fetch-jars");
+        var script = (string)fetchJars["command"]!.AsArray().Last()!;
+
+        ((string?)fetchJars.EnvVar("JARS")["value"]).Should().Contain("spark-connect_2.12-3.5.8.jar@unpinned", "3.5.8's Connect jar has no recorded SHA-256 yet");
+        script.Should().Contain("if ! [[ \"$sum\" =~ ^[0-9a-f]{64}$ ]]; then").And.Contain("images/pin.sh").And.Contain("exit 1");
+        script.IndexOf("exit 1", StringComparison.Ordinal).Should().BeLessThan(script.IndexOf("wget", StringComparison.Ordinal), "the check runs before any download");
+    }
+
+    [Fact]
+    public async Task Spark_3_5_refuses_a_table_without_the_connect_jar()
+    {
+        var act = () => ChartRender.RenderUncachedAsync(new RenderInput(ValuesYaml: """
+            spark:
+              version: "3.5"
+              releases:
+                "3.5":
+                  extraJars: [{coordinate: "org.apache.hadoop:hadoop-aws:3.3.4", sha256: "53f9ae03c681a30a50aa17524bd9790ab596b28481858e54efd989a826ed3a4a"}]
+            """));
+
+        (await act.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("spark.releases.3.5.extraJars must list org.apache.spark:spark-connect_2.12:3.5.8");
     }
 
     [Fact]
@@ -67,9 +113,9 @@ public class SparkVersionTests
     public async Task Spark_4_1_uses_the_built_in_connect_server()
     {
         var rendered = await ChartRender.RenderAsync("4.1");
-        var script = (string)rendered.Single("Deployment", "connect").Container("fetch-jars")["command"]!.AsArray().Last()!;
+        var jars = (string?)rendered.Single("Deployment", "connect").Container("fetch-jars").EnvVar("JARS")["value"];
 
-        script.Should().NotContain("spark-connect");
+        jars.Should().NotContain("spark-connect");
         rendered.SparkDefaults("connect").Keys.Should().NotContain(["spark.jars.packages", "spark.plugins"]);
     }
 
@@ -93,7 +139,7 @@ public class SparkVersionTests
         var script = (string)fetchJars["command"]!.AsArray().Last()!;
 
         ((string?)fetchJars.EnvVar("JARS_REPOSITORY")["value"]).Should().Be("https://nexus.example.invalid/maven2");
-        script.Should().Contain("\"$JARS_REPOSITORY/$1\"").And.NotContain("repo1.maven.org");
+        script.Should().Contain("\"$JARS_REPOSITORY/$path\"").And.NotContain("repo1.maven.org");
     }
 
     [Theory]
@@ -108,7 +154,9 @@ public class SparkVersionTests
         script.Should().Contain("pip install --no-cache-dir --target \"$target\" $SPARK_CLIENT_PACKAGES");
 
         ((string?)install.EnvVar("SPARK_CLIENT_PACKAGES")["value"])!.Split(' ')
-            .Should().Contain([client, "grpcio", "grpcio-status", "zstandard", "pandas", "pyarrow"]);
+            .Should().Contain(client).And.Contain(p => p.StartsWith("grpcio==", StringComparison.Ordinal))
+            .And.Contain(p => p.StartsWith("pandas==", StringComparison.Ordinal)).And.Contain(p => p.StartsWith("pyarrow==", StringComparison.Ordinal))
+            .And.OnlyContain(p => p.Contains("==", StringComparison.Ordinal), "every package is pinned from the version table");
         var clientDir = (string?)jupyter.Container("jupyter").EnvVar("PYTHONPATH")["value"];
         clientDir.Should().StartWith("/home/jovyan/work/.spark-client/");
         ((string?)install.EnvVar("SPARK_CLIENT_DIR")["value"]).Should().Be(clientDir);

@@ -58,7 +58,7 @@ public class SupportingServicesTests
         xml.Should().Contain("jdbc:postgresql://spark-spark-k8s-postgresql.spark.svc:5432/metastore")
             .And.Contain("<value>s3a://spark-warehouse/warehouse</value>");
         job.InitContainers().Single().Should().NotBeNull();
-        ((string?)job.Container("fetch-jars").EnvVar("JARS_PATHS")["value"]).Should().Be("org/postgresql/postgresql/42.7.14/postgresql-42.7.14.jar");
+        ((string?)job.Container("fetch-jars").EnvVar("JARS")["value"]).Should().Be("org/postgresql/postgresql/42.7.14/postgresql-42.7.14.jar@73914527305a40cce504b0d3d90b23caf565136912d607ae8ae7c5895512332c");
     }
 
     [Fact]

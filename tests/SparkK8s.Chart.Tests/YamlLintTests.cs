@@ -5,12 +5,12 @@ using Xunit;
 
 namespace SparkK8s.Chart.Tests;
 
-/// <summary>The chart's hand-written YAML (values, presets, environments) and the price catalog pass yamllint (.yamllint).</summary>
+/// <summary>The chart's hand-written YAML (values, presets, environments) the price catalog and the images workflow pass yamllint (.yamllint).</summary>
 public class YamlLintTests
 {
     public static TheoryData<string> Files()
     {
-        var files = new TheoryData<string> { "charts/spark-k8s/values.yaml", "charts/spark-k8s/Chart.yaml", "src/SparkK8s.Core/Cost/default-prices.yaml" };
+        var files = new TheoryData<string> { "charts/spark-k8s/values.yaml", "charts/spark-k8s/Chart.yaml", "src/SparkK8s.Core/Cost/default-prices.yaml", ".github/workflows/images.yml" };
         foreach (var folder in new[] { "presets", "environments" })
         {
             foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Chart, folder), "*.yaml").Order(StringComparer.Ordinal))

@@ -95,9 +95,11 @@ spark.hadoop.fs.s3a.impl: "org.apache.hadoop.fs.s3a.S3AFileSystem"
 {{- end }}
 
 {{/*
-Init container that downloads Maven jars (and checks each against its .sha1) into the
-"extra-jars" emptyDir, using the Spark image (which has wget and sha1sum).
-Takes root, image (values image map), coordinates (list), target (mount path).
+Init container that downloads Maven jars into the "extra-jars" emptyDir and checks each against its SHA-256 from the
+version table (spark.releases.*.extraJars, metastore.jdbcDriver), never against a checksum fetched from the same
+repository. A jar without a pin (sha256 null) stops the container with a message naming it and images/pin.sh.
+Uses the Spark image (which has wget and sha256sum). Takes root, image (values image map), jars (list of
+coordinate/sha256 maps), target (mount path).
 */}}
 {{- define "spark-k8s.jarsInitContainer" -}}
 {{- $root := .root }}
@@ -110,25 +112,27 @@ Takes root, image (values image map), coordinates (list), target (mount path).
     - |
       set -f
       cd "$JARS_TARGET"
-      fetch() {
-        file="$(basename "$1")"
-        wget -q -O "$file" "$JARS_REPOSITORY/$1"
-        wget -q -O "$file.sha1" "$JARS_REPOSITORY/$1.sha1"
-        echo "$(cut -c1-40 "$file.sha1")  $file" | sha1sum -c -
-        rm -f "$file.sha1"
-      }
-      for path in $JARS_PATHS; do fetch "$path"; done
+      for entry in $JARS; do
+        path="${entry%@*}"; sum="${entry##*@}"; file="$(basename "$path")"
+        if ! [[ "$sum" =~ ^[0-9a-f]{64}$ ]]; then
+          echo "error: $path has no SHA-256 pin in the chart's version table; record it with images/pin.sh" >&2
+          exit 1
+        fi
+        wget -q -O "$file.part" "$JARS_REPOSITORY/$path"
+        echo "$sum  $file.part" | sha256sum -c -
+        mv "$file.part" "$file"
+      done
   env:
     - name: JARS_REPOSITORY
       value: {{ $root.Values.jars.repository | trimSuffix "/" | quote }}
     - name: JARS_TARGET
       value: {{ .target | quote }}
-    - name: JARS_PATHS
-      {{- $paths := list }}
-      {{- range .coordinates }}
-      {{- $paths = append $paths (include "spark-k8s.mavenPath" .) }}
+    - name: JARS
+      {{- $entries := list }}
+      {{- range .jars }}
+      {{- $entries = append $entries (printf "%s@%s" (include "spark-k8s.mavenPath" .coordinate) (.sha256 | default "unpinned")) }}
       {{- end }}
-      value: {{ join " " $paths | quote }}
+      value: {{ join " " $entries | quote }}
   {{- include "spark-k8s.containerSecurityContext" $root | trim | nindent 2 }}
   {{- include "spark-k8s.resources" $root.Values.jars.resources | trim | nindent 2 }}
   volumeMounts:
@@ -136,14 +140,19 @@ Takes root, image (values image map), coordinates (list), target (mount path).
       mountPath: {{ .target | quote }}
 {{- end }}
 
-{{/* Maven coordinates of the jars Spark pods need beyond the image: extraJars, plus the Connect server where it is not built in. */}}
+{{/* The jars Spark pods need beyond the official image (coordinate/sha256 maps): the line's extraJars, which must
+include the Connect server where the distribution does not build it in. */}}
 {{- define "spark-k8s.sparkExtraJars" -}}
 {{- $release := include "spark-k8s.release" . | fromYaml }}
-{{- $jars := $release.extraJars }}
 {{- if not $release.connectBuiltIn }}
-{{- $jars = append $jars (printf "org.apache.spark:spark-connect_%s:%s" $release.scalaVersion $release.sparkVersion) }}
+{{- $connect := printf "org.apache.spark:spark-connect_%s:%s" $release.scalaVersion $release.sparkVersion }}
+{{- $listed := false }}
+{{- range $release.extraJars }}{{ if eq .coordinate $connect }}{{ $listed = true }}{{ end }}{{ end }}
+{{- if not $listed }}
+{{- fail (printf "spark.releases.%s.extraJars must list %s (connectBuiltIn is false), with its sha256" $.Values.spark.version $connect) }}
 {{- end }}
-{{- toYaml $jars }}
+{{- end }}
+{{- toYaml $release.extraJars }}
 {{- end }}
 
 {{/* Spark pods' init containers (jar download) unless the image bundles the jars. Takes root and image. */}}
@@ -151,7 +160,7 @@ Takes root, image (values image map), coordinates (list), target (mount path).
 {{- $root := .root }}
 {{- if not $root.Values.jars.bundled }}
 initContainers:
-  {{- include "spark-k8s.jarsInitContainer" (dict "root" $root "image" .image "coordinates" (include "spark-k8s.sparkExtraJars" $root | fromYamlArray) "target" $root.Values.jars.mountPath) | trim | nindent 2 }}
+  {{- include "spark-k8s.jarsInitContainer" (dict "root" $root "image" .image "jars" (include "spark-k8s.sparkExtraJars" $root | fromYamlArray) "target" $root.Values.jars.mountPath) | trim | nindent 2 }}
 {{- end }}
 {{- end }}
 

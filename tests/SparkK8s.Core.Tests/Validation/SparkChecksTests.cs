@@ -262,7 +262,7 @@ public class SparkChecksTests
     }
 
     [Fact]
-    public async Task SPK017_flags_the_prod_backups_until_the_tools_image_repository_is_set()
+    public async Task SPK017_flags_the_prod_project_images_until_their_repositories_are_set()
     {
         async Task<IReadOnlyList<Finding>> Spk017(params string[] sets)
         {
@@ -271,7 +271,16 @@ public class SparkChecksTests
             return SparkChecks.Run(new SparkCheckContext(SparkRenderModel.From(documents), "4.1", KnownSparkProperties.For("4.1"))).Where(f => f.Id == "SPK017").ToList();
         }
 
-        (await Spk017()).Should().NotBeEmpty().And.OnlyContain(f => f.Object.StartsWith("CronJob/", StringComparison.Ordinal));
-        (await Spk017("backup.image.repository=registry.example.com/platform/spark-k8s-tools")).Should().BeEmpty();
+        var flagged = await Spk017();
+        flagged.Should().Contain(f => f.Object.StartsWith("CronJob/", StringComparison.Ordinal), "the backups use the tools image");
+        flagged.Select(f => f.Object).Should().Contain(["Deployment/spark-spark-k8s-connect", "Deployment/spark-spark-k8s-metastore", "Deployment/spark-spark-k8s-jupyter"],
+            "prod runs the project's Spark, metastore and Jupyter images, which must be built and pushed first");
+        flagged.Should().OnlyContain(f => f.Fix.Contains("images/build.sh", StringComparison.Ordinal));
+        (await Spk017(
+            "backup.image.repository=registry.example.com/platform/spark-k8s-tools",
+            "connect.image.repository=registry.example.com/platform/spark",
+            "historyServer.image.repository=registry.example.com/platform/spark",
+            "metastore.image.repository=registry.example.com/platform/metastore",
+            "jupyter.image.repository=registry.example.com/platform/jupyter")).Should().BeEmpty();
     }
 }

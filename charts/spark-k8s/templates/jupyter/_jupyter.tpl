@@ -1,7 +1,14 @@
-{{/* pip requirement specifiers of the Spark Connect client: the client at the exact Spark release plus its deps (YAML list). */}}
+{{/* pip requirement specifiers of the Spark Connect client, each pinned from the version table: the client at the
+exact Spark release, the line's clientPackages and pythonPackages (the versions images/jupyter bakes in) (YAML list). */}}
 {{- define "spark-k8s.jupyter.packages" -}}
 {{- $release := include "spark-k8s.release" . | fromYaml }}
-{{- $packages := list (printf "%s==%s" $release.pythonClientPackage $release.sparkVersion) "grpcio" "grpcio-status" "googleapis-common-protos" "zstandard" "pandas" "pyarrow" }}
+{{- $packages := list (printf "%s==%s" $release.pythonClientPackage $release.sparkVersion) }}
+{{- range $name := keys $release.clientPackages | sortAlpha }}
+{{- $packages = append $packages (printf "%s==%s" $name (index $release.clientPackages $name)) }}
+{{- end }}
+{{- range $name := keys $release.pythonPackages | sortAlpha }}
+{{- $packages = append $packages (printf "%s==%s" $name (index $release.pythonPackages $name)) }}
+{{- end }}
 {{- range .Values.jupyter.extraPackages }}
 {{- $packages = append $packages . }}
 {{- end }}
@@ -21,4 +28,12 @@
 {{/* Name of the Secret with the Jupyter token. */}}
 {{- define "spark-k8s.jupyterSecretName" -}}
 {{- .Values.jupyter.token.existingSecret | default (include "spark-k8s.componentName" (dict "root" . "component" "jupyter")) }}
+{{- end }}
+
+{{/* The Jupyter image map with an empty tag resolved to the Spark release (sparkVersion), the tag images/build.sh gives
+images/jupyter: the baked client must match the Connect server's release. */}}
+{{- define "spark-k8s.jupyter.image" -}}
+{{- $image := deepCopy .Values.jupyter.image }}
+{{- if not $image.tag }}{{ $_ := set $image "tag" (include "spark-k8s.release" . | fromYaml).sparkVersion }}{{ end }}
+{{- toYaml $image }}
 {{- end }}

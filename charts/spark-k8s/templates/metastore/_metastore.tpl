@@ -17,14 +17,24 @@
 {{ include "spark-k8s.s3Env" . }}
 {{- end }}
 
-{{/* Init container fetching the PostgreSQL JDBC driver (the Hive image has none) with the Spark image's wget. */}}
+{{/* Init container fetching the PostgreSQL JDBC driver (the Hive image has none) with the Spark image's wget and
+checking its SHA-256, unless the image bundles it (jars.bundled: images/metastore). Renders "initContainers:" with the
+fetch when there is one, else nothing; callers append their own init containers with initContainersOpen. */}}
+{{- define "spark-k8s.metastore.fetchJars" -}}
+{{- if not .Values.jars.bundled }}
+{{- include "spark-k8s.jarsInitContainer" (dict "root" . "image" .Values.connect.image "jars" (list .Values.metastore.jdbcDriver) "target" "/jars") }}
+{{- end }}
+{{- end }}
+
 {{- define "spark-k8s.metastore.initContainers" -}}
+{{- with include "spark-k8s.metastore.fetchJars" . | trim }}
 initContainers:
-  {{- include "spark-k8s.jarsInitContainer" (dict "root" . "image" .Values.connect.image "coordinates" (list .Values.metastore.jdbcDriver) "target" "/jars") | trim | nindent 2 }}
+  {{- . | nindent 2 }}
+{{- end }}
 {{- end }}
 
 {{- define "spark-k8s.metastore.jdbcJarName" -}}
-{{- base (include "spark-k8s.mavenPath" .Values.metastore.jdbcDriver) }}
+{{- base (include "spark-k8s.mavenPath" .Values.metastore.jdbcDriver.coordinate) }}
 {{- end }}
 
 {{- define "spark-k8s.metastore.volumeMounts" -}}
@@ -32,10 +42,12 @@ initContainers:
   mountPath: /opt/hive/conf/hive-site.xml
   subPath: hive-site.xml
   readOnly: true
+{{- if not .Values.jars.bundled }}
 - name: extra-jars
   mountPath: {{ printf "/opt/hive/lib/%s" (include "spark-k8s.metastore.jdbcJarName" .) | quote }}
   subPath: {{ include "spark-k8s.metastore.jdbcJarName" . | quote }}
   readOnly: true
+{{- end }}
 - name: tmp
   mountPath: /tmp
 {{- end }}
@@ -44,8 +56,10 @@ initContainers:
 - name: config
   configMap:
     name: {{ include "spark-k8s.componentName" (dict "root" . "component" "metastore") | quote }}
+{{- if not .Values.jars.bundled }}
 - name: extra-jars
   emptyDir: {}
+{{- end }}
 - name: tmp
   emptyDir: {}
 {{- end }}

@@ -46,15 +46,17 @@ public sealed partial class SparkTagFallbackCheck() : SparkCheck(
 }
 
 /// <summary>
-/// SPK017 (warning): an image from a Docker Hub namespace this project does not own. <c>spark-k8s/tools</c> (the backup
-/// image's old default) resolves to docker.io/spark-k8s/tools, which anyone could publish; build images/tools and push it
-/// to your own registry.
+/// SPK017 (warning): an image from a Docker Hub namespace this project does not own. The project's images
+/// (<c>spark-k8s/tools</c> for backups; <c>spark-k8s/spark</c>, <c>spark-k8s/metastore</c>, <c>spark-k8s/jupyter</c> in
+/// the staging and prod environments) resolve to docker.io/spark-k8s/..., which anyone could publish; build them with
+/// images/build.sh and push them to your own registry.
 /// </summary>
 public sealed class UnownedImageCheck() : SparkCheck(
     "SPK017",
     Severity.Warning,
     "An image comes from a Docker Hub namespace the project does not own",
-    "Build images/tools/Dockerfile, push it to your registry and set backup.image.repository to it")
+    "Build the project's images with images/build.sh --registry <your registry> --push and set each image.repository to them "
+    + "(backup.image.repository, connect.image.repository, historyServer.image.repository, metastore.image.repository, jupyter.image.repository)")
 {
     /// <summary>Repositories that resolve to Docker Hub namespaces no one in this project owns.</summary>
     public static readonly IReadOnlyList<string> Unowned = ["spark-k8s/", "docker.io/spark-k8s/", "index.docker.io/spark-k8s/"];
