@@ -1,5 +1,6 @@
 using FluentAssertions;
 using SparkK8s.Chart.Tests.Infrastructure;
+using SparkK8s.Testing;
 using Xunit;
 
 namespace SparkK8s.Chart.Tests;
@@ -52,7 +53,7 @@ public class SparkVersionTests
 
     [Theory]
     [MemberData(nameof(Versions))]
-    public async Task Init_container_checks_the_table_sha256_and_never_a_sha1_from_the_repository(string version)
+    public async Task Init_container_checks_the_table_sha256_and_a_repository_sha1_only_for_unpinned_jars(string version)
     {
         var rendered = await ChartRender.RenderAsync(version);
         var values = ChartValues.Release(version);
@@ -65,21 +66,61 @@ public class SparkVersionTests
             var script = (string)fetchJars["command"]!.AsArray().Last()!;
             var entries = ((string?)fetchJars.EnvVar("JARS")["value"])!.Split(' ');
 
-            script.Should().NotContain(".sha1").And.NotContain("sha1sum").And.Contain("echo \"$sum  $file.part\" | sha256sum -c -");
+            script.Should().Contain("echo \"$sum  $file.part\" | sha256sum -c -");
+            // The .sha1 path sits only in the branch for entries without a pin, behind jars.allowUnpinned.
+            script[..script.IndexOf("elif [ \"$JARS_ALLOW_UNPINNED\" = \"true\" ]", StringComparison.Ordinal)].Should().NotContain(".sha1");
             entries.Should().OnlyContain(e => pins[e.Split('@')[0].Split('/').Last()] == e.Split('@')[1], workload.DisplayName);
         }
     }
 
-    [Fact]
-    public async Task An_unpinned_jar_stops_the_init_container_instead_of_downloading_unchecked()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_unpinned_jar_is_checked_against_the_repository_sha1_or_refused(bool allowUnpinned)
     {
-        var rendered = await ChartRender.RenderAsync("3.5");
+        var rendered = await ChartRender.RenderUncachedAsync(new RenderInput(ValuesYaml: $"spark: {{version: \"3.5\"}}\njars: {{allowUnpinned: {(allowUnpinned ? "true" : "false")}}}\n"));
         var fetchJars = rendered.Single("Deployment", "connect").Container("fetch-jars");
         var script = (string)fetchJars["command"]!.AsArray().Last()!;
-
         ((string?)fetchJars.EnvVar("JARS")["value"]).Should().Contain("spark-connect_2.12-3.5.8.jar@unpinned", "3.5.8's Connect jar has no recorded SHA-256 yet");
-        script.Should().Contain("if ! [[ \"$sum\" =~ ^[0-9a-f]{64}$ ]]; then").And.Contain("images/pin.sh").And.Contain("exit 1");
-        script.IndexOf("exit 1", StringComparison.Ordinal).Should().BeLessThan(script.IndexOf("wget", StringComparison.Ordinal), "the check runs before any download");
+
+        using var sandbox = new TempDirectory("fetch-jars");
+        var repository = sandbox.Combine("repo");
+        var jar = Path.Combine(repository, "org/apache/spark/spark-connect_2.12/3.5.8/spark-connect_2.12-3.5.8.jar");
+        Directory.CreateDirectory(Path.GetDirectoryName(jar)!);
+        await File.WriteAllTextAsync(jar, "jar bytes", TestContext.Current.CancellationToken);
+        var sha1 = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData("jar bytes"u8));
+        await File.WriteAllTextAsync(jar + ".sha1", sha1, TestContext.Current.CancellationToken);
+        // A wget that copies from the local "repository": wget -q -O <file> <url>.
+        var bin = sandbox.WriteFile("bin/wget", "#!/bin/bash\ncp \"${4#file://}\" \"$3\"\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(bin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var target = sandbox.Combine("jars");
+        Directory.CreateDirectory(target);
+
+        var start = new System.Diagnostics.ProcessStartInfo("bash", ["-ec", script]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.Environment["PATH"] = Path.GetDirectoryName(bin) + ":" + Environment.GetEnvironmentVariable("PATH");
+        start.Environment["JARS_REPOSITORY"] = "file://" + repository;
+        start.Environment["JARS_TARGET"] = target;
+        start.Environment["JARS_ALLOW_UNPINNED"] = (string?)fetchJars.EnvVar("JARS_ALLOW_UNPINNED")["value"];
+        start.Environment["JARS"] = "org/apache/spark/spark-connect_2.12/3.5.8/spark-connect_2.12-3.5.8.jar@unpinned";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        if (allowUnpinned)
+        {
+            process.ExitCode.Should().Be(0, stderr);
+            stderr.Should().Contain("no SHA-256 pin").And.Contain(".sha1 only");
+            File.Exists(Path.Combine(target, "spark-connect_2.12-3.5.8.jar")).Should().BeTrue();
+        }
+        else
+        {
+            process.ExitCode.Should().Be(1, stderr);
+            stderr.Should().Contain("jars.allowUnpinned is false").And.Contain("images/pin.sh");
+            Directory.GetFiles(target).Should().BeEmpty("nothing is downloaded when the jar is refused");
+        }
     }
 
     [Fact]

@@ -253,6 +253,19 @@ public class ManifestChecksTests
     }
 
     [Theory]
+    [InlineData("org/apache/spark/spark-connect_2.12/3.5.8/spark-connect_2.12-3.5.8.jar@unpinned", true)]
+    [InlineData("org/apache/hadoop/hadoop-aws/3.3.4/hadoop-aws-3.3.4.jar@53f9ae03c681a30a50aa17524bd9790ab596b28481858e54efd989a826ed3a4a", false)]
+    public void SPK021_fires_on_a_downloaded_jar_without_a_sha256_pin(string entry, bool fires)
+    {
+        var yaml = Deployment("connect", "connect", $"- name: fetch-jars\n  image: apache/spark:3.5.8\n  env:\n    - {{name: JARS, value: \"{entry}\"}}\n");
+
+        var findings = Only("SPK021", yaml);
+
+        findings.Should().HaveCount(fires ? 1 : 0);
+        findings.Count(f => f.Severity == Severity.Warning && f.Message.Contains("spark-connect_2.12-3.5.8.jar")).Should().Be(findings.Count);
+    }
+
+    [Theory]
     [InlineData("LoadBalancer", true)]
     [InlineData("NodePort", true)]
     [InlineData("ClusterIP", false)]

@@ -46,6 +46,7 @@ public static class SparkChecks
         new MetastoreVersionCheck(),
         new JavaProcessExecCheck(),
         new PythonWorkerLimitCheck(),
+        new UnpinnedJarCheck(),
         new GeneratedSecretCheck(),
         new OperatorSparkLineCheck(),
         new JobEventLogCheck(),
