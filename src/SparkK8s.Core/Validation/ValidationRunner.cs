@@ -6,6 +6,7 @@ using SparkK8s.Core.Presets;
 using SparkK8s.Core.Rendering;
 using SparkK8s.Core.Validation.Lint;
 using SparkK8s.Core.Validation.Schema;
+using SparkK8s.Core.Validation.Security;
 using SparkK8s.Core.Validation.Spark;
 using SparkK8s.Core.Validation.Upgrade;
 
@@ -38,7 +39,7 @@ public sealed record ValidationRun(
 }
 
 /// <summary>
-/// Runs the checks in order: helm lint --strict, rendering, strict schema validation, Spark-aware checks. One render
+/// Runs the checks in order: helm lint --strict, rendering, strict schema validation, Spark-aware checks, security rules (SEC0xx). One render
 /// runs <c>helm lint --strict</c> with its values; <see cref="RunAllAsync"/> lints each chart once and makes lint's
 /// per-document checks on each render's output instead (see <see cref="ChartLint"/>).
 /// </summary>
@@ -135,6 +136,7 @@ public sealed class ValidationRunner(HelmClient helm)
 
         var model = SparkRenderModel.From(manifest.Documents);
         findings.AddRange(SparkChecks.Run(new SparkCheckContext(model, version, KnownSparkProperties.For(version))));
+        findings.AddRange(SecurityRules.Run(new SecurityCheckContext(model, options.Environment, ChartTemplates.HasNetworkPolicies(options.ChartDirectory))));
         if (settings.UpgradeFrom is { } previous)
         {
             findings.AddRange(ImmutableFieldCheck.Run(previous, manifest.Objects));
