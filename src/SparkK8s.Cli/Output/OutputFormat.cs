@@ -5,12 +5,15 @@ using System.Text.Json.Serialization;
 
 namespace SparkK8s.Cli.Output;
 
-/// <summary>How a command prints its result: a table for people, JSON (or CSV) for machines.</summary>
+/// <summary>How a command prints its result: a table for people, JSON (or CSV, or SARIF for validate) for machines.</summary>
 public enum OutputFormat
 {
     Table,
     Json,
     Csv,
+
+    /// <summary>SARIF 2.1.0 (validate, for GitHub code scanning).</summary>
+    Sarif,
 }
 
 public static class OutputOptions

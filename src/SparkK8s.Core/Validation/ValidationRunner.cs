@@ -34,6 +34,10 @@ public sealed record ValidationRun(
     int ObjectCount,
     string? SchemaSource)
 {
+    /// <summary>The template each rendered object came from ("Kind/name" → "spark-k8s/templates/connect/deployment.yaml", helm's <c># Source:</c>), for SARIF locations.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, string> Sources { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public int Errors => Findings.Count(f => f.Severity == Severity.Error);
     public int Warnings => Findings.Count(f => f.Severity == Severity.Warning);
 }
@@ -148,7 +152,10 @@ public sealed class ValidationRunner(HelmClient helm)
             source += $"; not in the cluster document, so checked against the {fallback.Source.Description}: {string.Join(", ", fromFallback)}";
         }
 
-        return (new ValidationRun(PresetName(options), options.Environment, version, findings, manifest.Documents.Count, source), manifest);
+        var sources = manifest.Documents.Where(d => d.Object.SourceTemplate is not null)
+            .GroupBy(d => d.Object.DisplayName, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Object.SourceTemplate!, StringComparer.Ordinal);
+        return (new ValidationRun(PresetName(options), options.Environment, version, findings, manifest.Documents.Count, source) { Sources = sources }, manifest);
     }
 
     /// <summary>Every preset × environment × supported Spark version, <paramref name="parallelism"/> at a time, in a stable order.</summary>
