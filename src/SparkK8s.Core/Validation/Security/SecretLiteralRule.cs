@@ -21,11 +21,16 @@ public sealed partial class SecretLiteralRule() : SecurityRule(
     podLevel: true)
 {
     /// <summary>Env var names that say they hold a secret: PASSWORD, PASSWD, SECRET, TOKEN, KEY or CREDENTIAL(S) as a word (AWS_SECRET_ACCESS_KEY, API_KEY, PGPASSWORD).</summary>
-    [GeneratedRegex(@"(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIALS?|APIKEY)(_|$)|PASSWORD|PASSWD", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(SecretNamePattern, RegexOptions.IgnoreCase)]
     public static partial Regex SecretName();
 
+    /// <summary>The patterns of <see cref="SecretName"/> and <see cref="PointerName"/>, shared with the Kyverno export (RE2 accepts them too).</summary>
+    public const string SecretNamePattern = @"(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIALS?|APIKEY)(_|$)|PASSWORD|PASSWD";
+    public const string PointerNamePattern = @"(_FILE|_PATH|_DIR|_NAME|_KEY_NAME|_SECRET_NAME|_REF)$";
+    public const string AwsKeyIdPattern = @"\b(AKIA|ASIA)[0-9A-Z]{16}\b";
+
     /// <summary>Names that only point at a secret (a file, a path, a Secret's name or key, an id that is not secret).</summary>
-    [GeneratedRegex(@"(_FILE|_PATH|_DIR|_NAME|_KEY_NAME|_SECRET_NAME|_REF)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(PointerNamePattern, RegexOptions.IgnoreCase)]
     private static partial Regex PointerName();
 
     [GeneratedRegex(@"^\s*(\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*)\s*$")]
