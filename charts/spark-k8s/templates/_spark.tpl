@@ -155,13 +155,15 @@ initContainers:
 {{- end }}
 {{- end }}
 
-{{/* Volumes every Spark pod mounts: the jar emptyDir (when downloaded) and a scratch /tmp. */}}
+{{/* Volumes every Spark pod mounts: the jar emptyDir (when downloaded) and a scratch /tmp, each with a sizeLimit (ephemeralStorage). */}}
 {{- define "spark-k8s.sparkVolumes" -}}
 - name: tmp
-  emptyDir: {}
+  emptyDir:
+    sizeLimit: {{ .Values.ephemeralStorage.sparkTmp | quote }}
 {{- if not .Values.jars.bundled }}
 - name: extra-jars
-  emptyDir: {}
+  emptyDir:
+    sizeLimit: {{ .Values.ephemeralStorage.jars | quote }}
 {{- end }}
 {{- end }}
 

@@ -87,6 +87,13 @@ spec:
     - name: spark-executor
       {{- include "spark-k8s.containerImage" (dict "root" . "image" .Values.connect.image) | trim | nindent 6 }}
       {{- include "spark-k8s.containerSecurityContext" . | trim | nindent 6 }}
+      # Spark sets cpu and memory and keeps the rest of the template's resources (BasicExecutorFeatureStep in apache/spark:
+      # editOrNewResources, then addToRequests/addToLimits of memory and cpu only).
+      resources:
+        requests:
+          ephemeral-storage: {{ .Values.connect.executor.ephemeralStorage.request | quote }}
+        limits:
+          ephemeral-storage: {{ .Values.connect.executor.ephemeralStorage.limit | quote }}
       env:
         {{- include "spark-k8s.s3Env" . | nindent 8 }}
       volumeMounts:
