@@ -64,6 +64,18 @@ public class PolicyCommandTests
         result.ShouldBeUsageError(mention);
     }
 
+    [Theory]
+    [InlineData("policy export", "<table|json>")]
+    [InlineData("validate", "<table|json|sarif>")]
+    [InlineData("cost", "<table|json|csv>")]
+    public async Task Help_lists_only_the_output_formats_the_command_takes(string command, string formats)
+    {
+        var result = await CliRunner.RunAsync([.. command.Split(' '), "--help"]);
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        result.Stdout.Should().Contain($"--output {formats}").And.NotContain("Sarif").And.NotContain("Csv|");
+    }
+
     [Fact]
     public async Task Out_naming_a_directory_is_a_usage_error_and_writes_nothing()
     {

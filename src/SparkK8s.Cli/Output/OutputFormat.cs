@@ -25,6 +25,8 @@ public static class OutputOptions
         var option = new Option<OutputFormat>("--output", "-o")
         {
             Description = $"Output format: {string.Join(", ", formats.Select(f => f.ToString().ToLowerInvariant()))}.",
+            // The formats this command takes, not every member of the enum (System.CommandLine's default help name).
+            HelpName = string.Join("|", formats.Select(f => f.ToString().ToLowerInvariant())),
             DefaultValueFactory = _ => formats[0],
             CustomParser = result =>
             {
