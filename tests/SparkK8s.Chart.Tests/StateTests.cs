@@ -29,7 +29,8 @@ public class StateTests
         var rendered = await RenderEnvironment(environment);
         var withPvc = rendered.PodWorkloads.Where(HasPvc).ToList();
 
-        withPvc.Select(w => w.Labels[Rendered.ComponentLabel]).Should().Contain(["postgresql", "minio", "jupyter"]);
+        // prod runs no MinIO (external S3, environments/prod.yaml).
+        withPvc.Select(w => w.Labels[Rendered.ComponentLabel]).Should().Contain(environment == "prod" ? ["postgresql", "jupyter"] : ["postgresql", "minio", "jupyter"]);
         using var scope = new AssertionScope();
         foreach (var workload in withPvc)
         {

@@ -16,8 +16,9 @@ public class UpgradeFromTests
         render.ExitCode.Should().Be(0, render.Stderr);
         await File.WriteAllTextAsync(previous, render.Stdout, TestContext.Current.CancellationToken);
 
+        // prod uses external S3; MinIO is switched back on to upgrade the dev release with its volume.
         var result = await CliRunner.RunAsync("validate", "jupyter-connect-k8s", "--env", "prod",
-            "--set", "minio.persistence.storageClass=fast", "--upgrade-from", previous, "--output", "json");
+            "--set", "minio.enabled=true", "--set", "minio.persistence.storageClass=fast", "--upgrade-from", previous, "--output", "json");
 
         result.ExitCode.Should().Be(1, result.Stderr);
         using var json = result.Json();

@@ -4,13 +4,16 @@ probes and placement.
 */}}
 
 {{/*
-"repository:tag" of a component image; an empty tag falls back to the Spark image tag of spark.version.
-Only the Spark images (connect.image, historyServer.image) may leave the tag empty: the schema requires the
-tag of every other image, so no non-Spark image gets a Spark tag (`spark-k8s validate` SPK015 checks renders).
+"repository:tag" of a component image, "repository:tag@digest" when image.digest is set (the pull is then pinned
+to that content; the tag stays for people and for the version label). An empty tag falls back to the Spark image
+tag of spark.version. Only the Spark images (connect.image, historyServer.image) may leave the tag empty: the schema
+requires the tag of every other image, so no non-Spark image gets a Spark tag (`spark-k8s validate` SPK015 checks
+renders). Every image of the chart goes through this helper.
 */}}
 {{- define "spark-k8s.image" -}}
 {{- $tag := .image.tag | default (include "spark-k8s.release" .root | fromYaml).imageTag }}
 {{- printf "%s:%s" .image.repository $tag }}
+{{- with .image.digest }}@{{ . }}{{ end }}
 {{- end }}
 
 {{/* image + imagePullPolicy lines of a container. Takes root and image. */}}
@@ -20,17 +23,21 @@ imagePullPolicy: {{ .image.pullPolicy | default "IfNotPresent" | quote }}
 {{- end }}
 
 {{/*
-Pod-level security context (Pod Security Standard "restricted"). Takes uid and optional gid.
+Pod-level security context (Pod Security Standard "restricted"). Takes root, uid and optional gid.
 fsGroupChangePolicy OnRootMismatch: the kubelet skips the recursive chown of a volume whose root already has the
 fsGroup, so a large PVC (PostgreSQL, MinIO, notebooks) does not delay every restart.
+openshift.enabled: no fixed runAsUser, runAsGroup or fsGroup, so OpenShift's restricted-v2 SCC assigns a UID and
+fsGroup from the namespace's range (it rejects fixed ones outside it); the pod still runs as non-root with seccomp.
 */}}
 {{- define "spark-k8s.podSecurityContext" -}}
 securityContext:
   runAsNonRoot: true
+  {{- if not (and .root .root.Values.openshift.enabled) }}
   runAsUser: {{ .uid }}
   runAsGroup: {{ .gid | default .uid }}
   fsGroup: {{ .gid | default .uid }}
   fsGroupChangePolicy: OnRootMismatch
+  {{- end }}
   seccompProfile:
     type: RuntimeDefault
 {{- end }}

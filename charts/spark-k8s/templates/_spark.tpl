@@ -175,13 +175,15 @@ initContainers:
 {{- end }}
 {{- end }}
 
-{{/* Volumes every Spark pod mounts: the jar emptyDir (when downloaded) and a scratch /tmp. */}}
+{{/* Volumes every Spark pod mounts: the jar emptyDir (when downloaded) and a scratch /tmp, each with a sizeLimit (ephemeralStorage). */}}
 {{- define "spark-k8s.sparkVolumes" -}}
 - name: tmp
-  emptyDir: {}
+  emptyDir:
+    sizeLimit: {{ .Values.ephemeralStorage.sparkTmp | quote }}
 {{- if not .Values.jars.bundled }}
 - name: extra-jars
-  emptyDir: {}
+  emptyDir:
+    sizeLimit: {{ .Values.ephemeralStorage.jars | quote }}
 {{- end }}
 {{- end }}
 
@@ -238,6 +240,14 @@ spec:
     - name: {{ printf "spark-%s" .role }}
       {{- include "spark-k8s.containerImage" (dict "root" $root "image" .app.image) | trim | nindent 6 }}
       {{- include "spark-k8s.containerSecurityContext" $root | trim | nindent 6 }}
+      {{- /* Spark sets cpu and memory and keeps the rest of the template's resources (BasicExecutorFeatureStep and
+      BasicDriverFeatureStep in apache/spark: editOrNewResources, then addToRequests/addToLimits of memory and cpu only). */}}
+      {{- $ephemeral := dig "executor" "ephemeralStorage" $root.Values.connect.executor.ephemeralStorage .app }}
+      resources:
+        requests:
+          ephemeral-storage: {{ $ephemeral.request | quote }}
+        limits:
+          ephemeral-storage: {{ $ephemeral.limit | quote }}
       env:
         {{- include "spark-k8s.s3Env" $root | nindent 8 }}
         {{- range .app.secretEnv }}

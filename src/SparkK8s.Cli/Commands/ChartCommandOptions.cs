@@ -11,11 +11,12 @@ using SparkK8s.Core.Validation.Spark;
 namespace SparkK8s.Cli.Commands;
 
 /// <summary>Options every chart command shares: --chart, --helm and --output.</summary>
-internal sealed class ChartCommandOptions
+/// <param name="formats">The --output formats the command supports (default: table and json).</param>
+internal sealed class ChartCommandOptions(params OutputFormat[] formats)
 {
     public Option<string?> Chart { get; } = new("--chart") { Description = "Chart directory (default: charts/spark-k8s of this checkout, or $SPARK_K8S_CHART)." };
     public Option<string?> Helm { get; } = new("--helm") { Description = "Helm binary (default: $SPARK_K8S_HELM, helm on PATH, or .tools/helm/v4/helm)." };
-    public Option<OutputFormat> Output { get; } = OutputOptions.Create();
+    public Option<OutputFormat> Output { get; } = OutputOptions.Create(formats);
 
     public void AddTo(Command command, bool withHelm = true)
     {

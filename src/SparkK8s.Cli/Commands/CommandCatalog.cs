@@ -17,5 +17,6 @@ public static class CommandCatalog
         SizeCommand.Create(),
         BackupCommand.Create(),
         SchemasCommand.Create(),
+        PolicyCommand.Create(),
     ];
 }

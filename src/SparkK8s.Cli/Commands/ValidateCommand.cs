@@ -8,7 +8,8 @@ namespace SparkK8s.Cli.Commands;
 
 /// <summary>
 /// <c>spark-k8s validate</c>: helm lint --strict, rendering, strict schema validation and Spark-aware checks for one preset,
-/// or for every preset × environment × Spark version with --all. Exit 1 when any check reports an error.
+/// or for every preset × environment × Spark version with --all, including the security rules (SEC0xx). Prints a table,
+/// JSON, or SARIF 2.1.0 (--output sarif, for GitHub code scanning). Exit 1 when any check reports an error.
 /// </summary>
 public static class ValidateCommand
 {
@@ -17,7 +18,7 @@ public static class ValidateCommand
 
     public static Command Create()
     {
-        var chart = new ChartCommandOptions();
+        var chart = new ChartCommandOptions(OutputFormat.Table, OutputFormat.Json, OutputFormat.Sarif);
         var input = new RenderInputOptions(presetRequired: false);
         var schema = new SchemaOptions();
         var all = new Option<bool>("--all") { Description = "Validate every preset × environment × Spark version." };
@@ -78,7 +79,11 @@ public static class ValidateCommand
                 ? await runner.RunAllAsync(options, settings, parseResult.GetValue(parallel), progress, cancellationToken).ConfigureAwait(false)
                 : [(await runner.RunAsync(options, settings, cancellationToken).ConfigureAwait(false)).Run]).ConfigureAwait(false);
 
-            if (format == OutputFormat.Json)
+            if (format == OutputFormat.Sarif)
+            {
+                terminal.Out.WriteLine(Core.Validation.Sarif.SarifLog.Build(runs, chartDirectory, Environment.CurrentDirectory).ToJsonString(OutputOptions.Json));
+            }
+            else if (format == OutputFormat.Json)
             {
                 OutputOptions.WriteJson(terminal.Out, new
                 {

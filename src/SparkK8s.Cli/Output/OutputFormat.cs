@@ -5,12 +5,15 @@ using System.Text.Json.Serialization;
 
 namespace SparkK8s.Cli.Output;
 
-/// <summary>How a command prints its result: a table for people, JSON (or CSV) for machines.</summary>
+/// <summary>How a command prints its result: a table for people, JSON (or CSV, or SARIF for validate) for machines.</summary>
 public enum OutputFormat
 {
     Table,
     Json,
     Csv,
+
+    /// <summary>SARIF 2.1.0 (validate, for GitHub code scanning).</summary>
+    Sarif,
 }
 
 public static class OutputOptions
@@ -25,6 +28,8 @@ public static class OutputOptions
         var option = new Option<OutputFormat>("--output", withShortAlias ? ["-o"] : [])
         {
             Description = $"Output format: {string.Join(", ", formats.Select(f => f.ToString().ToLowerInvariant()))}.",
+            // The formats this command takes, not every member of the enum (System.CommandLine's default help name).
+            HelpName = string.Join("|", formats.Select(f => f.ToString().ToLowerInvariant())),
             DefaultValueFactory = _ => formats[0],
             CustomParser = result =>
             {

@@ -14,6 +14,9 @@ public enum ValidationStage
     Schema,
     Spark,
 
+    /// <summary>The security rule set (SEC0xx, <see cref="Security.SecurityRules"/>).</summary>
+    Security,
+
     /// <summary>Comparison with the release an upgrade starts from (validate --upgrade-from).</summary>
     Upgrade,
 }

@@ -6,6 +6,7 @@ using SparkK8s.Core.Presets;
 using SparkK8s.Core.Rendering;
 using SparkK8s.Core.Validation.Lint;
 using SparkK8s.Core.Validation.Schema;
+using SparkK8s.Core.Validation.Security;
 using SparkK8s.Core.Validation.Spark;
 using SparkK8s.Core.Validation.Upgrade;
 
@@ -33,6 +34,10 @@ public sealed record ValidationRun(
     int ObjectCount,
     string? SchemaSource)
 {
+    /// <summary>The template each rendered object came from ("Kind/name" → "spark-k8s/templates/connect/deployment.yaml", helm's <c># Source:</c>), for SARIF locations.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, string> Sources { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public int Errors => Findings.Count(f => f.Severity == Severity.Error);
     public int Warnings => Findings.Count(f => f.Severity == Severity.Warning);
 
@@ -41,7 +46,7 @@ public sealed record ValidationRun(
 }
 
 /// <summary>
-/// Runs the checks in order: helm lint --strict, rendering, strict schema validation, Spark-aware checks. One render
+/// Runs the checks in order: helm lint --strict, rendering, strict schema validation, Spark-aware checks, security rules (SEC0xx). One render
 /// runs <c>helm lint --strict</c> with its values; <see cref="RunAllAsync"/> lints each chart once and makes lint's
 /// per-document checks on each render's output instead (see <see cref="ChartLint"/>).
 /// </summary>
@@ -138,6 +143,7 @@ public sealed class ValidationRunner(HelmClient helm)
 
         var model = SparkRenderModel.From(manifest.Documents);
         findings.AddRange(SparkChecks.Run(new SparkCheckContext(model, version, KnownSparkProperties.For(version))));
+        findings.AddRange(SecurityRules.Run(new SecurityCheckContext(model, options.Environment, ChartTemplates.HasNetworkPolicies(options.ChartDirectory))));
         if (settings.UpgradeFrom is { } previous)
         {
             findings.AddRange(ImmutableFieldCheck.Run(previous, manifest.Objects));
@@ -149,8 +155,12 @@ public sealed class ValidationRunner(HelmClient helm)
             source += $"; not in the cluster document, so checked against the {fallback.Source.Description}: {string.Join(", ", fromFallback)}";
         }
 
+        var sources = manifest.Documents.Where(d => d.Object.SourceTemplate is not null)
+            .GroupBy(d => d.Object.DisplayName, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Object.SourceTemplate!, StringComparer.Ordinal);
         return (new ValidationRun(PresetName(options), options.Environment, version, findings, manifest.Documents.Count, source)
         {
+            Sources = sources,
             RequiredCrds = RequiredCrds.From(manifest.Objects),
         }, manifest);
     }

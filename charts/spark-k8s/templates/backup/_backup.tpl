@@ -3,11 +3,10 @@ Backup helpers. The CronJobs and the restore Job run the tools image (images/too
 the spark-k8s CLI plus the PostgreSQL client, as uid 1654 (the .NET images' "app" user).
 */}}
 
-{{/* Tools image "repository:tag"; an empty tag uses the chart version. */}}
+{{/* Tools image "repository:tag[@digest]" through the image helper; an empty tag uses the chart version. */}}
 {{- define "spark-k8s.backup.image" -}}
-{{- $image := .Values.backup.image }}
-image: {{ printf "%s:%s" $image.repository ($image.tag | default .Chart.Version) | quote }}
-imagePullPolicy: {{ $image.pullPolicy | default "IfNotPresent" | quote }}
+{{- $image := merge (dict "tag" (.Values.backup.image.tag | default .Chart.Version)) (deepCopy .Values.backup.image) }}
+{{- include "spark-k8s.containerImage" (dict "root" . "image" $image) }}
 {{- end }}
 
 {{/*

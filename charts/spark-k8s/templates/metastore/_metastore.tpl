@@ -58,10 +58,11 @@ initContainers:
     name: {{ include "spark-k8s.componentName" (dict "root" . "component" "metastore") | quote }}
 {{- if not .Values.jars.bundled }}
 - name: extra-jars
-  emptyDir: {}
-{{- end }}
+  emptyDir:
+    sizeLimit: 64Mi  # the PostgreSQL JDBC driver, about 1 MB
 - name: tmp
-  emptyDir: {}
+  emptyDir:
+    sizeLimit: {{ .Values.ephemeralStorage.tmp | quote }}
 {{- end }}
 
 {{/* Major version of the metastore image (its tag's first number; 4 when the tag does not start with one). */}}
