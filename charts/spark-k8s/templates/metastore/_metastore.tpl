@@ -60,6 +60,7 @@ initContainers:
 - name: extra-jars
   emptyDir:
     sizeLimit: 64Mi  # the PostgreSQL JDBC driver, about 1 MB
+{{- end }}
 - name: tmp
   emptyDir:
     sizeLimit: {{ .Values.ephemeralStorage.tmp | quote }}
