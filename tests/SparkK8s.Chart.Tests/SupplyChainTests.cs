@@ -169,7 +169,7 @@ public class SupplyChainTests
     }
 
     private static IEnumerable<(string Object, JsonObject Spec)> PodSpecsOf(Rendered rendered) =>
-        rendered.PodWorkloads.Select(w => (w.DisplayName, w.PodSpec!)).Append((Rendered.ExecutorTemplateName, rendered.ExecutorPodTemplate.PodSpec!));
+        rendered.PodWorkloads.Concat(rendered.SparkPodTemplates).Select(w => (w.DisplayName, w.PodSpec!));
 
     private static IEnumerable<(string Object, JsonObject Container)> Containers(Rendered rendered) =>
         PodSpecsOf(rendered).SelectMany(p => PodSpecs.Items(p.Spec, "initContainers").Concat(PodSpecs.Items(p.Spec, "containers")).Select(c => (p.Object, c)));

@@ -147,9 +147,17 @@ public class NewCommandTests
         var prod = Path.Combine(chart.Path, "environments", "prod.yaml");
         File.WriteAllText(prod, File.ReadAllText(prod).Replace("\njupyter:\n", "\njupyter:\n  enabled: false\n", StringComparison.Ordinal));
 
-        var result = await CliRunner.RunAsync("new", "--chart", chart.Path, "--with", "jupyter,minio", "--env", "prod");
+        var result = await CliRunner.RunAsync("new", "--chart", chart.Path, "--with", "jupyter", "--env", "prod");
 
         result.ShouldBeUsageError("--with jupyter", "prod environment");
+    }
+
+    [Fact]
+    public async Task Refuses_minio_in_prod_where_external_S3_is_the_default()
+    {
+        var result = await CliRunner.RunAsync("new", "--with", "history,minio", "--env", "prod");
+
+        result.ShouldBeUsageError("--with minio", "prod environment turns minio.enabled off");
     }
 
     [Theory]

@@ -96,6 +96,32 @@ public sealed class Rendered(IReadOnlyList<KubeObject> objects, RenderInput inpu
     public KubeObject ExecutorPodTemplate =>
         ExecutorPodTemplateOrNull ?? throw new InvalidOperationException("no executor pod template rendered");
 
+    /// <summary>Every pod template Spark builds pods from: Connect's executor template and each submit job's driver and executor templates.</summary>
+    public IEnumerable<KubeObject> SparkPodTemplates
+    {
+        get
+        {
+            if (ExecutorPodTemplateOrNull is { } executor)
+            {
+                yield return executor;
+            }
+
+            foreach (var map in OfKind("ConfigMap").Where(o => o.Labels.GetValueOrDefault(ComponentLabel) == "job-submitter"))
+            {
+                foreach (var role in new[] { "driver", "executor" })
+                {
+                    if ((string?)map.Body["data"]?[$"{role}-pod-template.yaml"] is { } text)
+                    {
+                        var name = $"{map.Name}-{role}-template";
+                        var body = (System.Text.Json.Nodes.JsonObject)ManifestParser.ParseYaml(text, name)!;
+                        body["metadata"]!["name"] = name;
+                        yield return new KubeObject(body, name);
+                    }
+                }
+            }
+        }
+    }
+
     private KubeObject? ExecutorPodTemplateOrNull
     {
         get

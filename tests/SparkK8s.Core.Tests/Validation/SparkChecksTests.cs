@@ -233,7 +233,11 @@ public class SparkChecksTests
         var objects = await TestHelm.RenderAsync([$"presets/{preset}.yaml"], sets, cancellationToken: TestContext.Current.CancellationToken);
         var documents = objects.Select(o => new RenderedDocument(string.Empty, o)).ToList();
 
-        SparkChecks.Run(new SparkCheckContext(SparkRenderModel.From(documents), version, KnownSparkProperties.For(version))).Should().BeEmpty();
+        var findings = SparkChecks.Run(new SparkCheckContext(SparkRenderModel.From(documents), version, KnownSparkProperties.For(version))).ToList();
+
+        // 3.5's spark-connect jar has no SHA-256 pin yet (values.yaml spark.releases."3.5".extraJars): that warning, and nothing else.
+        findings.Where(f => f.Id != "SPK021").Should().BeEmpty();
+        findings.Select(f => f.Id).Distinct().Should().BeEquivalentTo(version == "3.5" ? ["SPK021"] : Array.Empty<string>());
     }
 
     [Fact]

@@ -236,7 +236,8 @@ template:
         configMap:
           name: {{ include "spark-k8s.job.objectName" (dict "root" $root "name" $j.name) | quote }}
       - name: tmp
-        emptyDir: {}
+        emptyDir:
+          sizeLimit: 256Mi  # the driver pod template the script writes, and spark-submit's scratch files
 {{- end }}
 
 {{/*
