@@ -33,6 +33,7 @@ public class ValuesFuzzTests
     private static JsonObject Base(string sparkVersion) => new()
     {
         ["spark"] = new JsonObject { ["version"] = sparkVersion },
+        ["standalone"] = new JsonObject { ["enabled"] = true },
         ["backup"] = new JsonObject { ["enabled"] = true, ["verify"] = new JsonObject { ["enabled"] = true } },
         ["restore"] = new JsonObject { ["enabled"] = true, ["backupId"] = "latest" },
     };
@@ -161,7 +162,12 @@ public class ValuesFuzzTests
 
         if (mapEntry)
         {
-            var component = @case.Path[0] == "connect" ? "connect" : "history-server";
+            var component = @case.Path[0] switch
+            {
+                "connect" => "connect",
+                "standalone" => $"standalone-{@case.Path[1]}",
+                _ => "history-server",
+            };
             var value = SparkDefaults(objects, component).GetValueOrDefault(MapKey);
             if (value != @case.Value.Trim())
             {

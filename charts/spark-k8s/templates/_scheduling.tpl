@@ -29,7 +29,7 @@ priorityClassName: {{ . | quote }}
 {{- with $s.topologySpreadConstraints }}
 topologySpreadConstraints:
   {{- range . }}
-  {{- $constraint := deepCopy . }}
+  {{- $constraint := merge (deepCopy .) (dict "maxSkew" 1 "topologyKey" "kubernetes.io/hostname" "whenUnsatisfiable" "ScheduleAnyway") }}
   {{- if not (hasKey $constraint "labelSelector") }}
   {{- $_ := set $constraint "labelSelector" (dict "matchLabels" (include "spark-k8s.selectorLabels" $ | fromYaml)) }}
   {{- end }}

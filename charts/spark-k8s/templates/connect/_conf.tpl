@@ -95,7 +95,9 @@ metadata:
 spec:
   automountServiceAccountToken: false
   {{- include "spark-k8s.podSpecCommon" (dict "root" . "uid" 185) | trim | nindent 2 }}
-  {{- include "spark-k8s.executorScheduling.podSpec" (dict "root" . "component" "executor") | nindent 2 }}
+  {{- with include "spark-k8s.executorScheduling.podSpec" (dict "root" . "component" "executor") | trim }}
+  {{- . | nindent 2 }}
+  {{- end }}
   {{- include "spark-k8s.sparkInitContainers" (dict "root" . "image" .Values.connect.image) | trim | nindent 2 }}
   containers:
     - name: spark-executor

@@ -71,14 +71,26 @@ system; they write only to their emptyDirs (/tmp, the work directory) and the re
 {{- toYaml $context }}
 {{- end }}
 
-{{/* -Dkey=value options of a daemon (SPARK_MASTER_OPTS, SPARK_WORKER_OPTS) from a map of Spark properties, sorted. */}}
-{{- define "spark-k8s.standalone.javaOpts" -}}
-{{- $options := list }}
-{{- range $key := keys . | sortAlpha }}
-{{- if regexMatch "[\\s\"'\\\\]" (include "spark-k8s.sparkValue" (index $ $key)) }}
-{{- fail (printf "standalone.*.sparkConf.%s: daemon options are passed as -D%s=value in SPARK_*_OPTS; use a value without spaces, quotes or backslashes" $key $key) }}
+{{/* Spark properties of the master daemon (YAML map), standalone.master.sparkConf merged last. */}}
+{{- define "spark-k8s.standalone.masterConf" -}}
+{{- $m := .Values.standalone.master }}
+{{- $conf := dict }}
+{{- if $m.recovery.enabled }}
+{{- /* FILESYSTEM recovery (docs/spark-standalone.md "Single-Node Recovery with Local File System"; the keys are
+spark.deploy.recoveryMode and spark.deploy.recoveryDirectory in core/.../internal/config/Deploy.scala). */}}
+{{- $_ := set $conf "spark.deploy.recoveryMode" "FILESYSTEM" }}
+{{- $_ := set $conf "spark.deploy.recoveryDirectory" "/recovery" }}
 {{- end }}
-{{- $options = append $options (printf "-D%s=%s" $key (include "spark-k8s.sparkValue" (index $ $key))) }}
+{{- toYaml (mergeOverwrite $conf $m.sparkConf) }}
 {{- end }}
-{{- join " " $options }}
+
+{{/* Spark properties of the worker daemons (YAML map): work-dir cleanup (spark.worker.cleanup.*, Worker.scala), sparkConf last. */}}
+{{- define "spark-k8s.standalone.workerConf" -}}
+{{- $w := .Values.standalone.worker }}
+{{- $conf := dict "spark.worker.cleanup.enabled" ($w.cleanup.enabled | toString) }}
+{{- if $w.cleanup.enabled }}
+{{- $_ := set $conf "spark.worker.cleanup.interval" ($w.cleanup.interval | toString) }}
+{{- $_ := set $conf "spark.worker.cleanup.appDataTtl" ($w.cleanup.appDataTtl | toString) }}
+{{- end }}
+{{- toYaml (mergeOverwrite $conf $w.sparkConf) }}
 {{- end }}
