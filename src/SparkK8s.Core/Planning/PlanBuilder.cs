@@ -16,6 +16,7 @@ public static class PlanBuilder
         var images = workloads.SelectMany(w => w.Images).DistinctBy(i => i.Reference).OrderBy(i => i.Reference, StringComparer.Ordinal).ToList();
         var total = workloads.Where(w => w.Counted).Aggregate(ResourceTotals.Zero, (sum, w) => sum.Add(w.Total));
         var components = manifest.Documents.Select(d => d.Component).Where(c => c != "common").Distinct().Order(StringComparer.Ordinal).ToList();
+        var model = SparkRenderModel.From(manifest.Documents);
         return new DeploymentPlan(
             validation.Preset,
             validation.Environment,
@@ -27,9 +28,25 @@ public static class PlanBuilder
             images,
             manifest.Documents.Where(d => d.Object.Kind == "Service").SelectMany(d => Endpoints(d, manifest.Options.Namespace)).ToList(),
             total,
-            Executors(SparkRenderModel.From(manifest.Documents), validation.SparkVersion),
-            validation);
+            Executors(model, validation.SparkVersion),
+            validation,
+            Standalone(model, validation.SparkVersion));
     }
+
+    private static StandaloneCapacity? Standalone(SparkRenderModel model, string sparkVersion)
+    {
+        if (StandaloneWorkers.From(model) is not { } workers)
+        {
+            return null;
+        }
+
+        var executor = StandaloneExecutor.From(model, sparkVersion);
+        var perWorker = executor is null ? null : workers.ExecutorsPerWorker(executor.Cores, executor.HeapMiB);
+        return new StandaloneCapacity(workers.MinReplicas, workers.MaxReplicas, workers.Cores, workers.MemoryMiB * ByteMiB,
+            executor?.Cores, executor?.HeapMiB * ByteMiB, perWorker, perWorker * workers.MaxReplicas);
+    }
+
+    private const long ByteMiB = 1024 * 1024;
 
     private static PlannedWorkload Workload(RenderedDocument document)
     {

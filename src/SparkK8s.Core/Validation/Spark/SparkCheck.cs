@@ -46,6 +46,12 @@ public static class SparkChecks
         new JavaProcessExecCheck(),
         new PythonWorkerLimitCheck(),
         new GeneratedSecretCheck(),
+        new StandaloneMasterCheck(),
+        new ExecutorLargerThanWorkerCheck(),
+        new WorkerMemoryFitCheck(),
+        new StandaloneCapacityCheck(),
+        new DecommissionSettingsCheck(),
+        new VolcanoSchedulerCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
