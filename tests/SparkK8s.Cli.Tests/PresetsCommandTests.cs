@@ -26,6 +26,10 @@ public class PresetsCommandTests
         jupyter.GetProperty("description").GetString().Should().NotBeNullOrEmpty();
         jupyter.GetProperty("components").EnumerateArray().Select(c => c.GetString()).Should().Contain(["connect", "jupyter"]);
         jupyter.GetProperty("backend").GetString().Should().Be("k8s");
+        var standalone = presets.Single(p => p.GetProperty("name").GetString() == "jupyter-connect-standalone");
+        standalone.GetProperty("backend").GetString().Should().Be("standalone");
+        standalone.GetProperty("components").EnumerateArray().Select(c => c.GetString()).Should().Contain(["connect", "standalone", "jupyter"]);
+        presets.Single(p => p.GetProperty("name").GetString() == "cost-optimized").GetProperty("backend").GetString().Should().Be("k8s");
         json.RootElement.GetProperty("environments").EnumerateArray().Select(e => e.GetString()).Should().BeEquivalentTo(["dev", "prod", "staging"]);
     }
 
