@@ -12,7 +12,11 @@ public static class PlanBuilder
 {
     public static DeploymentPlan Build(RenderedManifest manifest, ValidationRun validation)
     {
-        var workloads = manifest.Documents.Where(d => d.Object.PodSpec is not null).Select(Workload).ToList();
+        // A workload an HPA scales has no spec.replicas of its own: it runs at least the HPA's minReplicas.
+        var autoscaled = manifest.Documents.Select(d => d.Object).Where(o => o.Kind == "HorizontalPodAutoscaler")
+            .GroupBy(o => ((string?)o.Body["spec"]?["scaleTargetRef"]?["kind"], (string?)o.Body["spec"]?["scaleTargetRef"]?["name"]))
+            .ToDictionary(g => g.Key, g => IntOf(g.First().Body["spec"]?["minReplicas"]) ?? 1);
+        var workloads = manifest.Documents.Where(d => d.Object.PodSpec is not null).Select(d => Workload(d, autoscaled)).ToList();
         var images = workloads.SelectMany(w => w.Images).DistinctBy(i => i.Reference).OrderBy(i => i.Reference, StringComparer.Ordinal).ToList();
         var total = workloads.Where(w => w.Counted).Aggregate(ResourceTotals.Zero, (sum, w) => sum.Add(w.Total));
         var components = manifest.Documents.Select(d => d.Component).Where(c => c != "common").Distinct().Order(StringComparer.Ordinal).ToList();
@@ -48,14 +52,14 @@ public static class PlanBuilder
 
     private const long ByteMiB = 1024 * 1024;
 
-    private static PlannedWorkload Workload(RenderedDocument document)
+    private static PlannedWorkload Workload(RenderedDocument document, Dictionary<(string?, string?), int> autoscaled)
     {
         var obj = document.Object;
         var spec = obj.PodSpec!;
         var counted = obj.Kind is not ("Job" or "CronJob");
         var replicas = obj.Kind switch
         {
-            "Deployment" or "StatefulSet" or "ReplicaSet" => IntOf(obj.Body["spec"]?["replicas"]) ?? 1,
+            "Deployment" or "StatefulSet" or "ReplicaSet" => IntOf(obj.Body["spec"]?["replicas"]) ?? autoscaled.GetValueOrDefault((obj.Kind, obj.Name), 1),
             _ => 1,
         };
         var containers = (spec["containers"] as JsonArray ?? []).OfType<JsonObject>().ToList();

@@ -248,6 +248,28 @@ public class StandaloneChecksTests
     }
 
     [Fact]
+    public void Plan_counts_autoscaled_workers_at_the_autoscaler_minimum()
+    {
+        var render = ConnectConf() + MasterService + Worker().Replace("  replicas: 2\n", string.Empty, StringComparison.Ordinal) + """
+
+            ---
+            apiVersion: autoscaling/v2
+            kind: HorizontalPodAutoscaler
+            metadata: {name: rel-standalone-worker}
+            spec:
+              scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: rel-standalone-worker}
+              minReplicas: 3
+              maxReplicas: 5
+            """;
+        var manifest = RenderFixtures.Parse(render);
+        var plan = PlanBuilder.Build(manifest, new ValidationRun("p", null, "4.1", [], manifest.Documents.Count, null));
+
+        plan.Workloads.Single(w => w.Name == "rel-standalone-worker").Replicas.Should().Be(3);
+        (plan.Standalone!.MinWorkers, plan.Standalone.MaxWorkers).Should().Be((3, 5));
+        plan.PlatformTotal.MemoryLimit.Should().Be(3m * 8 * 1024 * 1024 * 1024);
+    }
+
+    [Fact]
     public void Plan_has_no_standalone_section_without_workers()
     {
         var manifest = RenderFixtures.Parse(RenderFixtures.ConnectConfigMap("spark.executor.memory 1g"));
