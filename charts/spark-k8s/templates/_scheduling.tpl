@@ -83,6 +83,7 @@ deployMode ("client" for the Connect server, "cluster" for submitted jobs).
 {{- $_ := set $conf "spark.storage.decommission.shuffleBlocks.enabled" ($d.shuffleBlocks | toString) }}
 {{- $_ := set $conf "spark.storage.decommission.rddBlocks.enabled" ($d.rddBlocks | toString) }}
 {{- if $d.fallbackStorage.enabled }}
+{{- /* The path must end with "/" (checkValue on spark.storage.decommission.fallbackStorage.path, Spark 3.1+); the schema requires it. */}}
 {{- $_ := set $conf "spark.storage.decommission.fallbackStorage.path" (include "spark-k8s.decommission.fallbackPath" $root) }}
 {{- $_ := set $conf "spark.storage.decommission.fallbackStorage.cleanUp" "true" }}
 {{- end }}

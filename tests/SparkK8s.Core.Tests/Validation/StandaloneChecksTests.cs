@@ -188,6 +188,19 @@ public class StandaloneChecksTests
             """), "SPK044").Should().BeEmpty();
     }
 
+    [Fact]
+    public void SPK044_refuses_a_fallback_path_without_a_trailing_slash()
+    {
+        var findings = Ids(RenderFixtures.ConnectConfigMap("""
+            spark.decommission.enabled true
+            spark.storage.decommission.enabled true
+            spark.storage.decommission.fallbackStorage.path s3a://b/p
+            """), "SPK044");
+
+        findings.Should().ContainSingle().Which.Severity.Should().Be(Severity.Error);
+        findings[0].Message.Should().Contain("does not end with '/'");
+    }
+
     private const string VolcanoStep = "org.apache.spark.deploy.k8s.features.VolcanoFeatureStep";
 
     [Fact]

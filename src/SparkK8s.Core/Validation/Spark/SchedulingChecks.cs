@@ -4,6 +4,7 @@ namespace SparkK8s.Core.Validation.Spark;
 /// SPK044 (warning): decommissioning settings that do nothing. spark.storage.decommission.* migrates blocks only when
 /// spark.decommission.enabled is on, shuffle and RDD block migration only with spark.storage.decommission.enabled, and the
 /// fallback storage only with storage decommissioning (core/.../internal/config/package.scala; BlockManagerDecommissioner).
+/// A fallback path without a trailing '/' is an error: Spark's config check refuses it at start.
 /// </summary>
 public sealed class DecommissionSettingsCheck() : SparkCheck(
     "SPK044",
@@ -30,9 +31,21 @@ public sealed class DecommissionSettingsCheck() : SparkCheck(
                 }
             }
 
-            if (conf.Find("spark.storage.decommission.fallbackStorage.path") is { Value.Length: > 0 } path && !conf.IsTrue("spark.storage.decommission.enabled"))
+            if (conf.Find("spark.storage.decommission.fallbackStorage.path") is not { Value.Length: > 0 } path)
+            {
+                continue;
+            }
+
+            if (!conf.IsTrue("spark.storage.decommission.enabled"))
             {
                 yield return Found(path, "a fallback storage path is set but spark.storage.decommission.enabled is not true, so nothing is written there");
+            }
+
+            // STORAGE_DECOMMISSION_FALLBACK_STORAGE_PATH checks endsWith(File.separator) (core/.../internal/config/package.scala).
+            if (!path.Value.EndsWith('/'))
+            {
+                yield return Found(path, $"the fallback storage path '{path.Value}' does not end with '/': Spark refuses to start (\"Path should end with separator\")",
+                    "End spark.decommission.fallbackStorage.path with '/'", Severity.Error);
             }
         }
     }
