@@ -16,14 +16,27 @@ public class PodSecurityTests
         { "4.1", "" },
         { "4.1", "jars.bundled=true" },
         { "3.5", "jupyter.installPackages=false" },
+        { "3.5", "standalone.enabled=true,connect.backend=standalone" },
+        { "4.1", "standalone.enabled=true,connect.backend=standalone,jars.bundled=true" },
+        { "4.1", "standalone.enabled=true,spark.decommission.enabled=true" },
     };
 
     private static async Task<IReadOnlyList<KubeObject>> WorkloadsAsync(string version, string set)
     {
         var rendered = await ChartRender.RenderAsync(version, set.Length == 0 ? [] : [set]);
         var workloads = rendered.PodWorkloads.ToList();
-        workloads.Select(w => w.Labels[Rendered.ComponentLabel]).Distinct().Should().BeEquivalentTo(
-            "connect", "executor", "history-server", "minio", "metastore", "postgresql", "jupyter");
+        var expected = new List<string> { "connect", "executor", "history-server", "minio", "metastore", "postgresql", "jupyter" };
+        if (set.Contains("standalone.enabled=true", StringComparison.Ordinal))
+        {
+            expected.AddRange(["standalone-master", "standalone-worker"]);
+        }
+
+        if (set.Contains("connect.backend=standalone", StringComparison.Ordinal))
+        {
+            expected.Remove("executor");
+        }
+
+        workloads.Select(w => w.Labels[Rendered.ComponentLabel]).Distinct().Should().BeEquivalentTo(expected);
         return workloads;
     }
 

@@ -13,6 +13,8 @@ public class PresetMatrixTests
     {
         ["jupyter-connect-k8s"] = ["connect", "history-server", "metastore", "minio", "postgresql", "jupyter"],
         ["connect-k8s-minimal"] = ["connect"],
+        ["jupyter-connect-standalone"] = ["connect", "standalone-master", "standalone-worker", "history-server", "metastore", "minio", "postgresql", "jupyter"],
+        ["cost-optimized"] = ["connect", "history-server", "minio"],
         ["batch-submit"] = ["history-server", "metastore", "minio", "postgresql", "job-submitter", "job-driver"],
         ["batch-operator"] = ["history-server", "metastore", "minio", "postgresql", "job-application", "job-driver"],
     };
@@ -79,9 +81,29 @@ public class PresetMatrixTests
         }
 
         rendered.Single("Deployment", "connect").Should().NotBeNull();
+        var executorImage = rendered.SparkDefaults("connect").TryGetValue("spark.kubernetes.container.image", out var image)
+            ? image
+            : (string?)rendered.Single("Deployment", "standalone-worker").Containers().First()["image"];
         // dev runs the official image (jars downloaded and checked at start); staging and prod the project's baked image.
         var repository = environment == "dev" ? "apache/spark" : "spark-k8s/spark";
-        rendered.SparkDefaults("connect")["spark.kubernetes.container.image"].Should().StartWith($"{repository}:{version}.");
+        executorImage.Should().StartWith($"{repository}:{version}.");
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    public async Task Cost_optimized_scales_executors_to_zero_on_spot_nodes_with_decommissioning(string environment)
+    {
+        var rendered = await ChartRender.RenderAsync(new RenderInput(Files: ["presets/cost-optimized.yaml", $"environments/{environment}.yaml"]));
+        var conf = rendered.SparkDefaults("connect");
+
+        conf["spark.dynamicAllocation.minExecutors"].Should().Be("0");
+        conf["spark.decommission.enabled"].Should().Be("true");
+        conf["spark.storage.decommission.shuffleBlocks.enabled"].Should().Be("true");
+        var spec = rendered.ExecutorPodTemplate.PodSpec!;
+        spec["nodeSelector"]!.AsObject().Select(p => p.Key).Should().ContainSingle().Which.Should().Contain("CHANGE-ME");
+        ((string?)spec["tolerations"]![0]!["key"]).Should().Contain("CHANGE-ME");
+        rendered.Single("Deployment", "connect").PodSpec!["tolerations"].Should().BeNull("the driver does not go to spot nodes");
     }
 
     [Theory]

@@ -68,7 +68,11 @@ public class SchemaValidationTests
     }
 
     [Theory]
-    [InlineData("connect: {backend: standalone}", "connect.backend", "not implemented")]
+    [InlineData("connect: {backend: standalone}", "standalone.enabled", "set standalone.enabled: true")]
+    [InlineData("standalone: {enabled: true, worker: {replicas: 0, autoscaling: {enabled: true}}}", "standalone.worker.replicas", "at least 1")]
+    [InlineData("standalone: {enabled: true, worker: {replicas: 3, autoscaling: {enabled: true, maxReplicas: 2}}}", "standalone.worker.autoscaling.maxReplicas", "at least")]
+    [InlineData("standalone: {enabled: true, worker: {resources: {limits: {memory: 1Gi}}}}", "standalone.worker.resources.limits.memory", "raise the limit")]
+    [InlineData("spark: {executorScheduling: {batchScheduler: {name: volcano}}}", "spark.executorScheduling.batchScheduler.name", "client-mode Connect server")]
     [InlineData("connect: {backend: operator}", "connect.backend", "not implemented")]
     [InlineData("minio: {enabled: false}", "s3.endpoint", "minio.enabled is false")]
     [InlineData("minio: {enabled: false}\ns3: {endpoint: 'https://s3.example.invalid'}", "s3.credentials.existingSecret", "minio.enabled is false")]

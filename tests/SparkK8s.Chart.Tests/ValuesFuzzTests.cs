@@ -34,6 +34,7 @@ public class ValuesFuzzTests
     private static JsonObject Base(string sparkVersion) => new()
     {
         ["spark"] = new JsonObject { ["version"] = sparkVersion },
+        ["standalone"] = new JsonObject { ["enabled"] = true },
         ["backup"] = new JsonObject { ["enabled"] = true, ["verify"] = new JsonObject { ["enabled"] = true } },
         ["restore"] = new JsonObject { ["enabled"] = true, ["backupId"] = "latest" },
         // A scheduled job with a Secret env var, so each job value reaches the CronJob, its ConfigMap or its pod templates.
@@ -187,6 +188,7 @@ public class ValuesFuzzTests
             {
                 "connect" => "connect",
                 "jobs" => "job-submitter",
+                "standalone" => $"standalone-{@case.Path[1]}",
                 _ => "history-server",
             };
             var value = SparkDefaults(objects, component).GetValueOrDefault(MapKey);
@@ -252,7 +254,7 @@ public class ValuesFuzzTests
         return result;
     }
 
-    /// <summary>java.util.Properties.load: a backslash makes the next character literal (the chart escapes only \\, = and :).</summary>
+    /// <summary>java.util.Properties.load: a backslash makes the next character literal (the chart trims values as Spark does, and escapes \\ and a leading = or :).</summary>
     private static string PropertiesUnescape(string value)
     {
         var builder = new StringBuilder();

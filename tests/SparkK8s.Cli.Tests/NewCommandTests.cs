@@ -34,7 +34,10 @@ public class NewCommandTests
             $"run: ./spark-k8s new --from {preset} -o charts/spark-k8s/presets/{preset}.yaml --force");
     }
 
-    /// <summary>And its values are what `new --with <its component list> --backend <its backend>` composes.</summary>
+    /// <summary>
+    /// And its values are what `new --with <its component list> --backend <its backend>` composes, where the component
+    /// list is what `spark-k8s presets` shows (the enabled components, and jobs) plus the switchless features (spot).
+    /// </summary>
     [Theory]
     [MemberData(nameof(PresetNames))]
     public async Task Each_preset_is_what_its_component_list_composes(string preset)
@@ -42,10 +45,13 @@ public class NewCommandTests
         var catalog = new PresetCatalog(RepoPaths.Chart);
         var info = (await catalog.ListAsync(TestContext.Current.CancellationToken)).Single(p => p.Name == preset);
         var presetValues = await ValuesDocument.LoadAsync(info.Path, "preset", TestContext.Current.CancellationToken);
+        var recipe = Catalog.FindPreset(preset)!;
+        var features = recipe.With.Where(n => !Catalog.FindComponent(n)!.Switched && n != "jobs");
 
-        var composed = new PlatformComposer(Catalog).Compose(new ComposeRequest { With = info.Components, Backend = info.Backend });
+        var composed = new PlatformComposer(Catalog).Compose(new ComposeRequest { With = [.. info.Components, .. features], Backend = info.Backend });
 
         JsonNode.DeepEquals(composed.Values, presetValues).Should().BeTrue(composed.Text);
+        composed.Components.Should().BeEquivalentTo(recipe.With.Select(n => Catalog.FindComponent(n)!.Name));
     }
 
     /// <summary>Every combination of components either validates with no error or is refused with a reason; nothing else.</summary>
@@ -130,7 +136,7 @@ public class NewCommandTests
         var catalogPath = Path.Combine(chart.Path, ComposeCatalog.FileName);
         // The connect component's overlay now gives the driver a heap far above its container limit (SPK008).
         File.WriteAllText(catalogPath, File.ReadAllText(catalogPath).Replace(
-            "    backends: [k8s]\n", "    backends: [k8s]\n    overlay:\n      connect:\n        driver:\n          memory: 64g\n", StringComparison.Ordinal));
+            "  connect:\n    values: connect\n", "  connect:\n    values: connect\n    overlay:\n      connect:\n        driver:\n          memory: 64g\n", StringComparison.Ordinal));
         var target = chart.Combine("out.yaml");
 
         var result = await CliRunner.RunAsync("new", "--chart", chart.Path, "--with", "connect,minio", "-o", target);

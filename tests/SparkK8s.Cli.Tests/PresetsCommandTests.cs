@@ -30,6 +30,10 @@ public class PresetsCommandTests
         batch.GetProperty("backend").GetString().Should().Be("submit");
         batch.GetProperty("components").EnumerateArray().Select(c => c.GetString()).Should().Contain("jobs").And.NotContain("connect");
         presets.Single(p => p.GetProperty("name").GetString() == "batch-operator").GetProperty("backend").GetString().Should().Be("operator");
+        var standalone = presets.Single(p => p.GetProperty("name").GetString() == "jupyter-connect-standalone");
+        standalone.GetProperty("backend").GetString().Should().Be("standalone");
+        standalone.GetProperty("components").EnumerateArray().Select(c => c.GetString()).Should().Contain(["connect", "standalone", "jupyter"]);
+        presets.Single(p => p.GetProperty("name").GetString() == "cost-optimized").GetProperty("backend").GetString().Should().Be("k8s");
         json.RootElement.GetProperty("environments").EnumerateArray().Select(e => e.GetString()).Should().BeEquivalentTo(["dev", "prod", "staging"]);
     }
 

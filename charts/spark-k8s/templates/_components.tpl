@@ -21,10 +21,24 @@ connect:
     driver: {{ int $v.connect.ports.driver }}
     blockmanager: {{ int $v.connect.ports.blockManager }}
 executor:
-  enabled: {{ $v.connect.enabled }}
+  enabled: {{ and $v.connect.enabled (eq $v.connect.backend "k8s") }}
   image: connect.image
   spark: true
   ports: {}
+standalone-master:
+  enabled: {{ $v.standalone.enabled }}
+  image: standalone.image
+  spark: true
+  ports:
+    rpc: {{ int $v.standalone.master.ports.rpc }}
+    ui: {{ int $v.standalone.master.ports.ui }}
+standalone-worker:
+  enabled: {{ $v.standalone.enabled }}
+  image: standalone.image
+  spark: true
+  ports:
+    rpc: {{ int $v.standalone.worker.ports.rpc }}
+    ui: {{ int $v.standalone.worker.ports.ui }}
 history-server:
   enabled: {{ $v.historyServer.enabled }}
   image: historyServer.image

@@ -27,12 +27,14 @@ without an exponent (a YAML 1000000 is a float64 that toString would print as 1e
 {{/*
 Renders a map of Spark properties as spark-defaults.conf: "key value", one per line, sorted.
 Spark loads the file with java.util.Properties (Utils.getPropertiesFromFile in apache/spark), where a
-backslash starts an escape and a value's leading "=" or ":" is taken as the separator, so backslashes are
-doubled and a leading "=" or ":" is escaped; the schema keeps line breaks out of keys and values.
+backslash starts an escape and, after the key, whitespace and one "=" or ":" are taken as the separator; Spark then
+trims each value (Utils.trimExceptCRLF: characters up to U+0020 except CR and LF). So the value is trimmed here first (spaces, tabs, form feeds: what Spark would
+drop), backslashes are doubled, and a leading "=" or ":" left after trimming is escaped, so " :x" reaches Spark as
+":x" rather than "x". The schema keeps line breaks out of keys and values.
 */}}
 {{- define "spark-k8s.sparkDefaults" -}}
 {{- range $key := keys . | sortAlpha }}
-{{- $value := include "spark-k8s.sparkValue" (index $ $key) | replace "\\" "\\\\" }}
+{{- $value := include "spark-k8s.sparkValue" (index $ $key) | trimAll " \t\f" | replace "\\" "\\\\" }}
 {{- if or (hasPrefix "=" $value) (hasPrefix ":" $value) }}{{ $value = printf "\\%s" $value }}{{ end }}
 {{ $key }} {{ $value }}
 {{- end }}
@@ -235,6 +237,12 @@ spec:
   {{- /* The driver talks to the API server (it creates its executors); executors never do. */}}
   automountServiceAccountToken: {{ eq .role "driver" }}
   {{- include "spark-k8s.podSpecCommon" (dict "root" $root "uid" 185) | trim | nindent 2 }}
+  {{- if eq .role "executor" }}
+  {{- /* spark.executorScheduling: node selection, tolerations, affinity, priority and spreading of executors. */}}
+  {{- with include "spark-k8s.executorScheduling.podSpec" (dict "root" $root "component" .component) | trim }}
+  {{- . | nindent 2 }}
+  {{- end }}
+  {{- end }}
   {{- include "spark-k8s.sparkInitContainers" (dict "root" $root "image" .app.image) | trim | nindent 2 }}
   containers:
     - name: {{ printf "spark-%s" .role }}

@@ -1,7 +1,16 @@
 {{/* Fails early, with the values key named, on combinations the schema cannot express. */}}
 {{- define "spark-k8s.validate" -}}
-{{- if and .Values.connect.enabled (ne .Values.connect.backend "k8s") }}
-{{- fail (printf "connect.backend: %q is not implemented yet; use \"k8s\"" .Values.connect.backend) }}
+{{- if and .Values.connect.enabled (eq .Values.connect.backend "operator") }}
+{{- fail (printf "connect.backend: %q is not implemented yet; use \"k8s\" or \"standalone\"" .Values.connect.backend) }}
+{{- end }}
+{{- if and .Values.connect.enabled (eq .Values.connect.backend "standalone") (not .Values.standalone.enabled) }}
+{{- fail "standalone.enabled: connect.backend is \"standalone\", whose executors run on the release's standalone workers; set standalone.enabled: true (or connect.backend: k8s)" }}
+{{- end }}
+{{- if and .Values.standalone.enabled .Values.standalone.worker.autoscaling.enabled (lt (int .Values.standalone.worker.replicas) 1) }}
+{{- fail "standalone.worker.replicas: the HorizontalPodAutoscaler's minReplicas must be at least 1; set standalone.worker.replicas >= 1 or standalone.worker.autoscaling.enabled: false" }}
+{{- end }}
+{{- if and .Values.standalone.enabled .Values.standalone.worker.autoscaling.enabled (lt (int .Values.standalone.worker.autoscaling.maxReplicas) (int .Values.standalone.worker.replicas)) }}
+{{- fail "standalone.worker.autoscaling.maxReplicas: must be at least standalone.worker.replicas" }}
 {{- end }}
 {{- if and (not .Values.minio.enabled) (not .Values.s3.endpoint) }}
 {{- fail "s3.endpoint: set it to your S3 endpoint URL when minio.enabled is false" }}

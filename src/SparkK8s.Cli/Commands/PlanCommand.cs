@@ -98,7 +98,7 @@ public static class PlanCommand
         {
             new[] { "Platform (long-running pods × replicas)", Cpu(plan.PlatformTotal.CpuRequest), Cpu(plan.PlatformTotal.CpuLimit), Bytes(plan.PlatformTotal.MemoryRequest), Bytes(plan.PlatformTotal.MemoryLimit) },
         };
-        if (plan.Executors is { } executors)
+        if (plan.Executors is { } executors && plan.Standalone is null)
         {
             rows.Add([Invariant($"Executors at min ({executors.MinExecutors})"), Cpu(executors.AtMin.CpuRequest), "-", Bytes(executors.AtMin.MemoryRequest), Bytes(executors.AtMin.MemoryLimit)]);
             rows.Add([$"Executors at max ({executors.MaxExecutors?.ToString(CultureInfo.InvariantCulture) ?? "unbounded"})",
@@ -115,6 +115,11 @@ public static class PlanCommand
                 + (each.DynamicAllocation ? "; dynamic allocation scales between min and max." : "; static allocation."));
         }
 
+        if (plan.Standalone is { } standalone)
+        {
+            WriteStandalone(terminal, standalone);
+        }
+
         if (plan.Jobs.Count > 0)
         {
             TableLayout.Write(terminal, "Jobs",
@@ -125,6 +130,17 @@ public static class PlanCommand
         FindingsView.WriteRequiredCrds(terminal, plan.RequiredCrds);
         terminal.Out.WriteLine("Validation:");
         FindingsView.Write(terminal, [plan.Validation]);
+    }
+
+    /// <summary>Standalone workers: capacity per worker and in all, and how many executors of the configured size fit.</summary>
+    private static void WriteStandalone(Terminal terminal, StandaloneCapacity s)
+    {
+        var workers = s.MinWorkers == s.MaxWorkers ? Invariant($"{s.MaxWorkers}") : Invariant($"{s.MinWorkers}-{s.MaxWorkers}");
+        var executor = s.ExecutorCores is { } cores ? Invariant($"{cores} cores, {Bytes(s.ExecutorHeapBytes)} heap") : "-";
+        TableLayout.Write(terminal, "Standalone workers (executors run inside them)",
+            [new("Workers"), new("Cores each"), new("Memory each"), new("Executor", CellWrap.Words), new("Executors per worker"), new("Executors at most")],
+            [[workers, s.CoresPerWorker?.ToString(CultureInfo.InvariantCulture) ?? "all node cores", s.MemoryPerWorkerBytes is null ? "node memory - 1 GiB" : Bytes(s.MemoryPerWorkerBytes),
+                executor, s.ExecutorsPerWorker?.ToString(CultureInfo.InvariantCulture) ?? "-", s.ExecutorsAtMaxWorkers?.ToString(CultureInfo.InvariantCulture) ?? "-"]]);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -64,12 +64,12 @@ public sealed class ComposeCatalog
         var components = Section(root, "components", path)
             .Select(p => new CatalogComponent(
                 p.Key,
-                Text(p.Value, "values", $"components.{p.Key}", path),
+                IsSwitched(p.Value) ? Text(p.Value, "values", $"components.{p.Key}", path) : string.Empty,
                 Text(p.Value, "description", $"components.{p.Key}", path),
                 List(p.Value, "requires"),
                 List(p.Value, "backends"),
                 p.Value?["overlay"] as JsonObject,
-                p.Value?["switch"] is not JsonValue switched || !switched.TryGetValue<bool>(out var on) || on))
+                IsSwitched(p.Value)))
             .ToList();
         var backends = Section(root, "backends", path)
             .Select(p => new CatalogBackend(p.Key, Text(p.Value, "description", $"backends.{p.Key}", path), List(p.Value, "requires"), p.Value?["overlay"] as JsonObject))
@@ -90,7 +90,7 @@ public sealed class ComposeCatalog
 
     public CatalogComponent? FindComponent(string name) =>
         Components.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal))
-        ?? Components.FirstOrDefault(c => string.Equals(c.ValuesKey, name, StringComparison.Ordinal));
+        ?? Components.FirstOrDefault(c => c.Switched && string.Equals(c.ValuesKey, name, StringComparison.Ordinal));
 
     public CatalogBackend? FindBackend(string name) => Backends.FirstOrDefault(b => string.Equals(b.Name, name, StringComparison.Ordinal));
 
@@ -133,6 +133,10 @@ public sealed class ComposeCatalog
             }
         }
     }
+
+    /// <summary>A component has an `enabled` switch unless its entry says `switch: false`.</summary>
+    private static bool IsSwitched(JsonNode? component) =>
+        component?["switch"] is not JsonValue switched || !switched.TryGetValue<bool>(out var on) || on;
 
     private static IEnumerable<KeyValuePair<string, JsonNode?>> Section(JsonObject root, string key, string path) =>
         root[key] as JsonObject ?? throw new UserInputException($"{path}: the '{key}' section is missing or is not a mapping.");

@@ -32,6 +32,21 @@ public sealed record ExecutorCapacity(
     ResourceTotals AtMin,
     ResourceTotals? AtMax);
 
+/// <summary>
+/// Spark Standalone workers and what fits on them: per-worker cores and memory (what the master hands out), worker count
+/// (HPA bounds when autoscaled), and how many executors of the Connect server's size fit on one worker and on all of them.
+/// Executors run inside the worker pods, so their resources are already in the platform total.
+/// </summary>
+public sealed record StandaloneCapacity(
+    int MinWorkers,
+    int MaxWorkers,
+    int? CoresPerWorker,
+    long? MemoryPerWorkerBytes,
+    int? ExecutorCores,
+    long? ExecutorHeapBytes,
+    int? ExecutorsPerWorker,
+    int? ExecutorsAtMaxWorkers);
+
 /// <summary>What deploying a preset would create, what it needs, and whether it validates.</summary>
 public sealed record DeploymentPlan(
     string Preset,
@@ -45,7 +60,8 @@ public sealed record DeploymentPlan(
     IReadOnlyList<PlannedEndpoint> Endpoints,
     ResourceTotals PlatformTotal,
     ExecutorCapacity? Executors,
-    ValidationRun Validation)
+    ValidationRun Validation,
+    StandaloneCapacity? Standalone = null)
 {
     /// <summary>The batch jobs of the render: one row per job, with the object that runs it.</summary>
     public IReadOnlyList<PlannedJob> Jobs { get; init; } = [];

@@ -12,10 +12,15 @@ public static class PlanBuilder
 {
     public static DeploymentPlan Build(RenderedManifest manifest, ValidationRun validation)
     {
-        var workloads = manifest.Documents.Where(d => d.Object.PodSpec is not null).Select(Workload).ToList();
+        // A workload an HPA scales has no spec.replicas of its own: it runs at least the HPA's minReplicas.
+        var autoscaled = manifest.Documents.Select(d => d.Object).Where(o => o.Kind == "HorizontalPodAutoscaler")
+            .GroupBy(o => ((string?)o.Body["spec"]?["scaleTargetRef"]?["kind"], (string?)o.Body["spec"]?["scaleTargetRef"]?["name"]))
+            .ToDictionary(g => g.Key, g => IntOf(g.First().Body["spec"]?["minReplicas"]) ?? 1);
+        var workloads = manifest.Documents.Where(d => d.Object.PodSpec is not null).Select(d => Workload(d, autoscaled)).ToList();
         var images = workloads.SelectMany(w => w.Images).DistinctBy(i => i.Reference).OrderBy(i => i.Reference, StringComparer.Ordinal).ToList();
         var total = workloads.Where(w => w.Counted).Aggregate(ResourceTotals.Zero, (sum, w) => sum.Add(w.Total));
         var components = manifest.Documents.Select(d => d.Component).Where(c => c != "common").Distinct().Order(StringComparer.Ordinal).ToList();
+        var model = SparkRenderModel.From(manifest.Documents);
         return new DeploymentPlan(
             validation.Preset,
             validation.Environment,
@@ -27,8 +32,9 @@ public static class PlanBuilder
             images,
             manifest.Documents.Where(d => d.Object.Kind == "Service").SelectMany(d => Endpoints(d, manifest.Options.Namespace)).ToList(),
             total,
-            Executors(SparkRenderModel.From(manifest.Documents), validation.SparkVersion),
-            validation)
+            Executors(model, validation.SparkVersion),
+            validation,
+            Standalone(model, validation.SparkVersion))
         {
             Jobs = Jobs(manifest.Documents),
         };
@@ -44,14 +50,29 @@ public static class PlanBuilder
             .OrderBy(j => j.Name, StringComparer.Ordinal)
             .ToList();
 
-    private static PlannedWorkload Workload(RenderedDocument document)
+    private static StandaloneCapacity? Standalone(SparkRenderModel model, string sparkVersion)
+    {
+        if (StandaloneWorkers.From(model) is not { } workers)
+        {
+            return null;
+        }
+
+        var executor = StandaloneExecutor.From(model, sparkVersion);
+        var perWorker = executor is null ? null : workers.ExecutorsPerWorker(executor.Cores, executor.HeapMiB);
+        return new StandaloneCapacity(workers.MinReplicas, workers.MaxReplicas, workers.Cores, workers.MemoryMiB * ByteMiB,
+            executor?.Cores, executor?.HeapMiB * ByteMiB, perWorker, perWorker * workers.MaxReplicas);
+    }
+
+    private const long ByteMiB = 1024 * 1024;
+
+    private static PlannedWorkload Workload(RenderedDocument document, Dictionary<(string?, string?), int> autoscaled)
     {
         var obj = document.Object;
         var spec = obj.PodSpec!;
         var counted = obj.Kind is not ("Job" or "CronJob");
         var replicas = obj.Kind switch
         {
-            "Deployment" or "StatefulSet" or "ReplicaSet" => IntOf(obj.Body["spec"]?["replicas"]) ?? 1,
+            "Deployment" or "StatefulSet" or "ReplicaSet" => IntOf(obj.Body["spec"]?["replicas"]) ?? autoscaled.GetValueOrDefault((obj.Kind, obj.Name), 1),
             _ => 1,
         };
         var containers = (spec["containers"] as JsonArray ?? []).OfType<JsonObject>().ToList();

@@ -5,9 +5,13 @@
 {{- $da := $c.dynamicAllocation }}
 {{- $name := include "spark-k8s.componentName" (dict "root" . "component" "connect") }}
 {{- $conf := dict }}
-{{- $_ := set $conf "spark.master" "k8s://https://kubernetes.default.svc" }}
 {{- $_ := set $conf "spark.submit.deployMode" "client" }}
 {{- $_ := set $conf "spark.app.name" $name }}
+{{- if eq $c.backend "standalone" }}
+{{- /* Executors on the release's standalone workers (templates/standalone/); the driver stays in this pod. */}}
+{{- $_ := set $conf "spark.master" (include "spark-k8s.standalone.masterUrl" .) }}
+{{- else }}
+{{- $_ := set $conf "spark.master" "k8s://https://kubernetes.default.svc" }}
 {{- $_ := set $conf "spark.kubernetes.namespace" .Release.Namespace }}
 {{- $_ := set $conf "spark.kubernetes.container.image" (include "spark-k8s.image" (dict "root" . "image" $c.image)) }}
 {{- $_ := set $conf "spark.kubernetes.container.image.pullPolicy" $c.image.pullPolicy }}
@@ -15,6 +19,8 @@
 {{- $_ := set $conf "spark.kubernetes.executor.podTemplateContainerName" "spark-executor" }}
 {{- /* Spark names executors <prefix>-exec-<id>; the fullname is at most 40 characters (Spark allows 47). */}}
 {{- $_ := set $conf "spark.kubernetes.executor.podNamePrefix" (include "spark-k8s.fullname" .) }}
+{{- $conf = merge $conf (include "spark-k8s.executorScheduling.conf" (dict "root" . "deployMode" "client") | fromYaml) }}
+{{- end }}
 {{- $_ := set $conf "spark.driver.host" (printf "%s-driver.%s.svc" $name .Release.Namespace) }}
 {{- $_ := set $conf "spark.driver.bindAddress" "0.0.0.0" }}
 {{- $_ := set $conf "spark.driver.port" ($c.ports.driver | toString) }}
@@ -40,6 +46,13 @@
 {{- $_ := set $conf "spark.dynamicAllocation.executorIdleTimeout" $da.executorIdleTimeout }}
 {{- else }}
 {{- $_ := set $conf "spark.executor.instances" ($c.executor.instances | toString) }}
+{{- end }}
+{{- if eq $c.backend "standalone" }}
+{{- /* Without spark.cores.max a standalone application takes every core of the cluster (docs/spark-standalone.md
+"Resource Scheduling"): cap it at the executors this server may run. Dynamic allocation needs no worker shuffle
+service: shuffle tracking keeps executors holding shuffle data, and a worker-side service would not outlive its pod. */}}
+{{- $executors := ternary $da.maxExecutors $c.executor.instances $da.enabled | int }}
+{{- $_ := set $conf "spark.cores.max" (mul $executors (int $c.executor.cores) | toString) }}
 {{- end }}
 {{- $_ := set $conf "spark.sql.ansi.enabled" ($release.ansiEnabled | toString) }}
 {{- $_ := set $conf "spark.eventLog.enabled" "true" }}

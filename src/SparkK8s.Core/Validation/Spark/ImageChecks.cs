@@ -56,7 +56,7 @@ public sealed class UnownedImageCheck() : SparkCheck(
     Severity.Warning,
     "An image comes from a Docker Hub namespace the project does not own",
     "Build the project's images with images/build.sh --registry <your registry> --push and set each image.repository to them "
-    + "(backup.image.repository, connect.image.repository, historyServer.image.repository, metastore.image.repository, jupyter.image.repository)")
+    + "(backup.image.repository, connect.image.repository, historyServer.image.repository, standalone.image.repository, metastore.image.repository, jupyter.image.repository)")
 {
     /// <summary>Repositories that resolve to Docker Hub namespaces no one in this project owns.</summary>
     public static readonly IReadOnlyList<string> Unowned = ["spark-k8s/", "docker.io/spark-k8s/", "index.docker.io/spark-k8s/"];

@@ -51,6 +51,12 @@ public static class SparkChecks
         new OperatorSparkLineCheck(),
         new JobEventLogCheck(),
         new JobRbacCheck(),
+        new StandaloneMasterCheck(),
+        new ExecutorLargerThanWorkerCheck(),
+        new WorkerMemoryFitCheck(),
+        new StandaloneCapacityCheck(),
+        new DecommissionSettingsCheck(),
+        new VolcanoSchedulerCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
