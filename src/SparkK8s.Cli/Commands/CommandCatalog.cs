@@ -16,5 +16,6 @@ public static class CommandCatalog
         SizeCommand.Create(),
         BackupCommand.Create(),
         SchemasCommand.Create(),
+        DoctorCommand.Create(),
     ];
 }
