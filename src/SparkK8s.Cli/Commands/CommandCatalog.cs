@@ -17,5 +17,6 @@ public static class CommandCatalog
         BackupCommand.Create(),
         SchemasCommand.Create(),
         DoctorCommand.Create(),
+        UpCommand.Create(),
     ];
 }

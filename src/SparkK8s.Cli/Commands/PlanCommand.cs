@@ -63,7 +63,7 @@ public static class PlanCommand
     }
 
     /// <summary>Tables hold names and numbers only; image references, URLs and commands go on their own lines under them.</summary>
-    private static void Write(Terminal terminal, DeploymentPlan plan)
+    internal static void Write(Terminal terminal, DeploymentPlan plan)
     {
         terminal.WriteWrapped($"Plan for preset {plan.Preset}" + (plan.Environment is null ? string.Empty : $", environment {plan.Environment}")
             + $", Spark {plan.SparkVersion}: release {plan.Release} in namespace {plan.Namespace}");

@@ -209,13 +209,4 @@ public class DoctorCommandTests
         result.Stderr.Should().Contain("cannot reach the Kubernetes API at http://127.0.0.1:").And.Contain("connection refused").And.Contain("kind get clusters");
         result.ShouldHaveNoStackTrace();
     }
-
-    private sealed class FakeProbe(bool connect, bool history) : IReleaseProbe
-    {
-        public Task<ProbeResult> ConnectAsync(ReleaseTarget target, string service, int port, CancellationToken cancellationToken) =>
-            Task.FromResult(new ProbeResult(connect, connect ? $"{service}:{port} answered" : $"{service}:{port} refused the connection"));
-
-        public Task<ProbeResult> HistoryApplicationsAsync(ReleaseTarget target, string service, int port, CancellationToken cancellationToken) =>
-            Task.FromResult(new ProbeResult(history, history ? "lists 1 application" : "lists no application"));
-    }
 }
