@@ -18,5 +18,6 @@ public static class CommandCatalog
         SchemasCommand.Create(),
         DoctorCommand.Create(),
         UpCommand.Create(),
+        ChaosCommand.Create(),
     ];
 }
