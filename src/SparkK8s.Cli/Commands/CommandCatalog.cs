@@ -19,5 +19,6 @@ public static class CommandCatalog
         DoctorCommand.Create(),
         UpCommand.Create(),
         ChaosCommand.Create(),
+        UpgradeTestCommand.Create(),
     ];
 }

@@ -142,3 +142,11 @@ public sealed record WorkloadRef(string Kind, string Name)
 {
     public override string ToString() => $"{Kind}/{Name}";
 }
+
+/// <summary>Helpers over <see cref="KubeApi"/>.</summary>
+public static class KubeApiExtensions
+{
+    /// <summary>Reads the namespace only to surface access errors early; a missing namespace is fine (helm creates it).</summary>
+    public static async Task RequireNamespaceOrMissingAsync(this KubeApi api, string ns, CancellationToken ct) =>
+        _ = await api.ReadNamespaceAsync(ns, ct).ConfigureAwait(false);
+}

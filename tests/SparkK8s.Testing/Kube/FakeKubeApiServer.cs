@@ -54,6 +54,9 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToList();
 
+    /// <summary>Called with each request before it is answered (a test can change the state a command is about to read).</summary>
+    public Action<RecordedRequest>? OnRequest { get; set; }
+
     public IReadOnlyList<RecordedRequest> Mutations => _requests.Where(r => r.Method is "DELETE" or "PATCH" or "POST" or "PUT").ToList();
 
     /// <summary>Starts a server over the scenario folders under tests/fixtures/kube, in layering order.</summary>
@@ -200,7 +203,9 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             body = await reader.ReadToEndAsync();
         }
 
-        _requests.Enqueue(new RecordedRequest(request.HttpMethod, path, request.Url.Query, body));
+        var recorded = new RecordedRequest(request.HttpMethod, path, request.Url.Query, body);
+        _requests.Enqueue(recorded);
+        OnRequest?.Invoke(recorded);
         try
         {
             var (status, contentType, content) = Respond(request.HttpMethod, path, query, body);
