@@ -106,7 +106,7 @@ public class ChaosCommandTests
         var options = new ChaosOptions([ChaosScenario.S3], 1000, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), TimeSpan.FromSeconds(20));
         var runner = new ChaosRunner(session.Api, new LoadDouble(TimeSpan.FromHours(1)), new SmokeDouble(true), options);
         using var cancellation = new CancellationTokenSource();
-        var progress = new SynchronousProgress(line =>
+        var progress = new SynchronousProgress<string>(line =>
         {
             if (line.Contains("scaled to 0", StringComparison.Ordinal))
             {
@@ -143,10 +143,5 @@ public class ChaosCommandTests
         (await bed.RunAsync("chaos", "--outage", "forever")).ShouldBeUsageError("--outage");
         (await bed.RunAsync("chaos", "-n", "nope", "--yes")).ShouldBeUsageError("'nope' does not exist");
         bed.Server.Mutations.Should().BeEmpty();
-    }
-
-    private sealed class SynchronousProgress(Action<string> report) : IProgress<string>
-    {
-        public void Report(string value) => report(value);
     }
 }

@@ -23,7 +23,7 @@ public sealed record RecordedRequest(string Method, string Path, string Query, s
 /// </summary>
 public sealed class FakeKubeApiServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Dictionary<string, JsonObject> _documents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _texts = new(StringComparer.Ordinal);
     private readonly List<(string Verb, string Prefix)> _forbidden = [];
@@ -40,10 +40,24 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             Load(directory);
         }
 
-        var port = FreePort.Next();
-        Url = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
-        _listener.Prefixes.Add(Url + "/");
-        _listener.Start();
+        // A port that was free a moment ago can be taken by a parallel test before the listener binds it: try again.
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort.Next();
+            Url = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+            _listener = new HttpListener();
+            _listener.Prefixes.Add(Url + "/");
+            try
+            {
+                _listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 20)
+            {
+                _listener.Close();
+            }
+        }
+
         _loop = Task.Run(ServeAsync);
     }
 

@@ -42,7 +42,7 @@ public sealed class UpRunner(KubeApi api, ISmokeRunner smoke, IReleaseProbe? pro
         progress?.Report($"installing: {install.CommandLine}");
         var watcher = new ComponentWatcher(api, preflight.Target, PollInterval);
         using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var watching = watcher.WatchAsync(new Progress<ComponentProgress>(c => progress?.Report(c.ToString())), stopWatching.Token);
+        var watching = watcher.WatchAsync(new SynchronousProgress<ComponentProgress>(c => progress?.Report(c.ToString())), stopWatching.Token);
         var helm = await install.RunAsync(cancellationToken).ConfigureAwait(false);
         await stopWatching.CancelAsync().ConfigureAwait(false);
         await watching.ConfigureAwait(false);
@@ -57,7 +57,7 @@ public sealed class UpRunner(KubeApi api, ISmokeRunner smoke, IReleaseProbe? pro
         }
 
         progress?.Report("smoke");
-        var smokeReport = await smoke.RunAsync(preflight.Target, new Progress<CheckResult>(c => progress?.Report($"smoke {c.Id} {c.Name}: {c.Outcome}")), cancellationToken).ConfigureAwait(false);
+        var smokeReport = await smoke.RunAsync(preflight.Target, new SynchronousProgress<CheckResult>(c => progress?.Report($"smoke {c.Id} {c.Name}: {c.Outcome}")), cancellationToken).ConfigureAwait(false);
         var after = smokeReport.Passed ? null : await DiagnoseAsync(doctor, preflight, cancellationToken).ConfigureAwait(false);
         return new UpReport(install.CommandLine, before, true, null, watcher.Latest, smokeReport, after);
     }
