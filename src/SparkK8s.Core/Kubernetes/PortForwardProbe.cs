@@ -54,6 +54,27 @@ public sealed class PortForwardProbe(KubeSession session) : IReleaseProbe
         }
     }
 
+    /// <summary>Reads until the stream ends, <paramref name="enough"/> bytes arrived, or the token fires (then what arrived).</summary>
+    private static async Task<byte[]> ReadAsync(Stream stream, int enough, CancellationToken cancellationToken)
+    {
+        var received = new MemoryStream();
+        var buffer = new byte[8192];
+        try
+        {
+            int read;
+            while (received.Length < enough && (read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                received.Write(buffer, 0, read);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Timed out: keep what arrived; the caller's own token decides about real cancellation.
+        }
+
+        return received.ToArray();
+    }
+
     private async Task<(string? Pod, byte[] Bytes, string? Error)> ExchangeAsync(string ns, string service, int port, byte[] request, CancellationToken cancellationToken)
     {
         var api = session.Api;
@@ -72,27 +93,22 @@ public sealed class PortForwardProbe(KubeSession session) : IReleaseProbe
             using var demuxer = new StreamDemuxer(socket, StreamType.PortForward);
             demuxer.Start();
             using var stream = demuxer.GetStream((byte?)0, (byte?)0);
+            using var errors = demuxer.GetStream((byte?)1, null);
             await stream.WriteAsync(request, timeout.Token).ConfigureAwait(false);
-            var received = new MemoryStream();
-            var buffer = new byte[8192];
-            try
+            var received = await ReadAsync(stream, request == Http2Preface ? 9 : int.MaxValue, timeout.Token).ConfigureAwait(false);
+            if (received.Length == 0)
             {
-                int read;
-                while ((read = await stream.ReadAsync(buffer, timeout.Token).ConfigureAwait(false)) > 0)
+                // Nothing on the data channel: the kubelet reports why on the error channel (e.g. connection refused).
+                using var errorTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                errorTimeout.CancelAfter(TimeSpan.FromSeconds(2));
+                var error = Encoding.UTF8.GetString(await ReadAsync(errors, int.MaxValue, errorTimeout.Token).ConfigureAwait(false)).Trim();
+                if (error.Length > 0)
                 {
-                    received.Write(buffer, 0, read);
-                    if (request == Http2Preface && received.Length >= 9)
-                    {
-                        break;
-                    }
+                    return (pod, [], $"pod {pod} port {port}: {error.Split('\n')[0]}");
                 }
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Timed out reading: keep what arrived.
-            }
 
-            return (pod, received.ToArray(), null);
+            return (pod, received, null);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -26,6 +26,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     private readonly HttpListener _listener;
     private readonly Dictionary<string, JsonObject> _documents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _texts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> _binaries = new(StringComparer.Ordinal);
     private readonly List<(string Verb, string Prefix)> _forbidden = [];
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly CancellationTokenSource _stop = new();
@@ -185,6 +186,10 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             {
                 _texts[relative[..^".txt".Length]] = File.ReadAllText(file);
             }
+            else if (relative.EndsWith(".hex", StringComparison.Ordinal))
+            {
+                _binaries[relative[..^".hex".Length]] = Convert.FromHexString(string.Concat(File.ReadAllText(file).Where(char.IsAsciiHexDigit)));
+            }
         }
     }
 
@@ -220,6 +225,11 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         var recorded = new RecordedRequest(request.HttpMethod, path, request.Url.Query, body);
         _requests.Enqueue(recorded);
         OnRequest?.Invoke(recorded);
+        if (request.IsWebSocketRequest && path.EndsWith("/portforward", StringComparison.Ordinal))
+        {
+            await PortForwardAsync(context, path[..^"/portforward".Length], query["ports"]);
+            return;
+        }
         try
         {
             var (status, contentType, content) = Respond(request.HttpMethod, path, query, body);
@@ -233,6 +243,39 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or IOException)
         {
         }
+    }
+
+    /// <summary>
+    /// pods/portforward over WebSocket, channel protocol v4.channel.k8s.io as the kubelet speaks it: the server first
+    /// sends the port (2 bytes, little endian) on the data channel 0 and the error channel 1; each client message is a
+    /// channel byte and data. The reply is the fixture pods/NAME/portforward-PORT (.txt or .hex) on channel 0, or,
+    /// when there is none, the kubelet's "connection refused" on channel 1.
+    /// </summary>
+    private async Task PortForwardAsync(HttpListenerContext context, string podPath, string? portText)
+    {
+        var port = int.Parse(portText ?? "0", CultureInfo.InvariantCulture);
+        var socket = (await context.AcceptWebSocketAsync("v4.channel.k8s.io")).WebSocket;
+        byte low = (byte)(port & 0xff), high = (byte)(port >> 8);
+        await socket.SendAsync(new byte[] { 0, low, high }, System.Net.WebSockets.WebSocketMessageType.Binary, true, _stop.Token);
+        await socket.SendAsync(new byte[] { 1, low, high }, System.Net.WebSockets.WebSocketMessageType.Binary, true, _stop.Token);
+        var buffer = new byte[65536];
+        var received = await socket.ReceiveAsync(buffer, _stop.Token);
+        var key = $"{podPath}/portforward-{port.ToString(CultureInfo.InvariantCulture)}";
+        byte[]? reply;
+        lock (_gate)
+        {
+            reply = _binaries.TryGetValue(key, out var binary) ? binary : _texts.TryGetValue(key, out var text) ? Encoding.UTF8.GetBytes(text.ReplaceLineEndings("\r\n")) : null;
+        }
+
+        if (received.MessageType != System.Net.WebSockets.WebSocketMessageType.Close)
+        {
+            byte[] message = reply is not null
+                ? [0, .. reply]
+                : (byte[])[1, .. Encoding.UTF8.GetBytes($"error forwarding port {port} to pod {Segment(podPath, -1)}: failed to connect to localhost:{port} inside namespace: dial tcp4 127.0.0.1:{port}: connect: connection refused")];
+            await socket.SendAsync(message, System.Net.WebSockets.WebSocketMessageType.Binary, true, _stop.Token);
+        }
+
+        await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, _stop.Token);
     }
 
     private (int Status, string ContentType, string Content) Respond(string method, string path, System.Collections.Specialized.NameValueCollection query, string body)
