@@ -129,16 +129,27 @@ public sealed class DoctorRunner(KubeApi api, IReleaseProbe? probe)
         ?? $"{ReleaseNames.Fullname(release)}-{component}";
 }
 
-/// <summary>The chart's object names (templates/_helpers.tpl spark-k8s.fullname), for when no render is at hand.</summary>
+/// <summary>
+/// The chart's object names when no render is at hand (templates/_helpers.tpl): fullname is the release, or
+/// release-spark-k8s when the release does not contain the chart's name, cut to 40 characters; a component's objects are
+/// fullname-component cut to 63. A name that is too long keeps its start and ends in "-" and 6 hex digits of its SHA-256.
+/// </summary>
 public static class ReleaseNames
 {
     public const string Chart = "spark-k8s";
 
-    public static string Fullname(string release)
-    {
-        var full = release.Contains(Chart, StringComparison.Ordinal) ? release : $"{release}-{Chart}";
-        return full.Length <= 40 ? full : full[..40].TrimEnd('-');
-    }
+    public static string Fullname(string release) => Truncate(release.Contains(Chart, StringComparison.Ordinal) ? release : $"{release}-{Chart}", 40);
 
-    public static string Component(string release, string component) => $"{Fullname(release)}-{component}";
+    public static string Component(string release, string component) => Truncate($"{Fullname(release)}-{component}", 63);
+
+    private static string Truncate(string name, int max)
+    {
+        if (name.Length <= max)
+        {
+            return name;
+        }
+
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..6];
+        return $"{name[..(max - 7)].TrimEnd('-').TrimEnd('.')}-{hash}";
+    }
 }
