@@ -40,6 +40,18 @@ public static class DoctorCommand
             }
             else
             {
+                var stray = new (string Flag, bool Given)[]
+                {
+                    ("--env", parseResult.GetValue(input.Environment) is not null),
+                    ("--spark-version", parseResult.GetValue(input.SparkVersion) is not null),
+                    ("--values", (parseResult.GetValue(input.Values) ?? []).Length > 0),
+                    ("--set", (parseResult.GetValue(input.Set) ?? []).Length > 0),
+                }.FirstOrDefault(f => f.Given).Flag;
+                if (stray is not null)
+                {
+                    throw new Core.Errors.UserInputException($"{stray}: applies to a preset; give the preset too (e.g. spark-k8s doctor jupyter-connect-k8s {stray} ...), or leave {stray} out to diagnose the installed release.");
+                }
+
                 request = new DoctorRequest(target, chartDirectory, null, null);
             }
 

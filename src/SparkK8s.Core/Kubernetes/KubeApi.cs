@@ -14,7 +14,7 @@ public sealed class KubeApi(KubeSession session)
     public KubeSession Session => session;
 
     public Task<VersionInfo> ServerVersionAsync(CancellationToken ct) =>
-        CallAsync(new KubeRequest("get", "version", string.Empty, null), () => Client.Version.GetCodeAsync(ct), ct);
+        CallAsync(new KubeRequest("get", "/version", string.Empty, null), () => Client.Version.GetCodeAsync(ct), ct);
 
     public Task<V1Namespace?> ReadNamespaceAsync(string name, CancellationToken ct) =>
         ReadAsync(new KubeRequest("get", "namespaces", string.Empty, null, name), () => Client.CoreV1.ReadNamespaceAsync(name, cancellationToken: ct), ct);

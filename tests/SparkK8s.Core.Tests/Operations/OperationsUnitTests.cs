@@ -59,6 +59,10 @@ public class KubeRequestTests
     }
 
     [Fact]
+    public void A_non_resource_url_grants_by_url() =>
+        new KubeRequest("get", "/version", string.Empty, null).Grant().Should().StartWith("kubectl create clusterrole spark-k8s-operator --verb=get --non-resource-url=/version");
+
+    [Fact]
     public void Status_messages_are_read_from_the_status_object()
     {
         KubeErrors.StatusMessage("""{"kind":"Status","message":"pods is forbidden"}""").Should().Be("pods is forbidden");

@@ -55,7 +55,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             }
             catch (HttpListenerException) when (attempt < 20)
             {
-                _listener.Close();
+                CloseQuietly(_listener);
             }
         }
 
@@ -148,8 +148,9 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        _listener.Stop();
-        _listener.Close();
+        // Close only: after Stop, the managed listener's Close binds the port again to unregister it, which fails
+        // when a parallel test has taken the port meanwhile.
+        CloseQuietly(_listener);
         try
         {
             await _loop;
@@ -159,6 +160,17 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         }
 
         _stop.Dispose();
+    }
+
+    private static void CloseQuietly(HttpListener listener)
+    {
+        try
+        {
+            listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+        }
     }
 
     private void Load(string directory)
@@ -232,7 +244,18 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         }
         try
         {
-            var (status, contentType, content) = Respond(request.HttpMethod, path, query, body);
+            (int status, string contentType, string content) answer;
+            try
+            {
+                answer = Respond(request.HttpMethod, path, query, body);
+            }
+            catch (Exception ex) when (ex is not (HttpListenerException or ObjectDisposedException))
+            {
+                // A fixture or fake bug must fail the test with a visible answer, not hang the client until its timeout.
+                answer = Json(500, Status(500, "InternalError", $"fake API server: {ex.GetType().Name}: {ex.Message}"));
+            }
+
+            var (status, contentType, content) = answer;
             var bytes = Encoding.UTF8.GetBytes(content);
             context.Response.StatusCode = status;
             context.Response.ContentType = contentType;
@@ -498,6 +521,13 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     private static JsonObject Forbidden(string verb, string path)
     {
         var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0 || parts[0] is not ("api" or "apis"))
+        {
+            var nonResource = Status(403, "Forbidden", $"forbidden: User \"system:serviceaccount:ci:runner\" cannot {verb} path \"{path}\"");
+            nonResource["details"] = new JsonObject();
+            return nonResource;
+        }
+
         var group = parts[0] == "api" ? string.Empty : parts[1];
         var nsIndex = Array.IndexOf(parts, "namespaces");
         var resource = nsIndex >= 0 && parts.Length > nsIndex + 2 ? parts[nsIndex + 2] : parts[^1];
