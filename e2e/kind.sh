@@ -69,6 +69,18 @@ if [ -z "$presets" ]; then
   presets=$("$cli" presets --output json | python3 -c 'import json,sys; print(" ".join(p["name"] for p in json.load(sys.stdin)["presets"]))')
 fi
 
+# The backend of a preset (spark-k8s presets): operator presets need the kubeflow Spark operator, which the chart does
+# not vendor; it is installed to watch the run's namespace, as docs/en/backends/operator.md shows.
+backend_of() {
+  "$cli" presets --output json | python3 -c 'import json,sys; print(next((p.get("backend") or "") for p in json.load(sys.stdin)["presets"] if p["name"] == sys.argv[1]))' "$1"
+}
+
+ensure_operator() {
+  "$helm" repo add spark-operator https://kubeflow.github.io/spark-operator --force-update >/dev/null
+  "$helm" upgrade --install spark-operator spark-operator/spark-operator --kube-context "$context" \
+    --namespace spark-operator --create-namespace --wait --set "spark.jobNamespaces={$1}"
+}
+
 # Runs a command whose failure must not stop the script (artifact collection, clean-up), and says that it failed.
 attempt() {
   if ! "$@"; then
@@ -124,6 +136,10 @@ for line in $spark_lines; do
         docker image inspect "$image" >/dev/null 2>&1 || docker pull --quiet "$image" >/dev/null
         kind load docker-image "$image" --name "$cluster" >/dev/null
       done
+    fi
+
+    if [ "$(backend_of "$preset")" = operator ]; then
+      ensure_operator "$ns"
     fi
 
     target=(-n "$ns" --release spark --kube-context "$context")

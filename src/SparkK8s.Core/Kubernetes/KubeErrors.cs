@@ -44,6 +44,11 @@ public static class KubeErrors
                     _ => new OperationFailedException(
                         $"the Kubernetes API ({where}) answered {status} to {request.Describe()}{(said is null ? string.Empty : $": {said}")}."),
                 };
+            case k8s.Exceptions.KubeConfigException config:
+                // Raised at request time by credential plugins (exec: aws eks get-token, gke-gcloud-auth-plugin ...).
+                return new OperationFailedException(
+                    $"the credentials of context '{session.Context}' could not be obtained for {request.Describe()}: {config.Message.Split('\n', 2)[0].TrimEnd('.')}. "
+                    + "Check the context's user entry (its exec plugin must be installed and logged in).");
             case HttpRequestException or SocketException or TaskCanceledException or TimeoutException or IOException:
                 return new OperationFailedException(
                     $"cannot reach the Kubernetes API at {session.Server} (context '{session.Context}'): {Reason(ex)}. "
