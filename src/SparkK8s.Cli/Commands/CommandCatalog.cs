@@ -16,5 +16,7 @@ public static class CommandCatalog
         SizeCommand.Create(),
         BackupCommand.Create(),
         SchemasCommand.Create(),
+        SmokeCommand.Create(),
+        LoadCommand.Create(),
     ];
 }
