@@ -77,7 +77,7 @@ public static class LoadCommand
             if (comparison is { Regressed: true })
             {
                 var worst = comparison.Queries.Where(q => q.Regression).MaxBy(q => q.Change)!;
-                await terminal.Error.WriteLineAsync($"error: {comparison.Queries.Count(q => q.Regression)} queries regressed by more than {comparison.Threshold:P0}; worst: {worst.Name} {Percent(worst.Change)} ({worst.BaselineSeconds:0.00} s -> {worst.CurrentSeconds:0.00} s).").ConfigureAwait(false);
+                await terminal.Error.WriteLineAsync($"error: {comparison.Queries.Count(q => q.Regression)} queries regressed by more than {comparison.Threshold * 100:0}%; worst: {worst.Name} {Percent(worst.Change)} ({worst.BaselineSeconds:0.00} s -> {worst.CurrentSeconds:0.00} s).").ConfigureAwait(false);
                 return CliApplication.ExitFindings;
             }
 

@@ -3,8 +3,7 @@ using Apache.Arrow.Ipc;
 
 namespace SparkK8s.Core.Connect;
 
-/// <summary>Decodes the Arrow IPC streams of <c>ExecutePlanResponse.arrow_batch.data</c> into plain values, and
-/// writes them for the in-test server. Spark sends one IPC stream (schema + record batches) per ArrowBatch.</summary>
+/// <summary>Decodes the Arrow IPC streams of <c>ExecutePlanResponse.arrow_batch.data</c> into plain values. Spark sends one IPC stream (schema + record batches) per ArrowBatch.</summary>
 public static class ArrowBatches
 {
     /// <summary>Rows kept per query: smoke and load read scalars and small aggregates, never whole tables.</summary>
@@ -63,25 +62,4 @@ public static class ArrowBatches
         TimestampArray a => a.GetTimestamp(index),
         _ => $"<{array.Data.DataType.Name}>",
     };
-
-    /// <summary>An IPC stream of one record batch with one column of longs per name (the shape Spark sends for aggregates).</summary>
-    public static byte[] WriteLongs(IReadOnlyList<string> names, IReadOnlyList<long[]> columns)
-    {
-        var builder = new RecordBatch.Builder();
-        for (var i = 0; i < names.Count; i++)
-        {
-            var values = columns[i];
-            builder.Append(names[i], nullable: false, column => column.Int64(array => array.AppendRange(values)));
-        }
-
-        using var batch = builder.Build();
-        using var stream = new MemoryStream();
-        using (var writer = new ArrowStreamWriter(stream, batch.Schema, leaveOpen: true))
-        {
-            writer.WriteRecordBatch(batch);
-            writer.WriteEnd();
-        }
-
-        return stream.ToArray();
-    }
 }

@@ -152,7 +152,12 @@ public sealed record ConnectionString
             portText = parts.Length == 2 ? parts[1] : null;
         }
 
-        if (host.Length == 0 || Uri.CheckHostName(host) == UriHostNameType.Unknown)
+        if (host.Length == 0)
+        {
+            throw Invalid(flag, "the host is missing (sc://<host>:<port>)");
+        }
+
+        if (Uri.CheckHostName(host) == UriHostNameType.Unknown)
         {
             throw Invalid(flag, $"'{host}' is not a valid host name or IP address");
         }

@@ -98,7 +98,7 @@ public static class BaselineComparison
         }
         else if (comparisons.Any(c => c.NoiseBand > threshold))
         {
-            warnings.Add($"the runs of some queries vary by more than {threshold:P0}: a {threshold:P0} change there is within noise; use more --repeat or a quieter cluster.");
+            warnings.Add($"the runs of some queries vary by more than {threshold * 100:0}%: a {threshold * 100:0}% change there is within noise; use more --repeat or a quieter cluster.");
         }
 
         return new BaselineReport(threshold, comparisons, warnings);

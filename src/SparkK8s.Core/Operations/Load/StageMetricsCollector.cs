@@ -7,7 +7,7 @@ namespace SparkK8s.Core.Operations.Load;
 /// Spark's figures for the queries of a load run, from the History Server REST API: the jobs whose jobTags carry the
 /// query's Spark Connect operation (ExecuteJobTag in sql/connect/server/.../service/ExecuteHolder.scala, apache/spark:
 /// SparkConnect_OperationTag_User_&lt;user&gt;_Session_&lt;session&gt;_Operation_&lt;operationId&gt;), their stages'
-/// shuffle read/write and spill bytes (StageData), and the executors in the stages' executorSummary.
+/// shuffle read/write and spill bytes (StageData; SKIPPED attempts ignored), and the executors in the stages' executorSummary.
 /// </summary>
 public sealed class StageMetricsCollector(HistoryServerClient history, string applicationId)
 {

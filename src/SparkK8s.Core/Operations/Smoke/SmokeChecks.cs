@@ -216,24 +216,24 @@ public sealed class SmokeChecks(
             var appId = await client.GetConfigAsync("spark.app.id", token).ConfigureAwait(false)
                 ?? throw new OperationFailedException("Spark Connect did not report spark.app.id");
             IReadOnlyList<ApplicationInfo> listed = [];
-            while (true)
+            try
             {
-                listed = await history.ApplicationsAsync(token).ConfigureAwait(false);
-                if (listed.FirstOrDefault(app => app.Id == appId) is { } found)
+                while (true)
                 {
-                    var attempt = found.Attempts?.LastOrDefault();
-                    return $"{appId} ({found.Name}) listed{(attempt is { Completed: false } ? ", running" : string.Empty)} among {listed.Count} application(s)";
-                }
+                    listed = await history.ApplicationsAsync(token).ConfigureAwait(false);
+                    if (listed.FirstOrDefault(app => app.Id == appId) is { } found)
+                    {
+                        var attempt = found.Attempts?.LastOrDefault();
+                        return $"{appId} ({found.Name}) listed{(attempt is { Completed: false } ? ", running" : string.Empty)} among {listed.Count} application(s)";
+                    }
 
-                try
-                {
                     // The History Server rescans event logs every spark.history.fs.update.interval (10 s by default).
                     await Task.Delay(options.PollInterval, clock, token).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw new OperationFailedException($"{appId} not listed by {history.BaseUrl} after {FormatDuration(options.CheckTimeout)} ({listed.Count} other application(s)); check that Connect and the History Server use the same spark.eventLog.dir");
-                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationFailedException($"{appId} not listed by {history.BaseUrl} after {FormatDuration(options.CheckTimeout)} ({listed.Count} other application(s)); check that Connect and the History Server use the same spark.eventLog.dir");
             }
         }, cancellationToken).ConfigureAwait(false);
     }
