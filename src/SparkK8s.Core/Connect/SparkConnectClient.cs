@@ -258,6 +258,12 @@ public sealed class SparkConnectClient : IAsyncDisposable, IDisposable
         }
 
         var info = ErrorInfoOf(ex);
+        if (info is null && ex.Status.DebugException is { } local)
+        {
+            // The call failed on this side (the connection broke, a ping timed out): not an answer from Spark.
+            return new SparkConnectException($"the connection to Spark Connect at {endpoint} failed: {Innermost(local).TrimEnd('.')}.", ex.StatusCode, inner: ex);
+        }
+
         var errorClass = info?.Metadata.GetValueOrDefault("errorClass");
         var sqlState = info?.Metadata.GetValueOrDefault("sqlState");
         var message = detail.Length > 0 ? detail : ex.StatusCode.ToString();

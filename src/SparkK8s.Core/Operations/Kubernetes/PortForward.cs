@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Net.WebSockets;
 using k8s;
 
 namespace SparkK8s.Core.Operations.Kubernetes;
@@ -7,7 +8,7 @@ namespace SparkK8s.Core.Operations.Kubernetes;
 /// <summary>
 /// A loopback TCP port forwarded to a pod's port through the Kubernetes API (the WebSocket port-forward
 /// subresource, subprotocol v4.channel.k8s.io), like `kubectl port-forward`: one WebSocket per accepted connection,
-/// data on channel 0. Nothing listens beyond 127.0.0.1.
+/// data on channel 0, errors on channel 1 (the framing of the kubelet's port-forward WebSocket protocol). Nothing listens beyond 127.0.0.1.
 /// </summary>
 public sealed class PortForward : IAsyncDisposable
 {
@@ -18,6 +19,9 @@ public sealed class PortForward : IAsyncDisposable
     private readonly TcpListener listener;
     private readonly CancellationTokenSource stopping = new();
     private readonly Task acceptLoop;
+    private const byte DataChannel = 0;
+    private const byte ErrorChannel = 1;
+    private const int DataChannelBufferSize = 64 * 1024;
 
     private PortForward(IKubernetes client, string pod, string ns, int remotePort)
     {
@@ -77,19 +81,85 @@ public sealed class PortForward : IAsyncDisposable
             try
             {
                 using var webSocket = await client.WebSocketNamespacedPodPortForwardAsync(pod, ns, [remotePort], "v4.channel.k8s.io", cancellationToken: cancellationToken).ConfigureAwait(false);
-                using var demuxer = new StreamDemuxer(webSocket, StreamType.PortForward);
-                demuxer.Start();
-                await using var remote = demuxer.GetStream((byte?)0, (byte?)0);
                 await using var local = new NetworkStream(socket, ownsSocket: false);
                 using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var upstream = local.CopyToAsync(remote, done.Token);
-                var downstream = remote.CopyToAsync(local, done.Token);
+                var upstream = UpstreamAsync(local, webSocket, done.Token);
+                var downstream = DownstreamAsync(webSocket, local, done.Token);
                 await Task.WhenAny(upstream, downstream).ConfigureAwait(false);
                 await done.CancelAsync().ConfigureAwait(false);
+                if (webSocket.State == WebSocketState.Open)
+                {
+                    using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                    await webSocket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, closing.Token).ConfigureAwait(false);
+                }
             }
-            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or System.Net.WebSockets.WebSocketException or HttpRequestException or k8s.Autorest.HttpOperationException)
+            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or WebSocketException or HttpRequestException or k8s.Autorest.HttpOperationException)
             {
                 // The client sees the connection close; the caller reports the failed call in its own words.
+            }
+        }
+    }
+
+    /// <summary>Local bytes to the pod: frames of [channel 0][data].</summary>
+    private static async Task UpstreamAsync(NetworkStream local, WebSocket webSocket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[DataChannelBufferSize + 1];
+        buffer[0] = DataChannel;
+        int read;
+        while ((read = await local.ReadAsync(buffer.AsMemory(1), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            await webSocket.SendAsync(buffer.AsMemory(0, read + 1), WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The pod's bytes to the local socket. The API server opens each channel with a frame carrying the port (two
+    /// bytes, little-endian), then sends [channel][data] frames; channel 1 carries errors (the kubelet could not
+    /// connect to the port), which end the connection.
+    /// </summary>
+    private static async Task DownstreamAsync(WebSocket webSocket, NetworkStream local, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[1024 * 1024];
+        var portBytesLeft = new Dictionary<byte, int> { [DataChannel] = 2, [ErrorChannel] = 2 };
+        while (true)
+        {
+            var result = await webSocket.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return;
+            }
+
+            var channel = buffer[0];
+            var offset = 1;
+            var count = result.Count - 1;
+            while (true)
+            {
+                if (portBytesLeft.TryGetValue(channel, out var skip) && skip > 0)
+                {
+                    var skipped = Math.Min(skip, count);
+                    portBytesLeft[channel] = skip - skipped;
+                    offset += skipped;
+                    count -= skipped;
+                }
+
+                if (count > 0 && channel == ErrorChannel)
+                {
+                    return;
+                }
+
+                if (count > 0 && channel == DataChannel)
+                {
+                    await local.WriteAsync(buffer.AsMemory(offset, count), cancellationToken).ConfigureAwait(false);
+                }
+
+                if (result.EndOfMessage)
+                {
+                    break;
+                }
+
+                result = await webSocket.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+                offset = 0;
+                count = result.Count;
             }
         }
     }
