@@ -149,6 +149,32 @@ public sealed class SmokeCommandTests
     }
 
     [Fact]
+    public async Task A_server_that_does_not_speak_grpc_is_described_without_dotnet_names()
+    {
+        // Answers every connection with an HTTP/1.1 error page, as a misrouted ingress or a web server would.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        using var stop = new CancellationTokenSource();
+        var serving = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                var stream = client.GetStream();
+                await stream.WriteAsync("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), stop.Token);
+            }
+        }, TestContext.Current.CancellationToken);
+
+        var result = await Cli.RunAsync("smoke", "--connect", $"sc://127.0.0.1:{port}", "--timeout", "10s");
+
+        await stop.CancelAsync();
+        result.ExitCode.Should().Be(1);
+        result.ShouldBeClean();
+        result.Stderr.Should().Contain($"sc://127.0.0.1:{port}").And.NotContain("Spark answered");
+    }
+
+    [Fact]
     public async Task The_history_check_fails_when_the_application_is_not_listed()
     {
         await using var spark = await FakeSparkConnectServer.StartAsync(new FakeSparkState { ApplicationId = "spark-not-in-the-history" });

@@ -283,21 +283,55 @@ public sealed class SparkConnectClient : IAsyncDisposable, IDisposable
         }
     }
 
-    private static string Innermost(Exception ex)
+    /// <summary>What went wrong with the connection, in words: never an exception's type or a .NET type name.</summary>
+    internal static string Innermost(Exception ex)
     {
-        var current = ex;
-        while (current.InnerException is { } inner)
+        var chain = new List<Exception>();
+        for (var current = ex; current is not null; current = current.InnerException)
         {
-            current = inner;
+            chain.Add(current);
         }
 
-        return current is SocketException socket ? socket.SocketErrorCode switch
+        if (chain.OfType<SocketException>().FirstOrDefault() is { } socket)
         {
-            SocketError.ConnectionRefused => "connection refused",
-            SocketError.HostNotFound or SocketError.NoData => "the host name does not resolve",
-            SocketError.TimedOut => "the connection timed out",
-            _ => socket.Message,
-        } : current.Message;
+            return socket.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => "connection refused",
+                SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "the host name does not resolve",
+                SocketError.TimedOut => "the connection timed out",
+                SocketError.ConnectionReset or SocketError.ConnectionAborted => "the server reset the connection",
+                SocketError.NetworkUnreachable or SocketError.HostUnreachable => "the network or host is unreachable",
+                _ => $"network error ({socket.SocketErrorCode})",
+            };
+        }
+
+        if (chain.OfType<System.Security.Authentication.AuthenticationException>().Any())
+        {
+            return "the TLS handshake failed (does the server serve TLS? use_ssl selects it)";
+        }
+
+        if (chain.OfType<HttpRequestException>().FirstOrDefault(h => h.HttpRequestError != HttpRequestError.Unknown) is { } http)
+        {
+            return http.HttpRequestError switch
+            {
+                HttpRequestError.NameResolutionError => "the host name does not resolve",
+                HttpRequestError.ConnectionError => "the connection could not be made",
+                HttpRequestError.SecureConnectionError => "the TLS handshake failed (does the server serve TLS? use_ssl selects it)",
+                HttpRequestError.HttpProtocolError => "the server does not speak gRPC over HTTP/2 (or the connection broke)",
+                HttpRequestError.ResponseEnded => "the server closed the connection before answering",
+                HttpRequestError.InvalidResponse => "the server's answer is not HTTP/2 gRPC (is this a Spark Connect port?)",
+                _ => "the HTTP/2 connection failed",
+            };
+        }
+
+        if (chain.Any(e => e is ObjectDisposedException or IOException))
+        {
+            return "the server closed the connection";
+        }
+
+        // Last resort: the first line of the innermost message, without any .NET type name.
+        var message = chain[^1].Message.Split('\n')[0].Trim();
+        return System.Text.RegularExpressions.Regex.Replace(message, @"'?\b(?:System|Microsoft|Grpc)(?:\.\w+)+'?", "a component");
     }
 
     private sealed class ResultAccumulator(string operationId)
