@@ -20,5 +20,7 @@ public static class CommandCatalog
         UpCommand.Create(),
         ChaosCommand.Create(),
         UpgradeTestCommand.Create(),
+        SmokeCommand.Create(),
+        LoadCommand.Create(),
     ];
 }

@@ -2,23 +2,25 @@ using SparkK8s.Core.Errors;
 using SparkK8s.Core.Kubernetes;
 using SparkK8s.Core.Operations;
 using SparkK8s.Core.Operations.Doctor;
+using SparkK8s.Core.Operations.Load;
+using SparkK8s.Core.Operations.Smoke;
 
 namespace SparkK8s.Cli.Live;
 
 /// <summary>
-/// The one place the live-cluster commands get their collaborators: smoke and load runners (issue 13 §3, §4, built in
-/// another part and wired here at merge), and doctor's network probe. Tests replace them for one async flow with
+/// The one place the live-cluster commands get their collaborators: the smoke and load runners of `smoke --release`
+/// and `load --release` (issue 13 §3, §4), and doctor's network probe. Tests replace them for one async flow with
 /// <see cref="Use"/>; everything Kubernetes still goes through the real client.
 /// </summary>
 public static class LiveServices
 {
     private static readonly AsyncLocal<Overrides?> Current = new();
 
-    /// <summary>The smoke runner of this build; null until the Spark Connect client is wired in.</summary>
-    public static Func<ISmokeRunner?> DefaultSmoke { get; set; } = () => null;
+    /// <summary>The smoke runner of this build: `smoke --release` through a port-forward to the release's Connect pod.</summary>
+    public static Func<ISmokeRunner?> DefaultSmoke { get; set; } = () => new ReleaseSmokeRunner();
 
-    /// <summary>The load runner of this build; null until the Spark Connect client is wired in.</summary>
-    public static Func<ILoadRunner?> DefaultLoad { get; set; } = () => null;
+    /// <summary>The load runner of this build: `load --release`, the taxi workload through the same port-forward.</summary>
+    public static Func<ILoadRunner?> DefaultLoad { get; set; } = () => new ReleaseLoadRunner();
 
     public static ISmokeRunner Smoke =>
         Current.Value?.Smoke ?? DefaultSmoke()

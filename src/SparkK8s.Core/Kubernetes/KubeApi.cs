@@ -51,6 +51,9 @@ public sealed class KubeApi(KubeSession session)
     public async Task<IList<V1Secret>> ListSecretsAsync(string ns, string? labelSelector, CancellationToken ct) =>
         (await CallAsync(new KubeRequest("list", "secrets", string.Empty, ns), () => Client.CoreV1.ListNamespacedSecretAsync(ns, labelSelector: labelSelector, cancellationToken: ct), ct).ConfigureAwait(false)).Items;
 
+    public Task<V1Secret?> ReadSecretAsync(string ns, string name, CancellationToken ct) =>
+        ReadAsync(new KubeRequest("get", "secrets", string.Empty, ns, name), () => Client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: ct), ct);
+
     /// <summary>EndpointSlices of a Service (label kubernetes.io/service-name; Endpoints are deprecated since Kubernetes 1.33).</summary>
     public async Task<IList<V1EndpointSlice>> ListEndpointSlicesAsync(string ns, string service, CancellationToken ct) =>
         (await CallAsync(new KubeRequest("list", "endpointslices", "discovery.k8s.io", ns),

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using k8s;
+using System.Net;
+using System.Net.Sockets;
 using SparkK8s.Core.Operations;
 using SparkK8s.Core.Operations.Doctor;
 
@@ -9,7 +10,7 @@ namespace SparkK8s.Core.Kubernetes;
 /// <summary>
 /// Doctor's network checks through the API server's port-forward (pods/portforward, WebSocket channel protocol
 /// v4.channel.k8s.io: channel 0 carries data, channel 1 errors, each starting with the 2-byte port), so they work from a
-/// laptop without kubectl. The pod is a ready endpoint of the Service (its EndpointSlices).
+/// laptop without kubectl; the bytes go through <see cref="PortForward"/>, the same forward `smoke` and `load` use. The pod is a ready endpoint of the Service (its EndpointSlices).
 /// </summary>
 public sealed class PortForwardProbe(KubeSession session) : IReleaseProbe
 {
@@ -87,32 +88,22 @@ public sealed class PortForwardProbe(KubeSession session) : IReleaseProbe
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
+        await using var forward = PortForward.Start(session.Client, pod, ns, port);
         try
         {
-            using var socket = await session.Client.WebSocketNamespacedPodPortForwardAsync(pod, ns, [port], "v4.channel.k8s.io", cancellationToken: timeout.Token).ConfigureAwait(false);
-            using var demuxer = new StreamDemuxer(socket, StreamType.PortForward);
-            demuxer.Start();
-            using var stream = demuxer.GetStream((byte?)0, (byte?)0);
-            using var errors = demuxer.GetStream((byte?)1, null);
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync(IPAddress.Loopback, forward.LocalPort, timeout.Token).ConfigureAwait(false);
+            await using var stream = tcp.GetStream();
             await stream.WriteAsync(request, timeout.Token).ConfigureAwait(false);
             var received = await ReadAsync(stream, request == Http2Preface ? 9 : int.MaxValue, timeout.Token).ConfigureAwait(false);
-            if (received.Length == 0)
-            {
-                // Nothing on the data channel: the kubelet reports why on the error channel (e.g. connection refused).
-                using var errorTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                errorTimeout.CancelAfter(TimeSpan.FromSeconds(2));
-                var error = Encoding.UTF8.GetString(await ReadAsync(errors, int.MaxValue, errorTimeout.Token).ConfigureAwait(false)).Trim();
-                if (error.Length > 0)
-                {
-                    return (pod, [], $"pod {pod} port {port}: {error.Split('\n')[0]}");
-                }
-            }
 
-            return (pod, received, null);
+            // Nothing on the data channel: the kubelet said why on the error channel (e.g. connection refused), or the
+            // port-forward itself was refused; the forward closes the connection only after recording it.
+            return received.Length == 0 && forward.LastError is { } error ? (pod, [], error) : (pod, received, null);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return (pod, [], $"the port-forward to pod {pod} port {port} failed ({ex.Message.Split('\n')[0].TrimEnd('.')})");
+            return (pod, [], forward.LastError ?? $"the port-forward to pod {pod} port {port} failed ({ex.Message.Split('\n')[0].TrimEnd('.')})");
         }
     }
 }

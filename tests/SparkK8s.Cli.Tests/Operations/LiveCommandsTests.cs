@@ -20,29 +20,24 @@ public class LiveCommandsTests
     }
 
     [Fact]
-    public async Task Without_a_smoke_runner_up_fails_before_it_installs_anything()
+    public void The_build_wires_the_spark_connect_smoke_and_load_runners()
     {
-        await using var bed = KubeTestBed.Start("base");
-        var helm = FakeHelm.Create(bed.Temp);
-        var result = await bed.RunAsync("up", "connect-k8s-minimal", "--helm", helm.Path);
-
-        result.ExitCode.Should().Be(1);
-        result.Stderr.Should().Contain("smoke is not available in this build");
-        result.Stdout.Should().BeEmpty();
-        helm.Installs.Should().BeEmpty();
-        bed.Server.Requests.Should().BeEmpty();
+        // Before the merge of the Spark Connect client these were null and up/chaos/upgrade-test exited 1.
+        Live.LiveServices.DefaultSmoke().Should().BeOfType<Core.Operations.Smoke.ReleaseSmokeRunner>();
+        Live.LiveServices.DefaultLoad().Should().BeOfType<Core.Operations.Load.ReleaseLoadRunner>();
     }
 
     [Fact]
-    public async Task Without_a_load_runner_chaos_fails_before_it_breaks_anything()
+    public async Task Up_runs_the_real_smoke_through_the_kubernetes_api_after_the_install()
     {
-        await using var bed = KubeTestBed.Start("base", "healthy", "chaos-allowed");
-        Live.LiveServices.Use(smoke: new SmokeDouble(true));
-        var result = await bed.RunAsync("chaos");
+        await using var bed = KubeTestBed.Start("base", "healthy");
+        var helm = FakeHelm.Create(bed.Temp);
+        var result = await bed.RunAsync("up", "connect-k8s-minimal", "--helm", helm.Path);
 
-        result.ExitCode.Should().Be(1);
-        result.Stderr.Should().Contain("load is not available in this build");
-        bed.Server.Mutations.Should().BeEmpty();
+        result.Stderr.Should().NotContain("not available in this build");
+        helm.Installs.Should().ContainSingle();
+        bed.Server.Requests.Should().Contain(r => r.Path == "/api/v1/namespaces/spark/pods" && r.Query.Contains("app.kubernetes.io%2Fcomponent%3Dconnect", StringComparison.OrdinalIgnoreCase));
+        result.ShouldHaveNoStackTrace();
     }
 }
 
