@@ -60,6 +60,43 @@ public class E2eHarnessTests
         }
     }
 
+    /// <summary>
+    /// Every `"$cli" up|load|chaos|smoke ...` call of the script, with its variables and the target array filled in,
+    /// parses against the real CLI: the flags the harness passes (-n, --release, --kube-context, --rows, --timeout)
+    /// are the commands' own.
+    /// </summary>
+    [Fact]
+    public void The_scripts_live_cluster_calls_parse_against_the_real_cli()
+    {
+        var script = File.ReadAllText(Path.Combine(RepoPaths.Root, "e2e", "kind.sh")).Replace("\\\n", " ", StringComparison.Ordinal);
+        var target = System.Text.RegularExpressions.Regex.Match(script, @"^\s*target=\((?<words>[^)]*)\)", System.Text.RegularExpressions.RegexOptions.Multiline);
+        target.Success.Should().BeTrue("kind.sh sets target=(...) for the live-cluster calls");
+        var values = new Dictionary<string, string>
+        {
+            ["\"${target[@]}\""] = target.Groups["words"].Value,
+            ["\"$ns\""] = "e2e-ns",
+            ["\"$context\""] = "kind-spark-e2e",
+            ["\"$rows\""] = "1000000",
+            ["\"$environment\""] = "dev",
+            ["\"$line\""] = "3.5",
+            ["\"$preset\""] = "connect-k8s-minimal",
+        };
+        var calls = System.Text.RegularExpressions.Regex.Matches(script, @"""\$cli"" (?<call>(up|load|chaos|smoke) [^;&|\n]*)")
+            .Select(m => m.Groups["call"].Value)
+            .ToList();
+        calls.Select(c => c.Split(' ')[0]).Should().Contain(["up", "load", "chaos"]);
+
+        var root = CliApplication.BuildRootCommand();
+        foreach (var call in calls)
+        {
+            var expanded = values.Aggregate(call, (text, value) => text.Replace(value.Key, value.Value, StringComparison.Ordinal));
+            expanded = values.Aggregate(expanded, (text, value) => text.Replace(value.Key, value.Value, StringComparison.Ordinal));
+            var words = expanded.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            words.Should().NotContain(w => w.Contains('$'), $"every variable of '{call}' has a test value");
+            root.Parse(words).Errors.Select(e => e.Message).Should().BeEmpty($"'{call}' must use the flags of 'spark-k8s {words[0]}'");
+        }
+    }
+
     [Fact]
     public async Task The_script_prints_its_usage_without_a_cluster()
     {
