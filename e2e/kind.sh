@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test on kind: creates a cluster the presets fit (e2e/kind-config.yaml), loads the images, then for each
 # Spark line x preset installs it with `spark-k8s up` (doctor preflight, helm --wait, smoke), runs
-# `load --rows 1000000` and `chaos`, and uninstalls it. On a failure it stores doctor's diagnosis, events, pod logs and
+# `load -n NS --release spark --kube-context kind-CLUSTER --rows N` and `chaos`, and uninstalls it. On a failure it stores doctor's diagnosis, events, pod logs and
 # helm's view of the release under the artifacts directory. Exits 1 when any run failed.
 #
 # Needs docker, kind, kubectl and the .NET 10 SDK (./spark-k8s builds the CLI and provides helm).
