@@ -25,18 +25,27 @@ public sealed class KubeSession(IKubernetes client, string context, string serve
 /// Opens a <see cref="KubeSession"/> from a kubeconfig: <c>--kubeconfig</c>, else the first file of $KUBECONFIG, else
 /// ~/.kube/config, and <c>--kube-context</c>, else the file's current-context. Every way this fails is a clear message:
 /// a flag that names something that does not exist is a usage error (exit 2), a machine with no cluster configured is a
-/// failure (exit 1).
+/// failure (exit 1). Inside a pod with no kubeconfig and no --kube-context, the pod's service account is used (as
+/// kubectl does; KubernetesClient's in-cluster configuration).
 /// </summary>
 public static class KubeConnection
 {
     public const string KubeconfigFlag = "--kubeconfig";
     public const string ContextFlag = "--kube-context";
 
+    /// <summary>The context name messages use for the in-cluster service account.</summary>
+    public const string InClusterContext = "in-cluster";
+
     /// <summary>How long one API request may take before it counts as "cluster not answering".</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     public static KubeSession Open(string? kubeconfigPath, string? context)
     {
+        if (UseInCluster(kubeconfigPath, context, DefaultKubeconfig(), KubernetesClientConfiguration.IsInCluster()))
+        {
+            return OpenInCluster();
+        }
+
         var path = ResolvePath(kubeconfigPath);
         K8SConfiguration config;
         try
@@ -78,6 +87,38 @@ public static class KubeConnection
 
     public static KubeSession Open(Operations.ReleaseTarget target) => Open(target.KubeConfigPath, target.KubeContext);
 
+    /// <summary>The service account only when nothing points elsewhere: no --kubeconfig, no --kube-context, no kubeconfig file found.</summary>
+    internal static bool UseInCluster(string? kubeconfigPath, string? context, string? foundKubeconfig, bool inCluster) =>
+        inCluster && kubeconfigPath is null && string.IsNullOrWhiteSpace(context) && foundKubeconfig is null;
+
+    private static KubeSession OpenInCluster()
+    {
+        KubernetesClientConfiguration clientConfig;
+        try
+        {
+            clientConfig = KubernetesClientConfiguration.InClusterConfig();
+        }
+        catch (Exception ex) when (ex is KubeConfigException or IOException or UnauthorizedAccessException or FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new OperationFailedException(
+                $"this runs in a pod, but its service account cannot be used ({FirstLine(ex.Message)}); pass {KubeconfigFlag} FILE and {ContextFlag} NAME.", ex);
+        }
+
+        clientConfig.HttpClientTimeout = RequestTimeout;
+        return new KubeSession(new k8s.Kubernetes(clientConfig), InClusterContext, clientConfig.Host ?? "(no server)");
+    }
+
+    /// <summary>The first existing file of $KUBECONFIG, else ~/.kube/config if it exists, else null.</summary>
+    private static string? DefaultKubeconfig()
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable("KUBECONFIG")?
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault(File.Exists);
+        return fromEnvironment ?? (File.Exists(HomeKubeconfig) ? HomeKubeconfig : null);
+    }
+
+    private static string HomeKubeconfig => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
+
     private static string ResolvePath(string? explicitPath)
     {
         if (explicitPath is not null)
@@ -92,19 +133,8 @@ public static class KubeConnection
                 : throw new UserInputException($"{KubeconfigFlag}: '{explicitPath}' does not exist; give the path of a kubeconfig file (kind writes one with 'kind export kubeconfig').");
         }
 
-        var fromEnvironment = Environment.GetEnvironmentVariable("KUBECONFIG")?
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .FirstOrDefault(File.Exists);
-        if (fromEnvironment is not null)
-        {
-            return fromEnvironment;
-        }
-
-        var home = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
-        return File.Exists(home)
-            ? home
-            : throw new OperationFailedException(
-                $"no Kubernetes cluster is configured: no kubeconfig at $KUBECONFIG or {home}. Create a cluster (e.g. 'kind create cluster'), or pass {KubeconfigFlag} FILE and {ContextFlag} NAME.");
+        return DefaultKubeconfig() ?? throw new OperationFailedException(
+            $"no Kubernetes cluster is configured: no kubeconfig at $KUBECONFIG or {HomeKubeconfig}. Create a cluster (e.g. 'kind create cluster'), or pass {KubeconfigFlag} FILE and {ContextFlag} NAME.");
     }
 
     private static string Names(IReadOnlyCollection<string> contexts) => contexts.Count == 0 ? "(the file has no contexts)" : string.Join(", ", contexts);

@@ -123,3 +123,17 @@ public class PreflightTests
         UpRunner.Blocks(new DoctorFinding("DOC024", DoctorSeverity.Error, "Pod/x", "m", "f", "r", [])).Should().BeFalse();
     }
 }
+
+/// <summary>Folded from smoke/load's own loader: a pod with no kubeconfig uses its service account, nothing else does.</summary>
+public class KubeConnectionInClusterTests
+{
+    [Theory]
+    [InlineData(null, null, null, true, true)]
+    [InlineData(null, "", null, true, true)]
+    [InlineData(null, null, null, false, false)]
+    [InlineData("/tmp/kubeconfig", null, null, true, false)]
+    [InlineData(null, "kind-spark", null, true, false)]
+    [InlineData(null, null, "/root/.kube/config", true, false)]
+    public void The_service_account_is_used_only_when_nothing_points_elsewhere(string? kubeconfig, string? context, string? found, bool inCluster, bool expected) =>
+        KubeConnection.UseInCluster(kubeconfig, context, found, inCluster).Should().Be(expected);
+}
