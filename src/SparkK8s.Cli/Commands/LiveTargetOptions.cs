@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SparkK8s.Core.Connect;
 using SparkK8s.Core.Errors;
+using SparkK8s.Core.Kubernetes;
 using SparkK8s.Core.Operations;
 
 namespace SparkK8s.Cli.Commands;
@@ -11,8 +12,8 @@ internal sealed class LiveTargetOptions
     public Option<string?> Connect { get; } = new("--connect") { Description = "Spark Connect URL, e.g. sc://localhost:15002 or sc://host:443/;use_ssl=true;token=... (the token is never printed)." };
     public Option<string?> Release { get; } = new("--release") { Description = "Helm release to test: port-forwards to its Connect pod through the Kubernetes API and reads its token Secret." };
     public Option<string> Namespace { get; } = new("--namespace", "-n") { Description = "Namespace of the release (with --release).", DefaultValueFactory = _ => "spark" };
-    public Option<string?> KubeContext { get; } = new("--kube-context") { Description = "kubeconfig context (with --release; default: the current context)." };
-    public Option<string?> KubeConfig { get; } = new("--kubeconfig") { Description = "kubeconfig file (with --release; default: $KUBECONFIG or ~/.kube/config)." };
+    public Option<string?> KubeContext { get; } = new(KubeConnection.ContextFlag) { Description = "kubeconfig context (with --release; default: the current context)." };
+    public Option<string?> KubeConfig { get; } = new(KubeConnection.KubeconfigFlag) { Description = "kubeconfig file (with --release; default: $KUBECONFIG or ~/.kube/config)." };
 
     public void AddTo(Command command)
     {
@@ -40,7 +41,7 @@ internal sealed class LiveTargetOptions
 
         if (connect is not null)
         {
-            foreach (var (option, flag) in new (Option, string)[] { (KubeContext, "--kube-context"), (KubeConfig, "--kubeconfig"), (Namespace, "--namespace") })
+            foreach (var (option, flag) in new (Option, string)[] { (KubeContext, KubeConnection.ContextFlag), (KubeConfig, KubeConnection.KubeconfigFlag), (Namespace, "--namespace") })
             {
                 if (parseResult.GetResult(option) is { Implicit: false })
                 {
@@ -59,8 +60,8 @@ internal sealed class LiveTargetOptions
         }
 
         return (null, new ReleaseTarget(
-            ChartCommandOptions.NotBlank(parseResult.GetValue(KubeConfig), "--kubeconfig", "a kubeconfig file"),
-            ChartCommandOptions.NotBlank(parseResult.GetValue(KubeContext), "--kube-context", "a kubeconfig context"),
+            ChartCommandOptions.NotBlank(parseResult.GetValue(KubeConfig), KubeConnection.KubeconfigFlag, "a kubeconfig file"),
+            ChartCommandOptions.NotBlank(parseResult.GetValue(KubeContext), KubeConnection.ContextFlag, "a kubeconfig context"),
             ns,
             name));
     }
