@@ -18,5 +18,11 @@ public static class CommandCatalog
         BackupCommand.Create(),
         SchemasCommand.Create(),
         PolicyCommand.Create(),
+        DoctorCommand.Create(),
+        UpCommand.Create(),
+        ChaosCommand.Create(),
+        UpgradeTestCommand.Create(),
+        SmokeCommand.Create(),
+        LoadCommand.Create(),
     ];
 }

@@ -17,7 +17,7 @@ public class ShellScriptTests
             scripts.Add(entryPoint);
         }
 
-        foreach (var folder in new[] { "scripts", "benchmarks", "images" }.Select(f => Path.Combine(root, f)).Where(Directory.Exists))
+        foreach (var folder in new[] { "scripts", "benchmarks", "images", "e2e" }.Select(f => Path.Combine(root, f)).Where(Directory.Exists))
         {
             foreach (var script in Directory.EnumerateFiles(folder, "*.sh", SearchOption.AllDirectories))
             {

@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Globalization;
+using SparkK8s.Cli.Output;
+using SparkK8s.Core.Errors;
+using SparkK8s.Core.Operations;
+using SparkK8s.Core.Operations.Smoke;
+using SparkK8s.Core.Sizing;
+using Spectre.Console;
+
+namespace SparkK8s.Cli.Commands;
+
+/// <summary><c>spark-k8s smoke</c>: timed checks of a Spark Connect endpoint or of a release on a cluster.</summary>
+public static class SmokeCommand
+{
+    public static Command Create()
+    {
+        var target = new LiveTargetOptions();
+        var historyUrl = new Option<string?>("--history-url") { Description = "History Server base URL for the application check, e.g. http://localhost:18080 (with --release it is port-forwarded unless given)." };
+        var timeout = new Option<string>("--timeout") { Description = "Time limit of each check, e.g. 90s or 5m.", DefaultValueFactory = _ => "2m" };
+        var output = OutputOptions.Create();
+        var command = new Command("smoke", "Check a running platform end to end: SELECT 1, a 10M-row range on executors, CREATE/INSERT/SELECT/TRUNCATE/DROP of a Parquet table in the metastore, and the History Server listing the application. Exit 1 when a check fails.");
+        target.AddTo(command);
+        command.Options.Add(historyUrl);
+        command.Options.Add(timeout);
+        command.Options.Add(output);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var terminal = Terminal.For(parseResult);
+            var format = parseResult.GetValue(output);
+            var (endpoint, release) = target.Resolve(parseResult);
+            var options = new SmokeOptions
+            {
+                CheckTimeout = DurationText.Parse(parseResult.GetValue(timeout) ?? "2m", "--timeout"),
+                HistoryUrl = HistoryUrl(parseResult.GetValue(historyUrl)),
+            };
+            var progress = format == OutputFormat.Table && terminal.Interactive
+                ? new InlineProgress<CheckResult>(check => terminal.Error.WriteLine($"  {check.Id} {Outcome(check.Outcome),-7} {check.Name} ({Seconds(check.Duration)})"))
+                : null;
+            var report = endpoint is not null
+                ? await EndpointSmoke.RunAsync(endpoint, options, progress, cancellationToken).ConfigureAwait(false)
+                : await new ReleaseSmokeRunner(options).RunAsync(release!, progress, cancellationToken).ConfigureAwait(false);
+            Write(terminal, format, report);
+            if (report.Passed)
+            {
+                return CliApplication.ExitOk;
+            }
+
+            var failed = report.Checks.Where(c => c.Outcome == CheckOutcome.Failed).ToList();
+            await terminal.Error.WriteLineAsync($"error: {failed.Count} of {report.Checks.Count} smoke checks failed against {report.Endpoint}; first: {failed[0].Id} {failed[0].Name}: {failed[0].Detail}").ConfigureAwait(false);
+            return CliApplication.ExitFindings;
+        });
+        return command;
+    }
+
+    internal static Uri? HistoryUrl(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
+            ? uri
+            : throw new UserInputException($"--history-url: '{text}' is not an http(s) URL; give the History Server's base URL, e.g. http://localhost:18080.");
+    }
+
+    private static void Write(Terminal terminal, OutputFormat format, SmokeReport report)
+    {
+        if (format == OutputFormat.Json)
+        {
+            OutputOptions.WriteJson(terminal.Out, new
+            {
+                endpoint = report.Endpoint,
+                passed = report.Passed,
+                checks = report.Checks.Select(c => new { id = c.Id, name = c.Name, outcome = c.Outcome, seconds = Math.Round(c.Duration.TotalSeconds, 3), detail = c.Detail }),
+            });
+            return;
+        }
+
+        terminal.Ansi.WriteLine($"Smoke checks against {report.Endpoint}");
+        var table = new Table().AddColumns("ID", "CHECK", "RESULT", "TIME", "DETAIL");
+        foreach (var check in report.Checks)
+        {
+            table.AddRow(
+                check.Id,
+                Markup.Escape(check.Name),
+                check.Outcome switch
+                {
+                    CheckOutcome.Passed => "[green]passed[/]",
+                    CheckOutcome.Failed => "[red]FAILED[/]",
+                    _ => "[grey]skipped[/]",
+                },
+                Seconds(check.Duration),
+                Markup.Escape(check.Detail));
+        }
+
+        terminal.Ansi.Write(table);
+        var passed = report.Checks.Count(c => c.Outcome == CheckOutcome.Passed);
+        var skipped = report.Checks.Count(c => c.Outcome == CheckOutcome.Skipped);
+        terminal.Ansi.WriteLine($"{passed} passed, {report.Checks.Count - passed - skipped} failed, {skipped} skipped.");
+    }
+
+    private static string Outcome(CheckOutcome outcome) => outcome switch
+    {
+        CheckOutcome.Passed => "passed",
+        CheckOutcome.Failed => "FAILED",
+        _ => "skipped",
+    };
+
+    private static string Seconds(TimeSpan duration) => $"{duration.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s";
+}
