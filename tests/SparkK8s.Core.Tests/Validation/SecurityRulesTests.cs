@@ -270,17 +270,25 @@ public class SecurityRulesTests
     }
 
     [Fact]
-    public void SEC007_warns_about_runtime_downloads_only_in_prod()
+    public void SEC007_is_an_error_for_runtime_downloads_in_prod_and_a_warning_elsewhere()
     {
         var download = Deployment("connect", "connect", Container("fetch-jars", extra: "  command: [/bin/bash, -ec, \"wget -q -O a.jar $URL\"]"));
         var pip = Deployment("jupyter", "jupyter", Container("install", "quay.io/jupyter/base-notebook:python-3.10", "  command: [bash, -c, \"pip install pyspark-client==4.1.2\"]"));
         var packages = RenderFixtures.ConnectConfigMap("spark.jars.packages org.apache.hadoop:hadoop-aws:3.4.2");
 
+        var remote = RenderFixtures.ConnectConfigMap("spark.jars https://repo.example.com/a.jar,local:///opt/b.jar");
+        var repositories = RenderFixtures.ConnectConfigMap("spark.jars.repositories https://repo.example.com/maven");
+
         Run("SEC007", download, "prod").Should().ContainSingle().Which.Message.Should().Contain("wget");
         Run("SEC007", pip, "prod").Should().ContainSingle().Which.Message.Should().Contain("pip install");
         Run("SEC007", packages, "prod").Should().ContainSingle().Which.Field.Should().EndWith("spark.jars.packages");
-        Run("SEC007", download + pip + packages, "staging").Should().BeEmpty();
+        Run("SEC007", remote, "prod").Should().ContainSingle().Which.Message.Should().Contain("spark.jars");
+        Run("SEC007", repositories, "prod").Should().ContainSingle().Which.Message.Should().Contain("spark.jars.repositories");
+        Run("SEC007", download + pip + packages, "prod").Should().OnlyContain(f => f.Severity == Severity.Error);
+        Run("SEC007", download + pip + packages, "staging").Should().HaveCount(3).And.OnlyContain(f => f.Severity == Severity.Warning);
+        Run("SEC007", download, null).Should().ContainSingle().Which.Severity.Should().Be(Severity.Warning);
         Run("SEC007", Connect(), "prod").Should().BeEmpty();
+        Run("SEC007", RenderFixtures.ConnectConfigMap("spark.jars local:///opt/b.jar"), "prod").Should().BeEmpty();
     }
 
     [Theory]

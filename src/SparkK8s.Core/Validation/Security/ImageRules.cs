@@ -93,28 +93,30 @@ public sealed class FloatingTagRule() : SecurityRule(
 }
 
 /// <summary>
-/// SEC007 (warning, prod only): a pod downloads code when it starts: an init container or container fetching with wget,
-/// curl or pip, or Spark resolving packages from Maven (<c>spark.jars.packages</c>, <c>spark.sql.hive.metastore.jars=maven</c>).
-/// Every start then depends on the repository being up and unchanged. A warning, because the chart's defaults download
-/// the S3A jars (jars.bundled false) and the Jupyter client (jupyter.installPackages true) until images carry them.
+/// SEC007: a pod downloads code when it starts: an init container or container fetching with wget, curl or pip, or
+/// Spark resolving packages or files from the network (<c>spark.jars.packages</c>, <c>spark.jars.repositories</c>,
+/// <c>spark.sql.hive.metastore.jars=maven</c>, http(s) URLs in <c>spark.jars</c>, <c>spark.files</c>, <c>spark.pyFiles</c>,
+/// <c>spark.archives</c>). Every start then depends on the repository being up and unchanged. An error in prod (issue 8:
+/// "any runtime download in the prod environment is an error"), a warning elsewhere: dev's defaults download the S3A
+/// jars (jars.bundled false) and the Jupyter client (jupyter.installPackages true), checked against SHA-256 pins.
 /// </summary>
 public sealed class RuntimeDownloadRule() : SecurityRule(
     "SEC007",
-    Severity.Warning,
-    "A pod in prod downloads jars or packages at start",
+    Severity.Error,
+    "A pod downloads jars or packages at start",
     "Downloading at start makes every restart depend on Maven Central or PyPI and on what they serve that day; in production bake the "
-    + "jars and packages into the images (checked for renders with --env prod).",
+    + "jars and packages into the images (an error for renders with --env prod, a warning otherwise).",
     "Build images with the jars and the Jupyter client in them, then set jars.bundled: true and jupyter.installPackages: false")
 {
     private static readonly string[] Downloaders = ["wget ", "curl ", "pip install", "pip3 install", "mvn ", "coursier ", "ivy"];
 
-    public override IEnumerable<Finding> Run(SecurityCheckContext context)
-    {
-        if (!context.IsProduction)
-        {
-            yield break;
-        }
+    private static readonly string[] RemoteFileProperties = ["spark.jars", "spark.files", "spark.pyFiles", "spark.archives"];
 
+    public override IEnumerable<Finding> Run(SecurityCheckContext context) =>
+        Downloads(context).Select(f => context.IsProduction ? f : f with { Severity = Severity.Warning });
+
+    private IEnumerable<Finding> Downloads(SecurityCheckContext context)
+    {
         foreach (var pod in RenderedPods.All(context.Model))
         {
             foreach (var (field, container) in pod.Containers())
@@ -137,6 +139,19 @@ public sealed class RuntimeDownloadRule() : SecurityRule(
             if (conf.Find("spark.sql.hive.metastore.jars") is { } jars && jars.Value.Trim() == "maven")
             {
                 yield return Found(jars.Object, $"{jars.Field}: {jars.Key}", "Spark downloads the Hive client jars from Maven at start");
+            }
+
+            if (conf.Find("spark.jars.repositories") is { Value.Length: > 0 } repositories)
+            {
+                yield return Found(repositories.Object, $"{repositories.Field}: {repositories.Key}", "Spark resolves jars from the repositories in spark.jars.repositories at start");
+            }
+
+            foreach (var property in RemoteFileProperties)
+            {
+                if (conf.Find(property) is { } files && files.Value.Split(',').Any(f => f.Trim().StartsWith("http://", StringComparison.OrdinalIgnoreCase) || f.Trim().StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
+                {
+                    yield return Found(files.Object, $"{files.Field}: {files.Key}", $"Spark downloads the http(s) URLs in {property} at start");
+                }
             }
         }
     }
