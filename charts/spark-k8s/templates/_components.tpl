@@ -1,85 +1,220 @@
 {{/*
 The component table: one row per component of the chart, the single place that names each component's
-on/off switch, image and ports. Services, containers' ports, version labels and (later) NetworkPolicies,
-monitoring and the docs read it; no template hard-codes a component's port or image.
+on/off switch, image, ports and network flows. Services, containers' ports, version labels, ServiceAccounts and
+the NetworkPolicies (templates/networkpolicy.yaml) read it; no template hard-codes a component's port or image.
 Row fields:
   enabled  whether the release renders the component;
   image    the values path of its image map ("connect.image"), or "" for a component that runs no image of its own;
   spark    true for components that run the Spark image (their version label is the Spark release);
-  ports    port name -> number, as the Services and containerPorts name them.
-Add a component by adding its row here first.
+  ports    port name -> number, as the Services and containerPorts name them;
+  pods     true for components that run pods (they get a ServiceAccount and a NetworkPolicy);
+  apiToken true for components whose pods talk to the Kubernetes API (their ServiceAccount token is mounted);
+  egress   the flows the component's pods start (only for pods: true); each entry is one of
+             {to: <component>, port: <port name of that component>}  a pod of this release; the destination's
+                                        ingress allow is derived from this entry, so a flow is written once, at its source;
+                                        skipped while the destination is disabled;
+             {peer: s3, url: <endpoint>}  S3: the in-chart MinIO (to: minio, port: s3) when url is the in-chart endpoint,
+                                        else networkPolicy.egress.s3Cidrs on the URL's port;
+             {peer: postgresql, host: <host>, port: <n>}  the in-chart PostgreSQL when host is its Service, else
+                                        networkPolicy.egress.databaseCidrs on that port;
+             {peer: downloads, url: <repository>}  networkPolicy.egress.downloadCidrs on the URL's port (Maven, pip);
+             {peer: dns}                kube-dns (networkPolicy.dns), UDP and TCP;
+             {peer: kubeApi}            networkPolicy.kubeApi.cidrs on networkPolicy.kubeApi.ports;
+           networkPolicy.extraEgress entries naming the component (or naming none) are added to every row;
+  ingress  flows from outside the release (in-release ingress comes from the sources' egress entries):
+             {from: connectClients, ports: [<port names>]}  networkPolicy.connectClients peers;
+             {from: uiClients, ports: [<port names>]}       networkPolicy.uiClients peers.
+Add a component by adding its row here first; its flows are its row's egress and ingress entries, nothing else.
 */}}
 {{- define "spark-k8s.components" -}}
 {{- $v := .Values }}
+{{- $s3 := include "spark-k8s.netpol.s3Url" . }}
+{{- $jars := ternary "" $v.jars.repository $v.jars.bundled }}
+{{- $db := include "spark-k8s.metastoreDb" . | fromYaml }}
 connect:
   enabled: {{ $v.connect.enabled }}
   image: connect.image
   spark: true
+  pods: true
+  apiToken: true
   ports:
     grpc: {{ int $v.connect.ports.grpc }}
     ui: {{ int $v.connect.ports.ui }}
     driver: {{ int $v.connect.ports.driver }}
     blockmanager: {{ int $v.connect.ports.blockManager }}
+  egress:
+    - {to: executor, port: blockmanager}
+    - {to: metastore, port: thrift}
+    - {peer: s3, url: {{ $s3 | quote }}}
+    - {peer: kubeApi}
+    - {peer: dns}
+    {{- with $jars }}
+    - {peer: downloads, url: {{ . | quote }}}
+    {{- end }}
+  ingress:
+    - {from: connectClients, ports: [grpc, ui]}
+    - {from: uiClients, ports: [ui]}
 executor:
   enabled: {{ $v.connect.enabled }}
   image: connect.image
   spark: true
-  ports: {}
+  pods: true
+  # blockmanager: spark.blockManager.port; Spark adds it to each executor container as the port "blockmanager"
+  # (BasicExecutorFeatureStep in apache/spark resource-managers/kubernetes), so the pod template does not list it.
+  ports:
+    blockmanager: {{ int $v.connect.ports.executorBlockManager }}
+  egress:
+    - {to: connect, port: driver}
+    - {to: connect, port: blockmanager}
+    - {to: executor, port: blockmanager}
+    - {peer: s3, url: {{ $s3 | quote }}}
+    - {peer: dns}
+    {{- with $jars }}
+    - {peer: downloads, url: {{ . | quote }}}
+    {{- end }}
 history-server:
   enabled: {{ $v.historyServer.enabled }}
   image: historyServer.image
   spark: true
+  pods: true
   ports:
     http: {{ int $v.historyServer.port }}
+  egress:
+    - {peer: s3, url: {{ $s3 | quote }}}
+    - {peer: dns}
+    {{- with $jars }}
+    - {peer: downloads, url: {{ . | quote }}}
+    {{- end }}
+  ingress:
+    - {from: uiClients, ports: [http]}
 jupyter:
   enabled: {{ $v.jupyter.enabled }}
   image: jupyter.image
+  pods: true
   ports:
     http: {{ int $v.jupyter.port }}
+  egress:
+    - {to: connect, port: grpc}
+    - {to: connect, port: ui}
+    - {peer: dns}
+    {{- if $v.jupyter.installPackages }}
+    - {peer: downloads, url: {{ $v.jupyter.pipIndexUrl | default "https://pypi.org/simple" | quote }}}
+    {{- end }}
+  ingress:
+    - {from: uiClients, ports: [http]}
 metastore:
   enabled: {{ $v.metastore.enabled }}
   image: metastore.image
+  pods: true
   ports:
     thrift: {{ int $v.metastore.port }}
+  egress:
+    - {peer: postgresql, host: {{ $db.host | quote }}, port: {{ int $db.port }}}
+    - {peer: s3, url: {{ $s3 | quote }}}
+    - {peer: dns}
+    - {peer: downloads, url: {{ $v.jars.repository | quote }}}
 metastore-schema:
   enabled: {{ $v.metastore.enabled }}
   image: metastore.image
+  pods: true
   ports: {}
+  egress:
+    - {peer: postgresql, host: {{ $db.host | quote }}, port: {{ int $db.port }}}
+    - {peer: dns}
+    - {peer: downloads, url: {{ $v.jars.repository | quote }}}
 postgresql:
   enabled: {{ $v.postgresql.enabled }}
   image: postgresql.image
+  pods: true
   ports:
     postgresql: 5432
+  egress: []
 postgresql-roles:
   enabled: {{ $v.postgresql.enabled }}
   image: postgresql.image
+  pods: true
   ports: {}
+  egress:
+    - {to: postgresql, port: postgresql}
+    - {peer: dns}
 minio:
   enabled: {{ $v.minio.enabled }}
   image: minio.image
+  pods: true
   ports:
     s3: {{ int $v.minio.port }}
     console: {{ int $v.minio.consolePort }}
+  egress: []
+  ingress:
+    - {from: uiClients, ports: [console]}
 minio-buckets:
   enabled: {{ $v.minio.enabled }}
   image: minio.mcImage
+  pods: true
   ports: {}
+  egress:
+    - {to: minio, port: s3}
+    - {peer: dns}
+{{- $backupEgress := "[]" }}
+{{- if or $v.backup.enabled $v.restore.enabled }}{{ $backupEgress = include "spark-k8s.netpol.backupEgress" . }}{{ end }}
 backup:
   enabled: {{ $v.backup.enabled }}
   image: backup.image
+  pods: true
   ports: {}
+  egress:
+    {{- $backupEgress | nindent 4 }}
 backup-verify:
-  enabled: {{ $v.backup.enabled }}
+  enabled: {{ and $v.backup.enabled $v.backup.verify.enabled }}
   image: backup.image
+  pods: true
   ports: {}
+  egress:
+    {{- $backupEgress | nindent 4 }}
 restore:
   enabled: {{ $v.restore.enabled | default false }}
   image: backup.image
+  pods: true
   ports: {}
+  egress:
+    {{- $backupEgress | nindent 4 }}
 s3:
   enabled: true
   image: ""
   ports: {}
+default-deny:
+  enabled: {{ $v.networkPolicy.enabled }}
+  image: ""
+  ports: {}
+connect-auth:
+  enabled: {{ include "spark-k8s.connect.authEnabled" . | eq "true" }}
+  image: ""
+  ports: {}
+spark-auth:
+  enabled: {{ and $v.connect.enabled $v.connect.rpcAuth.enabled }}
+  image: ""
+  ports: {}
+{{- end }}
+
+{{/* S3 endpoint URL of the chart (s3.endpoint, or the in-chart MinIO), or "" when neither is set (the render fails elsewhere). */}}
+{{- define "spark-k8s.netpol.s3Url" -}}
+{{- if .Values.s3.endpoint }}{{ .Values.s3.endpoint }}
+{{- else if .Values.minio.enabled }}{{ include "spark-k8s.s3Endpoint" . }}
+{{- end }}
+{{- end }}
+
+{{/* Egress entries of the backup, verify and restore pods: each backed-up database and the backup S3 endpoint. */}}
+{{- define "spark-k8s.netpol.backupEgress" -}}
+{{- $entries := list }}
+{{- range $name, $entry := .Values.backup.databases }}
+{{- if $entry.enabled }}
+{{- $db := include "spark-k8s.backup.database" (dict "root" $ "name" $name "entry" $entry) | fromYaml }}
+{{- $entries = append $entries (dict "peer" "postgresql" "host" $db.host "port" (int $db.port)) }}
+{{- end }}
+{{- end }}
+{{- $entries = append $entries (dict "peer" "s3" "url" (.Values.backup.target.endpoint | default (include "spark-k8s.netpol.s3Url" .))) }}
+{{- $entries = append $entries (dict "peer" "dns") }}
+{{- toYaml (uniq $entries) }}
 {{- end }}
 
 {{/* One row of the component table (YAML map). Takes root, component. */}}
