@@ -85,6 +85,7 @@ metadata:
     {{- include "spark-k8s.labels" (dict "root" $root "component" .component) | trim | nindent 4 }}
 spec:
   restartPolicy: Never
+  serviceAccountName: {{ include "spark-k8s.componentName" (dict "root" $root "component" .component) | quote }}
   automountServiceAccountToken: false
   {{- include "spark-k8s.podSpecCommon" (dict "root" $root "uid" 1654) | trim | nindent 2 }}
   containers:

@@ -19,6 +19,19 @@
 {{- $_ := set $conf "spark.driver.bindAddress" "0.0.0.0" }}
 {{- $_ := set $conf "spark.driver.port" ($c.ports.driver | toString) }}
 {{- $_ := set $conf "spark.driver.blockManager.port" ($c.ports.blockManager | toString) }}
+{{- /* Executors' block manager port (spark.blockManager.port; the driver keeps spark.driver.blockManager.port): fixed, so
+the NetworkPolicies allow driver -> executor and executor <-> executor block and shuffle transfers on it. Spark adds it to
+each executor container as the port "blockmanager" (BasicExecutorFeatureStep, apache/spark resource-managers/kubernetes). */}}
+{{- $_ := set $conf "spark.blockManager.port" ($c.ports.executorBlockManager | toString) }}
+{{- /* Driver <-> executor RPC authentication and encryption (docs/security.md in apache/spark). On Kubernetes Spark
+would generate the secret and hand it to executors as a literal SPARK_AUTHENTICATE_SECRET env var in each pod spec
+(BasicExecutorFeatureStep); with spark.authenticate.secret.file set it reads the mounted Secret instead, on the driver
+and the executors alike (SecurityManager.secretKeyFromFile, Kubernetes masters only), and adds no env var. */}}
+{{- if $c.rpcAuth.enabled }}
+{{- $_ := set $conf "spark.authenticate" "true" }}
+{{- $_ := set $conf "spark.authenticate.secret.file" (printf "%s/%s" (include "spark-k8s.sparkAuthMountPath" .) $c.rpcAuth.key) }}
+{{- $_ := set $conf "spark.network.crypto.enabled" ($c.rpcAuth.encryption | toString) }}
+{{- end }}
 {{- $_ := set $conf "spark.driver.memory" $c.driver.memory }}
 {{- $_ := set $conf "spark.ui.port" ($c.ports.ui | toString) }}
 {{- $_ := set $conf "spark.connect.grpc.binding.port" ($c.ports.grpc | toString) }}
@@ -80,6 +93,7 @@ metadata:
   labels:
     {{- include "spark-k8s.sparkPodLabels" (dict "root" . "component" "executor") | trim | nindent 4 }}
 spec:
+  serviceAccountName: {{ include "spark-k8s.componentName" (dict "root" . "component" "executor") | quote }}
   automountServiceAccountToken: false
   {{- include "spark-k8s.podSpecCommon" (dict "root" . "uid" 185) | trim | nindent 2 }}
   {{- include "spark-k8s.sparkInitContainers" (dict "root" . "image" .Values.connect.image) | trim | nindent 2 }}
@@ -91,6 +105,8 @@ spec:
         {{- include "spark-k8s.s3Env" . | nindent 8 }}
       volumeMounts:
         {{- include "spark-k8s.sparkVolumeMounts" . | trim | nindent 8 }}
+        {{- with include "spark-k8s.sparkAuthVolumeMount" . | trim }}{{ . | nindent 8 }}{{ end }}
   volumes:
     {{- include "spark-k8s.sparkVolumes" . | trim | nindent 4 }}
+    {{- with include "spark-k8s.sparkAuthVolume" . | trim }}{{ . | nindent 4 }}{{ end }}
 {{- end }}

@@ -35,3 +35,57 @@ sql/connect/server/.../config/Connect.scala in apache/spark); Spark 3.5 has no c
 {{- define "spark-k8s.sparkAuthMountPath" -}}
 /opt/spark/secrets/rpc
 {{- end }}
+
+{{/* Mount of the RPC secret in the server and executor containers (nothing when connect.rpcAuth.enabled is false). */}}
+{{- define "spark-k8s.sparkAuthVolumeMount" -}}
+{{- if .Values.connect.rpcAuth.enabled }}
+- name: spark-auth
+  mountPath: {{ include "spark-k8s.sparkAuthMountPath" . | quote }}
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{/* Volume of the RPC secret: only its key, readable by the pod's user and fsGroup only. */}}
+{{- define "spark-k8s.sparkAuthVolume" -}}
+{{- if .Values.connect.rpcAuth.enabled }}
+- name: spark-auth
+  secret:
+    secretName: {{ include "spark-k8s.sparkAuthSecretName" . | quote }}
+    defaultMode: 0440
+    items:
+      - key: {{ .Values.connect.rpcAuth.key | quote }}
+        path: {{ .Values.connect.rpcAuth.key | quote }}
+{{- end }}
+{{- end }}
+
+{{/*
+SPARK_REMOTE of an in-cluster client, assembled by Kubernetes from the SPARK_CONNECT_TOKEN env var (a secretKeyRef)
+when the server requires a token: sc://host:port/;authorization=Bearer%20$(SPARK_CONNECT_TOKEN).
+Why not ";token=...": the Python client (python/pyspark/sql/connect/client/core.py in apache/spark, 4.x) turns a token
+into a TLS channel (grpc.ssl_channel_credentials), and the server's gRPC port speaks plaintext. Any other URL parameter
+becomes gRPC request metadata (ChannelBuilder.metadata), so "authorization" carries the bearer header that the server's
+PreSharedKeyAuthenticationInterceptor checks, over the plaintext in-cluster channel.
+*/}}
+{{- define "spark-k8s.connect.clientEnv" -}}
+{{- if eq (include "spark-k8s.connect.authEnabled" .) "true" }}
+- name: SPARK_CONNECT_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "spark-k8s.connect.authSecretName" . | quote }}
+      key: {{ .Values.connect.auth.key | quote }}
+- name: SPARK_REMOTE
+  value: {{ printf "%s/;authorization=Bearer%%20$(SPARK_CONNECT_TOKEN)" (include "spark-k8s.connectUrl" .) | quote }}
+{{- else }}
+- name: SPARK_REMOTE
+  value: {{ include "spark-k8s.connectUrl" . | quote }}
+{{- end }}
+{{- end }}
+
+{{/* "true" when connect.sparkConf asks for on-demand executor PVCs (...persistentVolumeClaim.<name>.options.claimName=OnDemand). */}}
+{{- define "spark-k8s.connect.onDemandPvcs" -}}
+{{- $found := false }}
+{{- range $key, $value := .Values.connect.sparkConf }}
+{{- if and (regexMatch "^spark[.]kubernetes[.]executor[.]volumes[.]persistentVolumeClaim[.][^.]+[.]options[.]claimName$" $key) (eq (toString $value) "OnDemand") }}{{ $found = true }}{{ end }}
+{{- end }}
+{{- $found }}
+{{- end }}
