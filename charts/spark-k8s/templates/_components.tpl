@@ -207,7 +207,8 @@ spark-auth:
 {{- define "spark-k8s.netpol.backupEgress" -}}
 {{- $entries := list }}
 {{- range $name, $entry := .Values.backup.databases }}
-{{- if $entry.enabled }}
+{{- /* The same entries as backup/cronjob.yaml: the metastore entry only with a metastore or a host of its own. */}}
+{{- if and $entry.enabled (or (ne $name "metastore") $.Values.metastore.enabled $entry.host) }}
 {{- $db := include "spark-k8s.backup.database" (dict "root" $ "name" $name "entry" $entry) | fromYaml }}
 {{- $entries = append $entries (dict "peer" "postgresql" "host" $db.host "port" (int $db.port)) }}
 {{- end }}
