@@ -237,8 +237,10 @@ public class BackupChartTests
         (await render.Should().ThrowAsync<HelmException>()).Which.Message.Should().Contain(key);
     }
 
+    /// <summary>The backup, verify and restore workloads (their ServiceAccounts and NetworkPolicies are tested with the others').</summary>
     private static bool IsBackupObject(KubeObject o) =>
-        o.Labels.GetValueOrDefault(Rendered.ComponentLabel) is "backup" or "backup-verify" or "restore";
+        o.Kind is "CronJob" or "Job"
+        && o.Labels.GetValueOrDefault(Rendered.ComponentLabel) is "backup" or "backup-verify" or "restore";
 
     private static List<string> Args(JsonObject container) =>
         (container["args"] as JsonArray ?? []).Select(a => (string)a!).ToList();

@@ -11,7 +11,8 @@ public class PresetMatrixTests
 {
     private static readonly Dictionary<string, string[]> PresetComponents = new()
     {
-        ["jupyter-connect-k8s"] = ["connect", "history-server", "metastore", "minio", "postgresql", "jupyter"],
+        // The Jobs' components (metastore-schema, minio-buckets, postgresql-roles) label their ServiceAccounts and NetworkPolicies.
+        ["jupyter-connect-k8s"] = ["connect", "history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles", "jupyter"],
         ["connect-k8s-minimal"] = ["connect"],
     };
 
@@ -55,7 +56,7 @@ public class PresetMatrixTests
         {
             // prod backs up the metastore database (with verify runs) when the preset has one.
             string[] backups = environment == "prod" && expected.Contains("postgresql") ? ["backup", "backup-verify"] : [];
-            components.Where(c => c is not ("s3" or "executor")).Should().BeEquivalentTo(expected.Concat(backups));
+            components.Where(c => c is not ("s3" or "executor" or "default-deny" or "connect-auth" or "spark-auth")).Should().BeEquivalentTo(expected.Concat(backups));
         }
 
         rendered.Single("Deployment", "connect").Should().NotBeNull();

@@ -22,7 +22,8 @@ public class SecretsTests
         var secretValues = rendered.OfKind("Secret")
             .SelectMany(s => s.Body["data"]!.AsObject().Select(p => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)p.Value!))))
             .ToList();
-        secretValues.Should().HaveCount(5, "S3 access key and secret, PostgreSQL metastore and admin passwords, Jupyter token");
+        secretValues.Should().HaveCount(version == "3.5" ? 6 : 7,
+            "S3 access key and secret, PostgreSQL metastore and admin passwords, Jupyter token, the RPC secret and (4.x) the Connect token");
         secretValues.Should().OnlyContain(v => v.Length >= 20);
 
         var everythingElse = string.Join("\n", rendered.Objects.Where(o => o.Kind != "Secret").Select(o => o.Body.ToJsonString()));
@@ -80,13 +81,16 @@ public class SecretsTests
             s3: {credentials: {existingSecret: my-s3, accessKeyIdKey: id, secretAccessKeyKey: secret}}
             postgresql: {auth: {existingSecret: my-pg, passwordKey: pw, adminPasswordKey: admin}}
             jupyter: {token: {existingSecret: my-jupyter, key: tok}}
+            connect: {auth: {existingSecret: my-connect, key: tk}, rpcAuth: {existingSecret: my-rpc, key: rk}}
             """));
 
         rendered.OfKind("Secret").Should().BeEmpty();
         var refs = rendered.PodWorkloads.SelectMany(w => w.AllContainers()).SelectMany(c => c.Env())
             .Select(e => e["valueFrom"]?["secretKeyRef"]).OfType<JsonObject>()
             .Select(r => ((string)r["name"]!, (string)r["key"]!)).Distinct().ToList();
-        refs.Should().BeEquivalentTo(new[] { ("my-s3", "id"), ("my-s3", "secret"), ("my-pg", "pw"), ("my-pg", "admin"), ("my-jupyter", "tok") });
+        refs.Should().BeEquivalentTo(new[] { ("my-s3", "id"), ("my-s3", "secret"), ("my-pg", "pw"), ("my-pg", "admin"), ("my-jupyter", "tok"), ("my-connect", "tk") });
+        rendered.PodWorkloads.SelectMany(w => (w.PodSpec!["volumes"] as JsonArray ?? []).OfType<JsonObject>())
+            .Select(v => (string?)v["secret"]?["secretName"]).OfType<string>().Distinct().Should().Equal("my-rpc");
     }
 
     [Fact]

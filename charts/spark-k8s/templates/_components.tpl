@@ -155,17 +155,21 @@ minio-buckets:
   egress:
     - {to: minio, port: s3}
     - {peer: dns}
+{{- $backupDbs := 0 }}
+{{- range $name, $entry := $v.backup.databases }}
+{{- if and $entry.enabled (or (ne $name "metastore") $v.metastore.enabled $entry.host) }}{{ $backupDbs = add1 $backupDbs }}{{ end }}
+{{- end }}
 {{- $backupEgress := "[]" }}
 {{- if or $v.backup.enabled $v.restore.enabled }}{{ $backupEgress = include "spark-k8s.netpol.backupEgress" . }}{{ end }}
 backup:
-  enabled: {{ $v.backup.enabled }}
+  enabled: {{ and $v.backup.enabled (gt $backupDbs 0) }}
   image: backup.image
   pods: true
   ports: {}
   egress:
     {{- $backupEgress | nindent 4 }}
 backup-verify:
-  enabled: {{ and $v.backup.enabled $v.backup.verify.enabled }}
+  enabled: {{ and $v.backup.enabled $v.backup.verify.enabled (gt $backupDbs 0) }}
   image: backup.image
   pods: true
   ports: {}

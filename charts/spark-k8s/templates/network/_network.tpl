@@ -85,9 +85,24 @@ networkPolicy.extraEgress. Takes root, component.
 {{- fail (printf "chart bug: component %q has an egress entry %s that templates/_components.tpl does not define" $.component (toJson .)) }}
 {{- end }}
 {{- end }}
-{{- range $np.extraEgress }}
+{{- range $i, $extra := $np.extraEgress }}
+{{- $where := printf "networkPolicy.extraEgress[%d]" $i }}
+{{- range $field := list "cidrs" "ports" }}
+{{- if not (kindIs "slice" (index $extra $field)) }}{{ fail (printf "%s.%s: give a list (entries look like {components: [connect], cidrs: [10.20.0.0/16], ports: [443]})" $where $field) }}{{ end }}
+{{- end }}
+{{- range $extra.cidrs }}
+{{- if not (regexMatch "^([0-9]{1,3}[.]){3}[0-9]{1,3}/[0-9]{1,2}$|^[0-9a-fA-F:]+/[0-9]{1,3}$" (toString .)) }}{{ fail (printf "%s.cidrs: %q is not a CIDR (e.g. 10.20.0.0/16)" $where (toString .)) }}{{ end }}
+{{- end }}
+{{- range $extra.ports }}
+{{- if not (and (kindIs "float64" .) (ge (int .) 1) (le (int .) 65535)) }}{{ fail (printf "%s.ports: %v is not a port number (1-65535)" $where .) }}{{ end }}
+{{- end }}
+{{- range $field, $_ := $extra }}
+{{- if not (has $field (list "components" "cidrs" "ports")) }}{{ fail (printf "%s.%s: unknown field (use components, cidrs, ports)" $where $field) }}{{ end }}
+{{- end }}
+{{- with $extra }}
 {{- if or (not .components) (has $.component .components) }}
 {{- $rules = append $rules (include "spark-k8s.netpol.cidrRule" (dict "cidrs" .cidrs "ports" .ports) | fromYaml) }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- toYaml (uniq $rules) }}
