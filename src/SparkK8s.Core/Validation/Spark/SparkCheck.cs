@@ -46,6 +46,7 @@ public static class SparkChecks
         new JavaProcessExecCheck(),
         new PythonWorkerLimitCheck(),
         new GeneratedSecretCheck(),
+        new ConnectWithoutAuthenticationCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
