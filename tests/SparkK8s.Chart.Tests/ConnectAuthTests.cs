@@ -133,4 +133,48 @@ public class ConnectAuthTests
         values.Should().NotBeEmpty();
         values.Should().OnlyContain(v => !visible.Any(text => text.Contains(v)));
     }
+
+    [Fact]
+    public async Task Connect_is_published_through_a_grpc_route_or_an_ingress_that_match_the_strict_schemas()
+    {
+        var route = await ChartRender.RenderAsync(new RenderInput(ValuesYaml: """
+            connect:
+              expose:
+                type: grpcroute
+                host: connect.example.com
+                grpcRoute: {parentRefs: [{name: gateway, namespace: infra, sectionName: https}]}
+            """));
+        var ingress = await ChartRender.RenderAsync(new RenderInput(ValuesYaml: """
+            connect:
+              expose:
+                type: ingress
+                host: connect.example.com
+                ingress: {className: nginx, clusterIssuer: letsencrypt, annotations: {nginx.ingress.kubernetes.io/backend-protocol: GRPC}}
+            """));
+        var grpcRoute = route.Single("GRPCRoute", "connect");
+        var ing = ingress.Single("Ingress", "connect");
+
+        using var scope = new AssertionScope();
+        KubeSchema.Validate(grpcRoute).Should().BeEmpty();
+        KubeSchema.Validate(ing).Should().BeEmpty();
+        ((string?)grpcRoute.Body["spec"]!["rules"]![0]!["backendRefs"]![0]!["name"]).Should().Be("spark-spark-k8s-connect");
+        Network.Json.Int(grpcRoute.Body["spec"]!["rules"]![0]!["backendRefs"]![0]!["port"]).Should().Be(15002);
+        ((string?)ing.Body["metadata"]!["annotations"]!["cert-manager.io/cluster-issuer"]).Should().Be("letsencrypt");
+        ((string?)ing.Body["spec"]!["tls"]![0]!["secretName"]).Should().Be("spark-spark-k8s-connect-tls");
+        ((string?)ing.Body["spec"]!["rules"]![0]!["http"]!["paths"]![0]!["backend"]!["service"]!["port"]!["name"]).Should().Be("grpc");
+        (await ChartRender.RenderAsync("4.1")).Objects.Should().NotContain(o => o.Kind == "GRPCRoute" || o.Kind == "Ingress", "not published by default");
+    }
+
+    [Theory]
+    [InlineData("spark.version=3.5", "connect.expose.type", "Spark 3.5 has no Connect authentication")]
+    [InlineData("connect.auth.enabled=false", "connect.expose.type", "needs the client token")]
+    [InlineData("connect.expose.host=", "connect.expose.host", "set the host name")]
+    [InlineData("connect.expose.type=grpcroute", "connect.expose.grpcRoute.parentRefs", "name the Gateway")]
+    public async Task Publishing_without_the_token_or_without_a_host_or_gateway_is_refused(string set, string key, string reason)
+    {
+        var render = () => ChartRender.RenderUncachedAsync(new RenderInput(
+            Sets: ["connect.expose.type=ingress", "connect.expose.host=connect.example.com", set]));
+
+        (await render.Should().ThrowAsync<SparkK8s.Core.Helm.HelmException>()).Which.Message.Should().Contain(key).And.Contain(reason);
+    }
 }
