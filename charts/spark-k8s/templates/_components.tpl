@@ -27,6 +27,21 @@ Row fields:
 Add a component by adding its row here first; its flows are its row's egress and ingress entries, nothing else.
 */}}
 {{- define "spark-k8s.components" -}}
+{{- /* Rendered once per render and kept on the root context: every label, port and policy lookup reads the table. */}}
+{{- include "spark-k8s.componentsCache" . }}
+{{- index . "spark-k8s.components" }}
+{{- end }}
+
+{{/* Fills the cache on the root context: "spark-k8s.components" (the table's text) and "spark-k8s.rows" (parsed, read-only). */}}
+{{- define "spark-k8s.componentsCache" -}}
+{{- if not (hasKey . "spark-k8s.components") }}
+{{- $text := include "spark-k8s.componentTable" . }}
+{{- $_ := set . "spark-k8s.components" $text }}
+{{- $_ := set . "spark-k8s.rows" ($text | fromYaml) }}
+{{- end }}
+{{- end }}
+
+{{- define "spark-k8s.componentTable" -}}
 {{- $v := .Values }}
 {{- $s3 := include "spark-k8s.netpol.s3Url" . }}
 {{- $jars := ternary "" $v.jars.repository $v.jars.bundled }}
@@ -224,7 +239,8 @@ spark-auth:
 
 {{/* One row of the component table (YAML map). Takes root, component. */}}
 {{- define "spark-k8s.component" -}}
-{{- $row := index (include "spark-k8s.components" .root | fromYaml) .component }}
+{{- include "spark-k8s.componentsCache" .root }}
+{{- $row := index (index .root "spark-k8s.rows") .component }}
 {{- if not $row }}{{ fail (printf "chart bug: component %q has no row in templates/_components.tpl" .component) }}{{ end }}
 {{- toYaml $row }}
 {{- end }}

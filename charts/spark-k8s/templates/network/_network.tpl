@@ -55,7 +55,8 @@ networkPolicy.extraEgress. Takes root, component.
 {{- define "spark-k8s.netpol.egressRules" -}}
 {{- $root := .root }}
 {{- $np := $root.Values.networkPolicy }}
-{{- $rows := include "spark-k8s.components" $root | fromYaml }}
+{{- include "spark-k8s.componentsCache" $root }}
+{{- $rows := index $root "spark-k8s.rows" }}
 {{- $row := index $rows .component }}
 {{- $rules := list }}
 {{- range $row.egress }}
@@ -115,7 +116,8 @@ connectClients / uiClients peers its row names. Takes root, component.
 {{- define "spark-k8s.netpol.ingressRules" -}}
 {{- $root := .root }}
 {{- $np := $root.Values.networkPolicy }}
-{{- $rows := include "spark-k8s.components" $root | fromYaml }}
+{{- include "spark-k8s.componentsCache" $root }}
+{{- $rows := index $root "spark-k8s.rows" }}
 {{- $row := index $rows .component }}
 {{- $rules := list }}
 {{- range $source := keys $rows | sortAlpha }}
