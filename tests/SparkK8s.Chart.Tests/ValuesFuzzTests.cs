@@ -119,9 +119,12 @@ public class ValuesFuzzTests
 
             // A generated Secret disappears when an existing one is named; that is such a value's purpose.
             var ignoreSecrets = pending.Any(c => c.Key.EndsWith("existingSecret", StringComparison.Ordinal));
+            // The metastore image's major version picks the schema Job's script (Hive 3 or 4 schematool) by design, so
+            // with that key in the batch the schematool script may differ; every other script must not.
+            var metastoreTag = pending.Any(c => c.Key == "metastore/image/tag");
             foreach (var @case in pending)
             {
-                problems.AddRange(Accepted(@case, objects, baseline, pending.Count == 1, ignoreSecrets));
+                problems.AddRange(Accepted(@case, objects, baseline, pending.Count == 1, ignoreSecrets, metastoreTag));
             }
 
             return;
@@ -129,8 +132,11 @@ public class ValuesFuzzTests
     }
 
     /// <summary>What must hold when helm accepts a value.</summary>
-    private static IEnumerable<string> Accepted(Case @case, IReadOnlyList<KubeObject> objects, Shape baseline, bool alone, bool ignoreSecrets)
+    private static IEnumerable<string> Accepted(Case @case, IReadOnlyList<KubeObject> objects, Shape baseline, bool alone, bool ignoreSecrets, bool metastoreTag)
     {
+        static IEnumerable<string> Scripts(Shape shape, bool withoutSchematool) =>
+            shape.Scripts.Where(s => !(withoutSchematool && s.StartsWith("Job/metastore/schematool:", StringComparison.Ordinal)));
+
         var shape = Shape.Of(objects, ignoreSecrets);
         var expected = ignoreSecrets ? baseline with { Objects = baseline.Objects.Where(o => !o.StartsWith("Secret/", StringComparison.Ordinal)).ToList() } : baseline;
         if (!shape.Objects.SequenceEqual(expected.Objects))
@@ -138,7 +144,7 @@ public class ValuesFuzzTests
             yield return $"{@case}: the objects changed: {string.Join(", ", shape.Objects.Except(expected.Objects).Concat(expected.Objects.Except(shape.Objects)))}";
         }
 
-        if (!shape.Scripts.SequenceEqual(baseline.Scripts))
+        if (!Scripts(shape, metastoreTag).SequenceEqual(Scripts(baseline, metastoreTag)))
         {
             yield return $"{@case}: a value reached script text";
         }
