@@ -105,6 +105,11 @@ public class ConnectAuthTests
             ((bool?)mount["readOnly"]).Should().BeTrue(pod.DisplayName);
             Env(pod.Container(container), "SPARK_AUTHENTICATE_SECRET").Should().BeNull($"{pod.DisplayName} gets the secret from the file");
         }
+
+        // Executors read the file only when their bootstrap conf has a k8s:// master: the entrypoint passes it as a JVM option.
+        ((string?)Env(rendered.ExecutorPodTemplate.Container("spark-executor"), "SPARK_JAVA_OPT_9999")?["value"])
+            .Should().Be("-Dspark.master=" + conf["spark.master"]);
+        conf["spark.master"].Should().StartWith("k8s://");
     }
 
     [Fact]
@@ -115,6 +120,7 @@ public class ConnectAuthTests
         rendered.WithComponent("spark-auth").Should().BeEmpty();
         rendered.SparkDefaults("connect").Keys.Should().NotContain(k => k.StartsWith("spark.authenticate") || k.StartsWith("spark.network.crypto"));
         PodSpecs.Items(rendered.ExecutorPodTemplate.PodSpec, "volumes").Should().NotContain(v => (string?)v["name"] == "spark-auth");
+        Env(rendered.ExecutorPodTemplate.Container("spark-executor"), "SPARK_JAVA_OPT_9999").Should().BeNull();
     }
 
     [Theory]

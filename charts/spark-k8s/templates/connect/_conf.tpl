@@ -5,7 +5,7 @@
 {{- $da := $c.dynamicAllocation }}
 {{- $name := include "spark-k8s.componentName" (dict "root" . "component" "connect") }}
 {{- $conf := dict }}
-{{- $_ := set $conf "spark.master" "k8s://https://kubernetes.default.svc" }}
+{{- $_ := set $conf "spark.master" (include "spark-k8s.connect.master" .) }}
 {{- $_ := set $conf "spark.submit.deployMode" "client" }}
 {{- $_ := set $conf "spark.app.name" $name }}
 {{- $_ := set $conf "spark.kubernetes.namespace" .Release.Namespace }}
@@ -103,6 +103,14 @@ spec:
       {{- include "spark-k8s.containerSecurityContext" . | trim | nindent 6 }}
       env:
         {{- include "spark-k8s.s3Env" . | nindent 8 }}
+        {{- if .Values.connect.rpcAuth.enabled }}
+        # The executor's bootstrap SparkConf (the one that fetches the driver's properties) holds only the startup
+        # properties (SparkConf.isExecutorStartupConf: spark.auth*, spark.network*, spark.rpc*, ports), and Spark reads
+        # spark.authenticate.secret.file only when spark.master is a k8s:// URL (SecurityManager.secretKeyFromFile in
+        # apache/spark). The image's entrypoint.sh passes every SPARK_JAVA_OPT_* env var to the executor JVM.
+        - name: SPARK_JAVA_OPT_9999
+          value: {{ printf "-Dspark.master=%s" (include "spark-k8s.connect.master" .) | quote }}
+        {{- end }}
       volumeMounts:
         {{- include "spark-k8s.sparkVolumeMounts" . | trim | nindent 8 }}
         {{- with include "spark-k8s.sparkAuthVolumeMount" . | trim }}{{ . | nindent 8 }}{{ end }}

@@ -89,3 +89,8 @@ PreSharedKeyAuthenticationInterceptor checks, over the plaintext in-cluster chan
 {{- end }}
 {{- $found }}
 {{- end }}
+
+{{/* The Spark master of the Connect driver: the Kubernetes API from inside the cluster. */}}
+{{- define "spark-k8s.connect.master" -}}
+k8s://https://kubernetes.default.svc
+{{- end }}
