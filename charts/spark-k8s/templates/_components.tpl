@@ -80,14 +80,11 @@ s3:
   enabled: true
   image: ""
   ports: {}
-# Credential objects of templates/credentials (Secrets, ExternalSecrets, SealedSecrets, Vault objects): no pods.
-s3-spark: {enabled: true, image: "", ports: {}}
-s3-history: {enabled: true, image: "", ports: {}}
-s3-backup: {enabled: true, image: "", ports: {}}
-postgresql-backup: {enabled: true, image: "", ports: {}}
-postgresql-restore: {enabled: true, image: "", ports: {}}
-secret-store: {enabled: true, image: "", ports: {}}
-vault: {enabled: true, image: "", ports: {}}
+# Objects of templates/credentials that belong to no single component (SecretStore, Vault connection and auth).
+secrets:
+  enabled: true
+  image: ""
+  ports: {}
 {{- end }}
 
 {{/* One row of the component table (YAML map). Takes root, component. */}}

@@ -92,9 +92,11 @@ The archive is streamed (nothing staged on disk), so /tmp only holds HOME and is
 metadata:
   labels:
     {{- include "spark-k8s.labels" (dict "root" $root "component" .component) | trim | nindent 4 }}
+    {{- include "spark-k8s.workloadIdentity.podLabels" $root | nindent 4 }}
 spec:
   restartPolicy: Never
   automountServiceAccountToken: false
+  {{- include "spark-k8s.workloadIdentity.serviceAccountName" (dict "root" $root "component" "backup") | nindent 2 }}
   {{- include "spark-k8s.podSpecCommon" (dict "root" $root "uid" 1654) | trim | nindent 2 }}
   containers:
     - name: {{ .component | quote }}

@@ -68,6 +68,10 @@ release that still serves its Thrift calls (metastore.image.tag, see values.yaml
 {{- $_ := set $conf "spark.hadoop.hive.metastore.uris" (include "spark-k8s.metastoreUri" .) }}
 {{- $_ := set $conf "spark.sql.warehouse.dir" (printf "s3a://%s/warehouse" .Values.s3.buckets.warehouse) }}
 {{- end }}
+{{- if .Values.s3.workloadIdentity.provider }}
+{{- /* Executors run under the Spark purpose's identity, not the driver's RBAC ServiceAccount (templates/credentials). */}}
+{{- $_ := set $conf "spark.kubernetes.authenticate.executor.serviceAccountName" (include "spark-k8s.componentName" (dict "root" . "component" "executor")) }}
+{{- end }}
 {{- $conf = merge (include "spark-k8s.s3aConf" . | fromYaml) $conf }}
 {{- toYaml (mergeOverwrite $conf $c.sparkConf) }}
 {{- end }}
@@ -79,8 +83,10 @@ kind: Pod
 metadata:
   labels:
     {{- include "spark-k8s.sparkPodLabels" (dict "root" . "component" "executor") | trim | nindent 4 }}
+    {{- include "spark-k8s.workloadIdentity.podLabels" . | nindent 4 }}
 spec:
   automountServiceAccountToken: false
+  {{- include "spark-k8s.workloadIdentity.serviceAccountName" (dict "root" . "component" "executor") | nindent 2 }}
   {{- include "spark-k8s.podSpecCommon" (dict "root" . "uid" 185) | trim | nindent 2 }}
   {{- include "spark-k8s.sparkInitContainers" (dict "root" . "image" .Values.connect.image) | trim | nindent 2 }}
   containers:

@@ -1,5 +1,6 @@
 {{/*
-The credential table: every credential of the chart, one row each. A row names its Secret (<fullname>-<component>),
+The credential table: every credential of the chart, one row each. A row names its Secret
+(<fullname>-<component>[-<suffix>]; the component is the label),
 its keys (Secret key -> generated length), the values key that names an existing Secret instead, whether the chart
 can generate it (generatable), what it falls back to when it cannot (fallback: another row's Secret, for external S3
 without per-purpose Secrets), and which components consume it (documentation and tests). secrets.provider decides how
@@ -27,7 +28,8 @@ s3:
   keys: {{ dict $ak 20 $sk 40 | toJson }}
   consumers: {{ ternary (list "minio" "minio-buckets") (list "(fallback of s3-spark, s3-history, s3-backup)") $minio | toJson }}
 s3-spark:
-  component: s3-spark
+  component: s3
+  suffix: spark
   description: "Spark pods (Connect driver, executors) and the metastore: read-write on the events and warehouse buckets"
   existingSecretKey: s3.credentials.spark.existingSecret
   existingSecret: {{ $v.s3.credentials.spark.existingSecret | toString | quote }}
@@ -37,7 +39,8 @@ s3-spark:
   keys: {{ dict $ak 20 $sk 40 | toJson }}
   consumers: ["connect", "executor", "metastore", "metastore-schema", "minio-buckets"]
 s3-history:
-  component: s3-history
+  component: s3
+  suffix: history
   description: "History Server: the events bucket only (read; delete and write only for its cleaner and compaction)"
   existingSecretKey: s3.credentials.historyServer.existingSecret
   existingSecret: {{ $v.s3.credentials.historyServer.existingSecret | toString | quote }}
@@ -47,7 +50,8 @@ s3-history:
   keys: {{ dict $ak 20 $sk 40 | toJson }}
   consumers: ["history-server", "minio-buckets"]
 s3-backup:
-  component: s3-backup
+  component: s3
+  suffix: backup
   description: "Backup, verify and restore Jobs: read-write on the backups bucket only"
   existingSecretKey: s3.credentials.backup.existingSecret
   existingSecret: {{ $v.backup.target.existingSecret | default $v.s3.credentials.backup.existingSecret | toString | quote }}
@@ -66,7 +70,8 @@ postgresql:
   keys: {{ dict (toString $v.postgresql.auth.passwordKey) 24 (toString $v.postgresql.auth.adminPasswordKey) 24 | toJson }}
   consumers: ["postgresql", "postgresql-roles", "metastore", "metastore-schema"]
 postgresql-backup:
-  component: postgresql-backup
+  component: postgresql
+  suffix: backup
   description: "Backup role (pg_read_all_data, CREATEDB for the verify scratch database): backup and verify Jobs"
   existingSecretKey: postgresql.auth.backup.existingSecret
   existingSecret: {{ $v.postgresql.auth.backup.existingSecret | toString | quote }}
@@ -75,7 +80,8 @@ postgresql-backup:
   keys: {{ dict (toString $v.postgresql.auth.backup.passwordKey) 24 | toJson }}
   consumers: ["postgresql-roles", "backup", "backup-verify"]
 postgresql-restore:
-  component: postgresql-restore
+  component: postgresql
+  suffix: restore
   description: "Restore role (member of the metastore role, acts as it): the restore Job"
   existingSecretKey: postgresql.auth.restore.existingSecret
   existingSecret: {{ $v.postgresql.auth.restore.existingSecret | toString | quote }}
@@ -105,10 +111,11 @@ The provider in effect: secrets.provider, where the older secrets.requireExistin
 
 {{/*
 How one row's Secret comes to exist (YAML map: mode, name, message). mode is one of:
+- synced: external-secrets, sealed-secrets, vault: the provider's object makes the Secret, named by the values key
+  when set (so an overlay can switch the provider and keep every Secret name), else <fullname>-<component>[-<suffix>];
 - existing: the values key names a Secret (nothing rendered);
 - fallback: the row cannot be generated and uses another row's Secret (external S3 sharing one key pair; weaker);
 - generated: the chart renders a Secret (secrets.provider=generated);
-- synced: the provider renders the object that makes the Secret (ExternalSecret, SealedSecret, VaultStaticSecret);
 - missing: no way to get it (message says which values key to set); spark-k8s.credential.secretName fails with it.
 Takes root, id.
 */}}
@@ -116,22 +123,22 @@ Takes root, id.
 {{- $rows := include "spark-k8s.credentials" .root | fromYaml }}
 {{- $row := index $rows .id }}
 {{- $provider := include "spark-k8s.secrets.provider" .root }}
-{{- $default := include "spark-k8s.componentName" (dict "root" .root "component" $row.component) }}
+{{- $default := include "spark-k8s.objectName" (dict "root" .root "component" $row.component "suffix" $row.suffix) }}
 {{- $keys := keys $row.keys | sortAlpha | join ", " }}
-{{- if $row.existingSecret }}
+{{- if not (has $provider (list "generated" "existing")) }}
+{{- toYaml (dict "mode" "synced" "name" ($row.existingSecret | default $default)) }}
+{{- else if $row.existingSecret }}
 {{- toYaml (dict "mode" "existing" "name" $row.existingSecret) }}
 {{- else if and $row.fallback (not $row.generatable) (has $provider (list "generated" "existing")) }}
 {{- $fb := include "spark-k8s.credential.resolve" (dict "root" .root "id" $row.fallback) | fromYaml }}
 {{- toYaml (dict "mode" (ternary "missing" "fallback" (eq $fb.mode "missing")) "name" $fb.name "message" $fb.message "via" $row.fallback) }}
 {{- else if eq $provider "existing" }}
-{{- $why := ternary "secrets.provider is \"existing\"" "secrets.requireExisting is true (the staging and prod environments set it)" (eq (toString .root.Values.secrets.provider) "existing") }}
+{{- $why := ternary "secrets.provider is \"existing\"" "secrets.requireExisting is true" (eq (toString .root.Values.secrets.provider) "existing") }}
 {{- toYaml (dict "mode" "missing" "name" $default "message" (printf "%s: %s: create the Secret first (keys %s; kubectl create secret generic ...) and name it in %s" $row.existingSecretKey $why $keys $row.existingSecretKey)) }}
 {{- else if and (eq $provider "generated") (not $row.generatable) }}
 {{- toYaml (dict "mode" "missing" "name" $default "message" (printf "%s: name a Secret with the S3 credentials (keys %s) when minio.enabled is false: the chart generates keys only for its own MinIO" $row.existingSecretKey $keys)) }}
-{{- else if eq $provider "generated" }}
-{{- toYaml (dict "mode" "generated" "name" $default) }}
 {{- else }}
-{{- toYaml (dict "mode" "synced" "name" $default) }}
+{{- toYaml (dict "mode" "generated" "name" $default) }}
 {{- end }}
 {{- end }}
 
@@ -155,5 +162,5 @@ Takes root, id.
 
 {{/* Name of the (Cluster)SecretStore the ExternalSecrets use. */}}
 {{- define "spark-k8s.secrets.storeName" -}}
-{{- .Values.secrets.externalSecrets.store.name | default (include "spark-k8s.componentName" (dict "root" . "component" "secret-store")) }}
+{{- .Values.secrets.externalSecrets.store.name | default (include "spark-k8s.objectName" (dict "root" . "component" "secrets" "suffix" "store")) }}
 {{- end }}

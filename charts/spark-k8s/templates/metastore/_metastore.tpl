@@ -22,8 +22,9 @@ with the Spark image's wget.
 */}}
 {{- define "spark-k8s.metastore.initContainers" -}}
 initContainers:
+  # The Spark image (bash, like the jar download below), not the Hive one: no JVM runs here.
   - name: render-config
-    {{- include "spark-k8s.containerImage" (dict "root" . "image" .Values.metastore.image) | trim | nindent 4 }}
+    {{- include "spark-k8s.containerImage" (dict "root" . "image" .Values.connect.image) | trim | nindent 4 }}
     command:
       - /bin/bash
       - -c

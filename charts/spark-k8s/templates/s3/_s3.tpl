@@ -33,6 +33,7 @@ identity there are no keys: the EKS webhooks inject the token file or the Pod Id
 {{- define "spark-k8s.s3Env" -}}
 {{- $root := .root | default . }}
 {{- $purpose := .purpose | default "spark" }}
+{{- $_ := include "spark-k8s.s3Endpoint" $root }}
 {{- if eq (include "spark-k8s.s3.staticKeys" $root) "true" }}
 {{- $id := printf "s3-%s" $purpose }}
 {{- include "spark-k8s.credential.env" (dict "root" $root "id" $id "name" "AWS_ACCESS_KEY_ID" "key" $root.Values.s3.credentials.accessKeyIdKey) }}

@@ -1,0 +1,47 @@
+{{/*
+Workload identity for external S3 (s3.workloadIdentity): each purpose's pods run under a ServiceAccount annotated with
+that purpose's cloud identity, and get no static S3 keys with AWS (spark-k8s.s3.staticKeys).
+- aws-irsa: eks.amazonaws.com/role-arn on the ServiceAccount; the EKS Pod Identity webhook mounts a projected token
+  and sets AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE (it does not need automountServiceAccountToken).
+- aws-pod-identity: no annotation; an EKS Pod Identity association (namespace + ServiceAccount -> role) made outside
+  the chart, and the agent's AWS_CONTAINER_CREDENTIALS_FULL_URI.
+- gke: iam.gke.io/gcp-service-account; azure: azure.workload.identity/client-id plus the azure.workload.identity/use
+  pod label. S3A reads AWS credentials only, so these identities serve GCS/ABFS connectors and in-pod SDKs, and the
+  S3 keys stay.
+*/}}
+
+{{/* The ServiceAccount component of each purpose (the Connect driver keeps its own ServiceAccount "connect"). */}}
+{{- define "spark-k8s.workloadIdentity.serviceAccounts" -}}
+executor: spark
+metastore: spark
+history-server: historyServer
+backup: backup
+{{- end }}
+
+{{/* Annotations of a ServiceAccount for one purpose (YAML map, may be empty). Takes root, purpose (values key). */}}
+{{- define "spark-k8s.workloadIdentity.annotations" -}}
+{{- $wi := .root.Values.s3.workloadIdentity }}
+{{- $provider := toString $wi.provider }}
+{{- $identity := index $wi .purpose | toString }}
+{{- $annotation := get (dict "aws-irsa" "eks.amazonaws.com/role-arn" "gke" "iam.gke.io/gcp-service-account" "azure" "azure.workload.identity/client-id") $provider }}
+{{- if $annotation }}
+{{- if not $identity }}
+{{- fail (printf "s3.workloadIdentity.%s: set the identity of this purpose (%s) for s3.workloadIdentity.provider %q" .purpose $annotation $provider) }}
+{{- end }}
+{{- toYaml (dict $annotation $identity) }}
+{{- end }}
+{{- end }}
+
+{{/* Pod labels workload identity needs (Azure's webhook only mutates labelled pods). Takes the root context. */}}
+{{- define "spark-k8s.workloadIdentity.podLabels" -}}
+{{- if eq (toString .Values.s3.workloadIdentity.provider) "azure" }}
+azure.workload.identity/use: "true"
+{{- end }}
+{{- end }}
+
+{{/* serviceAccountName line of a pod that runs under a purpose's ServiceAccount (only with workload identity). Takes root, component. */}}
+{{- define "spark-k8s.workloadIdentity.serviceAccountName" -}}
+{{- if .root.Values.s3.workloadIdentity.provider }}
+serviceAccountName: {{ include "spark-k8s.componentName" . | quote }}
+{{- end }}
+{{- end }}
