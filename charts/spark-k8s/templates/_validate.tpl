@@ -20,6 +20,18 @@ values key to set when it has none. */}}
 {{- if and .Values.postgresql.enabled (eq (toString .Values.postgresql.auth.username) (toString .Values.postgresql.auth.adminUsername)) }}
 {{- fail "postgresql.auth.adminUsername: must differ from postgresql.auth.username, which the metastore and backups use and which is not a superuser" }}
 {{- end }}
+{{- if .Values.postgresql.enabled }}
+{{- $a := .Values.postgresql.auth }}
+{{- range $purpose := list "backup" "restore" }}
+{{- $name := toString (index $a $purpose).username }}
+{{- if has $name (list (toString $a.username) (toString $a.adminUsername)) }}
+{{- fail (printf "postgresql.auth.%s.username: %q is already the metastore role or the superuser; give the %s role its own name" $purpose $name $purpose) }}
+{{- end }}
+{{- end }}
+{{- if eq (toString $a.backup.username) (toString $a.restore.username) }}
+{{- fail "postgresql.auth.restore.username: must differ from postgresql.auth.backup.username (the restore role acts as the metastore role, the backup role only reads)" }}
+{{- end }}
+{{- end }}
 {{- if and .Values.jupyter.enabled (not .Values.connect.enabled) }}
 {{- fail "jupyter.enabled: Jupyter talks to the Spark Connect server; enable connect.enabled too" }}
 {{- end }}
