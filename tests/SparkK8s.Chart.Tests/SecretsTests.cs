@@ -93,6 +93,39 @@ public class SecretsTests
         });
     }
 
+    /// <summary>
+    /// The kubelet expands $(VAR) in command, args and env values: a secret-sourced variable referenced there lands on a
+    /// command line (the metastore's -Djavax.jdo.option.ConnectionPassword=$(DB_PASSWORD) did).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task No_command_line_or_env_literal_carries_a_secret(string version)
+    {
+        var rendered = await ChartRender.RenderAsync(CredentialBoundaryTests.Everything(version));
+
+        using var scope = new AssertionScope();
+        foreach (var workload in rendered.PodWorkloads)
+        {
+            foreach (var container in workload.AllContainers())
+            {
+                var secretVars = container.Env().Where(e => e["valueFrom"]?["secretKeyRef"] is not null).Select(e => (string)e["name"]!).ToList();
+                var literals = (container["command"] as JsonArray ?? []).Concat(container["args"] as JsonArray ?? [])
+                    .Select(n => (string?)n ?? string.Empty)
+                    .Concat(container.Env().Select(e => (string?)e["value"] ?? string.Empty)).ToList();
+                foreach (var name in secretVars)
+                {
+                    literals.Should().NotContain(l => l.Contains($"$({name})", StringComparison.Ordinal), $"{workload.Describe(container)} expands {name}");
+                }
+            }
+        }
+
+        // And no generated value appears outside its Secret, with every credential of the chart generated.
+        var values = rendered.OfKind("Secret").SelectMany(s => s.Body["data"]!.AsObject().Select(p => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)p.Value!)))).ToList();
+        values.Should().HaveCount(13, "MinIO root and three purpose key pairs, PostgreSQL admin, metastore, backup and restore passwords, Jupyter token");
+        var everythingElse = string.Join("\n", rendered.Objects.Where(o => o.Kind != "Secret").Select(o => o.Body.ToJsonString()));
+        values.Should().OnlyContain(v => !everythingElse.Contains(v, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Metastore_config_has_no_password()
     {

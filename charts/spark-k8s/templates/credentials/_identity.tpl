@@ -20,6 +20,7 @@ backup: backup
 
 {{/* Annotations of a ServiceAccount for one purpose (YAML map, may be empty). Takes root, purpose (values key). */}}
 {{- define "spark-k8s.workloadIdentity.annotations" -}}
+{{- include "spark-k8s.validate" .root }}
 {{- $wi := .root.Values.s3.workloadIdentity }}
 {{- $provider := toString $wi.provider }}
 {{- $identity := index $wi .purpose | toString }}

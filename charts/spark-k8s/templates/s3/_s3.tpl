@@ -76,10 +76,14 @@ The MinIO users the setup Job creates, one per purpose whose key pair the chart 
 {{- $list := list "s3:ListBucket" "s3:GetBucketLocation" }}
 {{- $listUploads := list "s3:ListBucketMultipartUploads" }}
 {{- $rows := include "spark-k8s.credentials" . | fromYaml }}
-{{- /* The cleaner deletes expired logs and compaction (maxFilesToRetain) writes .compact files and deletes the
-rolled ones it replaced (EventLogFileCompactor in apache/spark core/.../deploy/history): only then does the History
-Server get write and delete, on the events bucket only. */}}
-{{- $historyWrites := or $v.historyServer.cleaner.enabled (gt (int64 $v.historyServer.eventLog.maxFilesToRetain) 0) }}
+{{- /* The cleaner deletes expired logs; compaction (maxFilesToRetain > 0) writes .compact files and deletes the rolled
+ones it replaced (EventLogFileCompactor in apache/spark core/.../deploy/history). Only for those does the History
+Server get delete and put, on the events bucket only; with both off its key is read-only. */}}
+{{- $cleans := $v.historyServer.cleaner.enabled }}
+{{- $compacts := gt (int64 $v.historyServer.eventLog.maxFilesToRetain) 0 }}
+{{- $historyObjects := $read }}
+{{- if or $cleans $compacts }}{{ $historyObjects = append $historyObjects "s3:DeleteObject" }}{{ end }}
+{{- if $compacts }}{{ $historyObjects = concat $historyObjects (list "s3:PutObject" "s3:AbortMultipartUpload" "s3:ListMultipartUploadParts") }}{{ end }}
 {{- if (index $rows "s3-spark").enabled }}
 spark:
   id: s3-spark
@@ -91,8 +95,8 @@ spark:
 history:
   id: s3-history
   buckets: {{ list $v.s3.buckets.events | toJson }}
-  objectActions: {{ ternary (concat $read $write) $read $historyWrites | toJson }}
-  bucketActions: {{ ternary (concat $list $listUploads) $list $historyWrites | toJson }}
+  objectActions: {{ $historyObjects | toJson }}
+  bucketActions: {{ ternary (concat $list $listUploads) $list $compacts | toJson }}
 {{- end }}
 {{- if (index $rows "s3-backup").enabled }}
 backup:
