@@ -24,7 +24,8 @@ public class CredentialScriptTests
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string shell, string script, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo(shell) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // stdin closed at once: a command that reads it (mc reading a key) must get it from the script, never block.
+        var start = new ProcessStartInfo(shell) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("-ec");
         start.ArgumentList.Add(script);
         foreach (var (key, value) in environment)
@@ -33,6 +34,7 @@ public class CredentialScriptTests
         }
 
         using var process = Process.Start(start)!;
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
@@ -119,7 +121,7 @@ public class CredentialScriptTests
         // Any other attach failure fails the Job.
         File.Delete(temp.Combine("attached"));
         environment["ATTACHED"] = "/nonexistent";
-        temp.WriteFile(Path.Combine("bin", "mc"), "#!/bin/sh\ncase \"$*\" in \"admin policy attach\"*) echo 'mc: <ERROR> access denied' >&2; exit 1 ;; *) cat >/dev/null ;; esac\n");
+        temp.WriteFile(Path.Combine("bin", "mc"), "#!/bin/sh\ncase \"$*\" in \"admin policy attach\"*) echo 'mc: <ERROR> access denied' >&2; exit 1 ;; \"alias set\"*|\"admin user add\"*|pipe*) cat >/dev/null ;; esac\n");
         var denied = await RunAsync("/bin/sh", local, environment);
         denied.ExitCode.Should().NotBe(0);
         denied.Output.Should().Contain("access denied");
