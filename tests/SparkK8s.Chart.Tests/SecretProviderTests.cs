@@ -99,7 +99,7 @@ public class SecretProviderTests
         Workloads(synced).Should().BeEquivalentTo(Workloads(existing));
         var targets = synced.OfKind("ExternalSecret").Select(e => (string)e.Body["spec"]!["target"]!["name"]!).ToList();
         targets.Should().BeEquivalentTo(SecretHoldings.ByWorkload(existing).SelectMany(h => h.Keys).Select(k => k.Secret).Distinct());
-        synced.OfKind("ExternalSecret").Should().OnlyContain(e => (string?)e.Body["spec"]!["secretStoreRef"]!["name"] == "CHANGE-ME-secret-store", "a placeholder until the overlay names the store (SPK005)");
+        synced.OfKind("ExternalSecret").Should().OnlyContain(e => (string?)e.Body["spec"]!["secretStoreRef"]!["name"] == "change-me-secret-store", "a placeholder until the overlay names the store (SPK005)");
         var pg = synced.OfKind("ExternalSecret").Single(e => (string?)e.Body["spec"]!["target"]!["name"] == "spark-k8s-postgresql");
         pg.Body["spec"]!["data"]!.AsArray().Select(d => ((string?)d!["secretKey"], (string?)d["remoteRef"]!["key"], (string?)d["remoteRef"]!["property"]))
             .Should().BeEquivalentTo([("admin-password", "spark-k8s/postgresql", "admin-password"), ("password", "spark-k8s/postgresql", "password")]);
