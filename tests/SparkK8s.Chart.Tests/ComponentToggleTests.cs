@@ -12,7 +12,7 @@ public class ComponentToggleTests
     [
         ("connect", "connect", "jupyter: {enabled: false}", "ConfigMap,Deployment,Service,ServiceAccount,Role,RoleBinding,NetworkPolicy"),
         ("history-server", "historyServer", "", "ConfigMap,Deployment,Service,ServiceAccount,NetworkPolicy"),
-        ("minio", "minio", "s3: {endpoint: 'https://s3.example.invalid', credentials: {existingSecret: s3-creds}}", "StatefulSet,Service,Job,ServiceAccount,NetworkPolicy"),
+        ("minio", "minio", "s3: {endpoint: 'https://s3.example.invalid', credentials: {existingSecret: s3-creds}}", "StatefulSet,Service,Job,ConfigMap,ServiceAccount,NetworkPolicy"),
         ("metastore", "metastore", "", "ConfigMap,Deployment,Service,Job,ServiceAccount,NetworkPolicy"),
         ("postgresql", "postgresql", "metastore: {externalDatabase: {host: pg.example.invalid, existingSecret: pg-creds}}", "StatefulSet,Service,Secret,Job,ServiceAccount,NetworkPolicy"),
         ("jupyter", "jupyter", "", "Deployment,Service,Secret,PersistentVolumeClaim,ServiceAccount,NetworkPolicy"),
@@ -77,8 +77,8 @@ public class ComponentToggleTests
             ValuesYaml: "metastore: {externalDatabase: {host: pg.example.invalid, port: 6432, database: hms, username: hms, existingSecret: pg-creds, passwordKey: pw}}"));
 
         rendered.ConfigData("metastore", "hive-site.xml").Should().Contain("jdbc:postgresql://pg.example.invalid:6432/hms");
-        var password = rendered.Single("Deployment", "metastore").Container("metastore").EnvVar("DB_PASSWORD");
-        ((string?)password["valueFrom"]?["secretKeyRef"]?["name"]).Should().Be("pg-creds");
-        ((string?)password["valueFrom"]?["secretKeyRef"]?["key"]).Should().Be("pw");
+        var password = rendered.Single("Deployment", "metastore").PodSpec!["volumes"]!.AsArray().Single(v => (string?)v!["name"] == "db-password")!["secret"]!;
+        ((string?)password["secretName"]).Should().Be("pg-creds");
+        ((string?)password["items"]![0]!["key"]).Should().Be("pw");
     }
 }

@@ -202,8 +202,12 @@ public class ValuesFuzzTests
         {
             var kept = objects.Where(o => !(ignoreSecrets && o.Kind == "Secret")).ToList();
             var names = kept.Select(o => $"{o.Kind}/{o.Labels.GetValueOrDefault(Rendered.ComponentLabel)}").Order(StringComparer.Ordinal).ToList();
+            // Shell scripts only (sh/bash -c): an exec-form command may carry a value as one argument of its own
+            // (spark-submit --name <fullname>), which no shell re-parses.
             var scripts = objects.Where(o => o.PodSpec is not null)
-                .SelectMany(o => o.AllContainers().Select(c => $"{o.Kind}/{o.Labels.GetValueOrDefault(Rendered.ComponentLabel)}/{(string?)c["name"]}: "
+                .SelectMany(o => o.AllContainers()
+                    .Where(c => (c["command"] as JsonArray ?? []).Any(w => (string?)w is "-c" or "-ec"))
+                    .Select(c => $"{o.Kind}/{o.Labels.GetValueOrDefault(Rendered.ComponentLabel)}/{(string?)c["name"]}: "
                     + string.Join(" ", (c["command"] as JsonArray ?? []).Select(w => (string?)w))))
                 .Order(StringComparer.Ordinal).ToList();
             var defaults = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);

@@ -9,6 +9,9 @@ Row fields:
   ports    port name -> number, as the Services and containerPorts name them;
   pods     true for components that run pods (they get a ServiceAccount and a NetworkPolicy);
   apiToken true for components whose pods talk to the Kubernetes API (their ServiceAccount token is mounted);
+  identity the s3.workloadIdentity purpose (values key: spark, historyServer, backup) whose cloud identity annotates
+           the component's ServiceAccount when s3.workloadIdentity.provider is set (templates/credentials/_identity.tpl);
+           absent for pods that reach no S3;
   egress   the flows the component's pods start (only for pods: true); each entry is one of
              {to: <component>, port: <port name of that component>}  a pod of this release; the destination's
                                         ingress allow is derived from this entry, so a flow is written once, at its source;
@@ -51,6 +54,7 @@ connect:
   image: connect.image
   spark: true
   pods: true
+  identity: spark
   apiToken: true
   ports:
     grpc: {{ int $v.connect.ports.grpc }}
@@ -74,6 +78,7 @@ executor:
   image: connect.image
   spark: true
   pods: true
+  identity: spark
   # blockmanager: spark.blockManager.port; Spark adds it to each executor container as the port "blockmanager"
   # (BasicExecutorFeatureStep in apache/spark resource-managers/kubernetes), so the pod template does not list it.
   ports:
@@ -92,6 +97,7 @@ history-server:
   image: historyServer.image
   spark: true
   pods: true
+  identity: historyServer
   ports:
     http: {{ int $v.historyServer.port }}
   egress:
@@ -121,6 +127,7 @@ metastore:
   enabled: {{ $v.metastore.enabled }}
   image: metastore.image
   pods: true
+  identity: spark
   ports:
     thrift: {{ int $v.metastore.port }}
   egress:
@@ -180,6 +187,7 @@ backup:
   enabled: {{ and $v.backup.enabled (gt $backupDbs 0) }}
   image: backup.image
   pods: true
+  identity: backup
   ports: {}
   egress:
     {{- $backupEgress | nindent 4 }}
@@ -187,6 +195,7 @@ backup-verify:
   enabled: {{ and $v.backup.enabled $v.backup.verify.enabled (gt $backupDbs 0) }}
   image: backup.image
   pods: true
+  identity: backup
   ports: {}
   egress:
     {{- $backupEgress | nindent 4 }}
@@ -194,6 +203,7 @@ restore:
   enabled: {{ $v.restore.enabled | default false }}
   image: backup.image
   pods: true
+  identity: backup
   ports: {}
   egress:
     {{- $backupEgress | nindent 4 }}
@@ -211,6 +221,11 @@ connect-auth:
   ports: {}
 spark-auth:
   enabled: {{ and $v.connect.enabled $v.connect.rpcAuth.enabled }}
+  image: ""
+  ports: {}
+# Objects of templates/credentials that belong to no single component (SecretStore, Vault connection and auth).
+secrets:
+  enabled: true
   image: ""
   ports: {}
 {{- end }}

@@ -73,7 +73,7 @@ spark.hadoop.fs.s3a.endpoint: {{ $endpoint | quote }}
 spark.hadoop.fs.s3a.endpoint.region: {{ .Values.s3.region | quote }}
 spark.hadoop.fs.s3a.path.style.access: {{ .Values.s3.pathStyleAccess | toString | quote }}
 spark.hadoop.fs.s3a.connection.ssl.enabled: {{ hasPrefix "https://" $endpoint | toString | quote }}
-spark.hadoop.fs.s3a.aws.credentials.provider: {{ $release.s3aCredentialsProvider | quote }}
+spark.hadoop.fs.s3a.aws.credentials.provider: {{ include "spark-k8s.s3.credentialsProvider" . | quote }}
 spark.hadoop.fs.s3a.impl: "org.apache.hadoop.fs.s3a.S3AFileSystem"
 {{- end }}
 

@@ -230,8 +230,12 @@ public class SparkChecksTests
     public async Task The_full_preset_has_no_spark_findings(string preset, string version)
     {
         // Existing Secrets, as staging and prod require: generated ones are SPK030 (tested on its own below).
-        string[] sets = [$"spark.version={version}", "s3.credentials.existingSecret=s3", "postgresql.auth.existingSecret=pg", "jupyter.token.existingSecret=jt",
-            "connect.auth.existingSecret=ct", "connect.rpcAuth.existingSecret=rpc"];
+        string[] sets =
+        [
+            $"spark.version={version}", "s3.credentials.existingSecret=s3", "s3.credentials.spark.existingSecret=s3-spark",
+            "s3.credentials.historyServer.existingSecret=s3-history", "postgresql.auth.existingSecret=pg", "jupyter.token.existingSecret=jt",
+            "connect.auth.existingSecret=ct", "connect.rpcAuth.existingSecret=rpc",
+        ];
         var objects = await TestHelm.RenderAsync([$"presets/{preset}.yaml"], sets, cancellationToken: TestContext.Current.CancellationToken);
         var documents = objects.Select(o => new RenderedDocument(string.Empty, o)).ToList();
 

@@ -81,6 +81,9 @@ release that still serves its Thrift calls (metastore.image.tag, see values.yaml
 {{- $_ := set $conf "spark.hadoop.hive.metastore.uris" (include "spark-k8s.metastoreUri" .) }}
 {{- $_ := set $conf "spark.sql.warehouse.dir" (printf "s3a://%s/warehouse" .Values.s3.buckets.warehouse) }}
 {{- end }}
+{{- /* Executors run under their own ServiceAccount (no API token; the Spark purpose's workload identity), not the
+driver's RBAC one; the pod template names it too (templates/serviceaccounts.yaml). */}}
+{{- $_ := set $conf "spark.kubernetes.authenticate.executor.serviceAccountName" (include "spark-k8s.componentName" (dict "root" . "component" "executor")) }}
 {{- $conf = merge (include "spark-k8s.s3aConf" . | fromYaml) $conf }}
 {{- toYaml (mergeOverwrite $conf $c.sparkConf) }}
 {{- end }}
@@ -92,6 +95,7 @@ kind: Pod
 metadata:
   labels:
     {{- include "spark-k8s.sparkPodLabels" (dict "root" . "component" "executor") | trim | nindent 4 }}
+    {{- include "spark-k8s.workloadIdentity.podLabels" . | nindent 4 }}
 spec:
   serviceAccountName: {{ include "spark-k8s.componentName" (dict "root" . "component" "executor") | quote }}
   automountServiceAccountToken: false

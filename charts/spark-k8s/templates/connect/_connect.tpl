@@ -21,14 +21,14 @@ sql/connect/server/.../config/Connect.scala in apache/spark); Spark 3.5 has no c
 {{- and .Values.connect.enabled .Values.connect.auth.enabled (ge $major 4) }}
 {{- end }}
 
-{{/* Name of the Secret holding the Connect token: connect.auth.existingSecret, or the generated <fullname>-connect-auth. */}}
+{{/* Name of the Secret holding the Connect token: the connect-auth row of the credential table (templates/credentials). */}}
 {{- define "spark-k8s.connect.authSecretName" -}}
-{{- .Values.connect.auth.existingSecret | default (include "spark-k8s.componentName" (dict "root" . "component" "connect-auth")) }}
+{{- include "spark-k8s.credential.secretName" (dict "root" . "id" "connect-auth") }}
 {{- end }}
 
-{{/* Name of the Secret holding the driver/executor RPC secret: connect.rpcAuth.existingSecret, or the generated <fullname>-spark-auth. */}}
+{{/* Name of the Secret holding the driver/executor RPC secret: the spark-auth row of the credential table. */}}
 {{- define "spark-k8s.sparkAuthSecretName" -}}
-{{- .Values.connect.rpcAuth.existingSecret | default (include "spark-k8s.componentName" (dict "root" . "component" "spark-auth")) }}
+{{- include "spark-k8s.credential.secretName" (dict "root" . "id" "spark-auth") }}
 {{- end }}
 
 {{/* Where the driver and the executors mount the RPC secret (spark.authenticate.secret.file). */}}

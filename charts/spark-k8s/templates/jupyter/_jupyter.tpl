@@ -20,5 +20,5 @@
 
 {{/* Name of the Secret with the Jupyter token. */}}
 {{- define "spark-k8s.jupyterSecretName" -}}
-{{- .Values.jupyter.token.existingSecret | default (include "spark-k8s.componentName" (dict "root" . "component" "jupyter")) }}
+{{- include "spark-k8s.credential.secretName" (dict "root" . "id" "jupyter") }}
 {{- end }}
