@@ -74,6 +74,30 @@ public class SecretProviderTests
         rendered.Objects.SelectMany(KubeSchema.Validate).Should().BeEmpty();
     }
 
+    /// <summary>
+    /// The schema closes secrets.remoteKeys and secrets.sealedSecrets.encryptedData on the credential ids (one property each): exactly the
+    /// rows of templates/credentials/_credentials.tpl (here: the ids the ExternalSecrets read with every credential on).
+    /// </summary>
+    [Fact]
+    public async Task The_schema_names_exactly_the_credential_ids()
+    {
+        var rendered = await RenderAsync("external-secrets", Store);
+        var ids = rendered.OfKind("ExternalSecret")
+            .Select(e => ((string)e.Body["spec"]!["data"]![0]!["remoteRef"]!["key"]!)["spark-k8s/".Length..]).ToList();
+        var schema = JsonNode.Parse(File.ReadAllText(Path.Combine(SparkK8s.Testing.RepoPaths.Chart, "values.schema.json")))!["properties"]!["secrets"]!["properties"]!;
+
+        using var scope = new AssertionScope();
+        ids.Should().Contain(["connect-auth", "spark-auth"]);
+        foreach (var field in new[] { schema["remoteKeys"]!, schema["sealedSecrets"]!["properties"]!["encryptedData"]! })
+        {
+            field["properties"]!.AsObject().Select(p => p.Key).Should().BeEquivalentTo(ids);
+            ((bool?)field["additionalProperties"]).Should().BeFalse();
+        }
+
+        var typo = () => ChartRender.RenderUncachedAsync(new RenderInput(ValuesYaml: "secrets: {remoteKeys: {connect-token: prod/connect}}"));
+        (await typo.Should().ThrowAsync<HelmException>()).Which.Message.Should().Contain("remoteKeys").And.Contain("connect-token");
+    }
+
     [Fact]
     public async Task The_existing_provider_renders_nothing_and_names_the_key_of_a_missing_secret()
     {
