@@ -43,7 +43,7 @@ public class BackupChartTests
         var container = cronJob.Containers().Single();
         Args(container).Should().Equal(
             "backup", "run", "--name", "metastore",
-            "--database", "postgresql://hive@spark-spark-k8s-postgresql.spark.svc:5432/metastore",
+            "--database", "postgresql://hive_backup@spark-spark-k8s-postgresql.spark.svc:5432/metastore",
             "--retention-days", "30", "--keep-last", "1",
             "--target", "s3://spark-backups/spark",
             "--s3-endpoint", "http://spark-spark-k8s-minio.spark.svc:9000",
@@ -104,9 +104,11 @@ public class BackupChartTests
         foreach (var workload in rendered.Objects.Where(IsBackupObject))
         {
             var container = workload.Containers().Single();
-            SecretRef(container, "PGPASSWORD").Should().Be(("spark-spark-k8s-postgresql", "password"), workload.DisplayName);
-            SecretRef(container, "AWS_ACCESS_KEY_ID").Should().Be(("spark-spark-k8s-s3", "AWS_ACCESS_KEY_ID"), workload.DisplayName);
-            SecretRef(container, "AWS_SECRET_ACCESS_KEY").Should().Be(("spark-spark-k8s-s3", "AWS_SECRET_ACCESS_KEY"), workload.DisplayName);
+            // Each Job its own PostgreSQL role and the backup purpose's S3 key: never the metastore's role or the MinIO root.
+            var role = workload.Kind == "Job" ? "spark-spark-k8s-postgresql-restore" : "spark-spark-k8s-postgresql-backup";
+            SecretRef(container, "PGPASSWORD").Should().Be((role, "password"), workload.DisplayName);
+            SecretRef(container, "AWS_ACCESS_KEY_ID").Should().Be(("spark-spark-k8s-s3-backup", "AWS_ACCESS_KEY_ID"), workload.DisplayName);
+            SecretRef(container, "AWS_SECRET_ACCESS_KEY").Should().Be(("spark-spark-k8s-s3-backup", "AWS_SECRET_ACCESS_KEY"), workload.DisplayName);
             var text = workload.Body.ToJsonString();
             secretValues.Should().NotContain(v => text.Contains(v, StringComparison.Ordinal), workload.DisplayName);
             var userInfos = Args(container).Where(a => a.StartsWith("postgresql://", StringComparison.Ordinal))
@@ -124,7 +126,7 @@ public class BackupChartTests
         ((string?)cronJob.Body["spec"]!["schedule"]).Should().Be("0 4 * * 0");
         ((string?)cronJob.Body["spec"]!["concurrencyPolicy"]).Should().Be("Forbid");
         Args(cronJob.Containers().Single()).Should().ContainInOrder(
-            "verify", "--backup", "latest", "--name", "metastore", "--scratch", "postgresql://hive@spark-spark-k8s-postgresql.spark.svc:5432/metastore_verify");
+            "verify", "--backup", "latest", "--name", "metastore", "--scratch", "postgresql://hive_backup@spark-spark-k8s-postgresql.spark.svc:5432/metastore_verify");
         PodSpecs.Items(cronJob.PodSpec, "volumes").Single()["emptyDir"]!["sizeLimit"]!.ToString().Should().Be("64Mi", "the archive is streamed, so /tmp only holds HOME");
     }
 
@@ -203,7 +205,7 @@ public class BackupChartTests
         var container = rendered.Single("CronJob", "backup").Containers().Single();
         Args(container).Should().ContainInOrder("--target", "s3://dr-backups/spark", "--s3-endpoint", "https://s3.eu-west-1.amazonaws.com", "--s3-region", "eu-west-1");
         SecretRef(container, "AWS_ACCESS_KEY_ID").Should().Be(("dr-s3", "AWS_ACCESS_KEY_ID"));
-        SecretRef(container, "PGPASSWORD").Should().Be(("spark-spark-k8s-postgresql", "password"));
+        SecretRef(container, "PGPASSWORD").Should().Be(("spark-spark-k8s-postgresql-backup", "password"));
     }
 
     [Fact]
@@ -216,7 +218,7 @@ public class BackupChartTests
         ((long?)job.Body["spec"]!["backoffLimit"]).Should().Be(3);
         ((long?)job.Body["spec"]!["activeDeadlineSeconds"]).Should().Be(14400);
         var args = Args(job.Containers().Single());
-        args.Should().ContainInOrder("restore", "--backup", "metastore-20261121T020000Z", "--name", "metastore", "--database", "postgresql://hive@spark-spark-k8s-postgresql.spark.svc:5432/metastore", "--create");
+        args.Should().ContainInOrder("restore", "--backup", "metastore-20261121T020000Z", "--name", "metastore", "--database", "postgresql://hive_restore@spark-spark-k8s-postgresql.spark.svc:5432/metastore", "--create");
         args.Should().NotContain("--clean").And.NotContain("--yes");
 
         var clean = await ChartRender.RenderAsync(new RenderInput(Sets: ["restore.clean=true"], ValuesYaml: RestoreYaml));
@@ -237,8 +239,10 @@ public class BackupChartTests
         (await render.Should().ThrowAsync<HelmException>()).Which.Message.Should().Contain(key);
     }
 
+    /// <summary>The backup, verify and restore workloads (their ServiceAccounts and NetworkPolicies are tested with the others').</summary>
     private static bool IsBackupObject(KubeObject o) =>
-        o.Labels.GetValueOrDefault(Rendered.ComponentLabel) is "backup" or "backup-verify" or "restore";
+        o.Kind is "CronJob" or "Job"
+        && o.Labels.GetValueOrDefault(Rendered.ComponentLabel) is "backup" or "backup-verify" or "restore";
 
     private static List<string> Args(JsonObject container) =>
         (container["args"] as JsonArray ?? []).Select(a => (string)a!).ToList();

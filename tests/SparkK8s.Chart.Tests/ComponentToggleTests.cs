@@ -10,12 +10,12 @@ public class ComponentToggleTests
     /// <summary>component label, values key, the extra values a valid "off" needs, kinds expected when on.</summary>
     private static readonly (string Component, string Key, string OffValues, string Kinds)[] Components =
     [
-        ("connect", "connect", "jupyter: {enabled: false}", "ConfigMap,Deployment,Service,ServiceAccount,Role,RoleBinding"),
-        ("history-server", "historyServer", "", "ConfigMap,Deployment,Service"),
-        ("minio", "minio", "s3: {endpoint: 'https://s3.example.invalid', credentials: {existingSecret: s3-creds}}", "StatefulSet,Service,Job"),
-        ("metastore", "metastore", "", "ConfigMap,Deployment,Service,Job"),
-        ("postgresql", "postgresql", "metastore: {externalDatabase: {host: pg.example.invalid, existingSecret: pg-creds}}", "StatefulSet,Service,Secret,Job"),
-        ("jupyter", "jupyter", "", "Deployment,Service,Secret,PersistentVolumeClaim"),
+        ("connect", "connect", "jupyter: {enabled: false}", "ConfigMap,Deployment,Service,ServiceAccount,Role,RoleBinding,NetworkPolicy"),
+        ("history-server", "historyServer", "", "ConfigMap,Deployment,Service,ServiceAccount,NetworkPolicy"),
+        ("minio", "minio", "s3: {endpoint: 'https://s3.example.invalid', credentials: {existingSecret: s3-creds}}", "StatefulSet,Service,Job,ConfigMap,ServiceAccount,NetworkPolicy"),
+        ("metastore", "metastore", "", "ConfigMap,Deployment,Service,Job,ServiceAccount,NetworkPolicy"),
+        ("postgresql", "postgresql", "metastore: {externalDatabase: {host: pg.example.invalid, existingSecret: pg-creds}}", "StatefulSet,Service,Secret,Job,ServiceAccount,NetworkPolicy"),
+        ("jupyter", "jupyter", "", "Deployment,Service,Secret,PersistentVolumeClaim,ServiceAccount,NetworkPolicy"),
     ];
 
     public static TheoryData<string, string, string, string, string> ComponentsByVersion()
@@ -63,8 +63,10 @@ public class ComponentToggleTests
     {
         var rendered = await ChartRender.RenderAsync(new RenderInput(Files: ["presets/connect-k8s-minimal.yaml"]));
 
-        rendered.Objects.Select(o => o.Labels[Rendered.ComponentLabel]).Distinct().Should().BeEquivalentTo("connect");
-        rendered.OfKind("Secret").Should().BeEmpty("external S3 uses existingSecret");
+        rendered.Objects.Select(o => o.Labels[Rendered.ComponentLabel]).Distinct()
+            .Should().BeEquivalentTo("connect", "executor", "default-deny", "connect-auth", "spark-auth");
+        rendered.OfKind("Secret").Select(s => s.Labels[Rendered.ComponentLabel])
+            .Should().BeEquivalentTo(["connect-auth", "spark-auth"], "external S3 uses existingSecret; only the Connect token and the RPC secret are generated");
     }
 
     [Fact]
@@ -75,8 +77,8 @@ public class ComponentToggleTests
             ValuesYaml: "metastore: {externalDatabase: {host: pg.example.invalid, port: 6432, database: hms, username: hms, existingSecret: pg-creds, passwordKey: pw}}"));
 
         rendered.ConfigData("metastore", "hive-site.xml").Should().Contain("jdbc:postgresql://pg.example.invalid:6432/hms");
-        var password = rendered.Single("Deployment", "metastore").Container("metastore").EnvVar("DB_PASSWORD");
-        ((string?)password["valueFrom"]?["secretKeyRef"]?["name"]).Should().Be("pg-creds");
-        ((string?)password["valueFrom"]?["secretKeyRef"]?["key"]).Should().Be("pw");
+        var password = rendered.Single("Deployment", "metastore").PodSpec!["volumes"]!.AsArray().Single(v => (string?)v!["name"] == "db-password")!["secret"]!;
+        ((string?)password["secretName"]).Should().Be("pg-creds");
+        ((string?)password["items"]![0]!["key"]).Should().Be("pw");
     }
 }

@@ -71,7 +71,7 @@ public class InjectionTests
     public async Task Yaml_1_1_lookalike_user_and_database_names_stay_strings(string user, string database)
     {
         var rendered = await ChartRender.RenderAsync(new RenderInput(ValuesYaml:
-            $"postgresql: {{auth: {{username: \"{user}\", database: \"{database}\"}}}}\nbackup: {{enabled: true, verify: {{enabled: true}}}}\n"));
+            $"postgresql: {{auth: {{username: \"{user}\", database: \"{database}\", backup: {{username: \"0777\"}}}}}}\nbackup: {{enabled: true, verify: {{enabled: true}}}}\n"));
 
         var xml = XDocument.Parse(rendered.ConfigData("metastore", "hive-site.xml"));
         HiveProperty(xml, "javax.jdo.option.ConnectionUserName").Should().Be(user);
@@ -82,7 +82,8 @@ public class InjectionTests
         ((string?)roles.EnvVar("APP_USER")["value"]).Should().Be(user, "the roles Job creates the metastore's role");
         ((string?)postgres.EnvVar("POSTGRES_DB")["value"]).Should().Be(database);
 
-        var uri = $"postgresql://{user}@spark-spark-k8s-postgresql.spark.svc:5432/{database}";
+        ((string?)roles.EnvVar("BACKUP_USER")["value"]).Should().Be("0777", "the roles Job creates the backup role");
+        var uri = $"postgresql://0777@spark-spark-k8s-postgresql.spark.svc:5432/{database}";
         ArgAfter(rendered.Single("CronJob", "backup"), "--database").Should().Be(uri);
         ArgAfter(rendered.Single("CronJob", "backup-verify"), "--scratch").Should().Be(uri + "_verify");
     }

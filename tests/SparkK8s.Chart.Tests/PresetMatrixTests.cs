@@ -11,12 +11,13 @@ public class PresetMatrixTests
 {
     private static readonly Dictionary<string, string[]> PresetComponents = new()
     {
-        ["jupyter-connect-k8s"] = ["connect", "history-server", "metastore", "minio", "postgresql", "jupyter"],
+        // The Jobs' components (metastore-schema, minio-buckets, postgresql-roles) label their ServiceAccounts and NetworkPolicies.
+        ["jupyter-connect-k8s"] = ["connect", "history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles", "jupyter"],
         ["connect-k8s-minimal"] = ["connect"],
-        ["jupyter-connect-standalone"] = ["connect", "standalone-master", "standalone-worker", "history-server", "metastore", "minio", "postgresql", "jupyter"],
-        ["cost-optimized"] = ["connect", "history-server", "minio"],
-        ["batch-submit"] = ["history-server", "metastore", "minio", "postgresql", "job-submitter", "job-driver"],
-        ["batch-operator"] = ["history-server", "metastore", "minio", "postgresql", "job-application", "job-driver"],
+        ["jupyter-connect-standalone"] = ["connect", "standalone-master", "standalone-worker", "history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles", "jupyter"],
+        ["cost-optimized"] = ["connect", "history-server", "minio", "minio-buckets"],
+        ["batch-submit"] = ["history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles", "job-submitter", "job-driver", "job-executor"],
+        ["batch-operator"] = ["history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles", "job-application", "job-driver", "job-executor"],
     };
 
     /// <summary>What runs each preset's jobs: submit presets Jobs and CronJobs, operator presets (Scheduled)SparkApplications.</summary>
@@ -67,8 +68,8 @@ public class PresetMatrixTests
             // prod backs up the metastore database (with verify runs) when the preset has one.
             string[] backups = environment == "prod" && expected.Contains("postgresql") ? ["backup", "backup-verify"] : [];
             // prod uses external S3 instead of the in-chart MinIO (environments/prod.yaml).
-            var stores = environment == "prod" ? expected.Where(c => c != "minio") : expected;
-            components.Where(c => c is not ("s3" or "executor")).Should().BeEquivalentTo(stores.Concat(backups));
+            var stores = environment == "prod" ? expected.Where(c => c is not ("minio" or "minio-buckets")) : expected;
+            components.Where(c => c is not ("s3" or "executor" or "default-deny" or "connect-auth" or "spark-auth")).Should().BeEquivalentTo(stores.Concat(backups));
         }
 
         if (PresetJobKinds.TryGetValue(preset, out var jobKinds))

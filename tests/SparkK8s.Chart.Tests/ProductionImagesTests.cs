@@ -51,7 +51,9 @@ public class ProductionImagesTests
         rendered.Single("Deployment", "connect").AllContainers().Select(c => (string?)c["image"]).Should().AllBe(spark);
         rendered.Single("Deployment", "history-server").AllContainers().Select(c => (string?)c["image"]).Should().AllBe(spark);
         rendered.ExecutorPodTemplate.AllContainers().Select(c => (string?)c["image"]).Should().AllBe(spark);
-        rendered.Single("Deployment", "metastore").AllContainers().Select(c => (string?)c["image"]).Should().AllBe("spark-k8s/metastore:3.1.3");
+        // render-config (bash only, it writes hive-site.xml) runs on the Spark image; every other container on the metastore image.
+        rendered.Single("Deployment", "metastore").AllContainers().Where(c => (string?)c["name"] != "render-config").Select(c => (string?)c["image"]).Should().AllBe("spark-k8s/metastore:3.1.3");
+        ((string?)rendered.Single("Deployment", "metastore").InitContainers().Single(c => (string?)c["name"] == "render-config")["image"]).Should().Be(spark);
         var jupyter = rendered.Single("Deployment", "jupyter").Container("jupyter");
         ((string?)jupyter["image"]).Should().Be($"spark-k8s/jupyter:{(string)release["sparkVersion"]!}", "the baked client matches the server's release");
         jupyter.Env().Should().NotContain(e => (string?)e["name"] == "PYTHONPATH", "the image's own PYTHONPATH points at the baked client");
@@ -68,7 +70,7 @@ public class ProductionImagesTests
             workload.AllContainers().SelectMany(c => PodSpecs.Items(c, "volumeMounts")).Select(m => (string?)m["name"]).Should().NotContain("extra-jars");
         }
 
-        rendered.Single("Deployment", "metastore").InitContainers().Select(c => (string?)c["name"]).Should().Equal("wait-for-schema");
+        rendered.Single("Deployment", "metastore").InitContainers().Select(c => (string?)c["name"]).Should().Equal("render-config", "wait-for-schema");
     }
 
     [Fact]

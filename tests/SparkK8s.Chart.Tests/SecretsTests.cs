@@ -12,6 +12,13 @@ public class SecretsTests
 {
     private static readonly string[] SensitiveEnv = ["PASSWORD", "SECRET", "TOKEN", "ACCESS_KEY"];
 
+    /// <summary>
+    /// Env vars whose expanded value only a client library reads from its environment, never a command line: Jupyter's
+    /// SPARK_REMOTE carries the Connect token as a bearer header (PySpark reads SPARK_REMOTE with os.environ, see
+    /// spark-k8s.connect.clientEnv), no more exposed than the SPARK_CONNECT_TOKEN it is built from.
+    /// </summary>
+    private static readonly string[] ReadFromTheEnvironment = ["SPARK_REMOTE"];
+
     public static TheoryData<string> Versions() => ChartRender.Versions();
 
     [Theory]
@@ -22,7 +29,8 @@ public class SecretsTests
         var secretValues = rendered.OfKind("Secret")
             .SelectMany(s => s.Body["data"]!.AsObject().Select(p => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)p.Value!))))
             .ToList();
-        secretValues.Should().HaveCount(5, "S3 access key and secret, PostgreSQL metastore and admin passwords, Jupyter token");
+        secretValues.Should().HaveCount(version == "3.5" ? 10 : 11,
+            "MinIO root, Spark and History Server key pairs, PostgreSQL metastore and admin passwords, Jupyter token, the RPC secret and (4.x) the Connect token");
         secretValues.Should().OnlyContain(v => v.Length >= 20);
 
         var everythingElse = string.Join("\n", rendered.Objects.Where(o => o.Kind != "Secret").Select(o => o.Body.ToJsonString()));
@@ -54,20 +62,20 @@ public class SecretsTests
     public async Task Every_spark_process_gets_s3_credentials_from_the_secret(string version)
     {
         var rendered = await ChartRender.RenderAsync(version);
-        var secret = rendered.Single("Secret", "s3");
 
-        foreach (var (workload, container) in new[]
+        foreach (var (workload, container, secret) in new[]
         {
-            (rendered.Single("Deployment", "connect"), "spark-connect"),
-            (rendered.Single("Deployment", "history-server"), "history-server"),
-            (rendered.ExecutorPodTemplate, "spark-executor"),
-            (rendered.Single("Deployment", "metastore"), "metastore"),
+            (rendered.Single("Deployment", "connect"), "spark-connect", "spark-spark-k8s-s3-spark"),
+            (rendered.Single("Deployment", "history-server"), "history-server", "spark-spark-k8s-s3-history"),
+            (rendered.ExecutorPodTemplate, "spark-executor", "spark-spark-k8s-s3-spark"),
+            (rendered.Single("Deployment", "metastore"), "metastore", "spark-spark-k8s-s3-spark"),
         })
         {
+            rendered.OfKind("Secret").Should().Contain(o => o.Name == secret);
             var c = workload.Container(container);
             foreach (var name in new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY" })
             {
-                ((string?)c.EnvVar(name)["valueFrom"]?["secretKeyRef"]?["name"]).Should().Be(secret.Name, $"{workload.DisplayName} {name}");
+                ((string?)c.EnvVar(name)["valueFrom"]?["secretKeyRef"]?["name"]).Should().Be(secret, $"{workload.DisplayName} {name}");
                 ((string?)c.EnvVar(name)["valueFrom"]?["secretKeyRef"]?["key"]).Should().Be(name);
             }
         }
@@ -77,16 +85,56 @@ public class SecretsTests
     public async Task Existing_secrets_replace_generated_ones()
     {
         var rendered = await ChartRender.RenderAsync(new RenderInput(ValuesYaml: """
-            s3: {credentials: {existingSecret: my-s3, accessKeyIdKey: id, secretAccessKeyKey: secret}}
+            s3: {credentials: {existingSecret: my-s3, accessKeyIdKey: id, secretAccessKeyKey: secret, spark: {existingSecret: my-spark}, historyServer: {existingSecret: my-history}}}
             postgresql: {auth: {existingSecret: my-pg, passwordKey: pw, adminPasswordKey: admin}}
             jupyter: {token: {existingSecret: my-jupyter, key: tok}}
+            connect: {auth: {existingSecret: my-connect, key: tk}, rpcAuth: {existingSecret: my-rpc, key: rk}}
             """));
 
         rendered.OfKind("Secret").Should().BeEmpty();
         var refs = rendered.PodWorkloads.SelectMany(w => w.AllContainers()).SelectMany(c => c.Env())
             .Select(e => e["valueFrom"]?["secretKeyRef"]).OfType<JsonObject>()
             .Select(r => ((string)r["name"]!, (string)r["key"]!)).Distinct().ToList();
-        refs.Should().BeEquivalentTo(new[] { ("my-s3", "id"), ("my-s3", "secret"), ("my-pg", "pw"), ("my-pg", "admin"), ("my-jupyter", "tok") });
+        refs.Should().BeEquivalentTo(new[]
+        {
+            ("my-s3", "id"), ("my-s3", "secret"), ("my-spark", "id"), ("my-spark", "secret"), ("my-history", "id"), ("my-history", "secret"),
+            ("my-pg", "pw"), ("my-pg", "admin"), ("my-jupyter", "tok"), ("my-connect", "tk"),
+        });
+        rendered.PodWorkloads.SelectMany(w => (w.PodSpec!["volumes"] as JsonArray ?? []).OfType<JsonObject>())
+            .Select(v => (string?)v["secret"]?["secretName"]).OfType<string>().Distinct().Should().Contain("my-rpc").And.NotContain(n => n.StartsWith("spark-spark-k8s", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The kubelet expands $(VAR) in command, args and env values: a secret-sourced variable referenced there lands on a
+    /// command line (the metastore's -Djavax.jdo.option.ConnectionPassword=$(DB_PASSWORD) did).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task No_command_line_or_env_literal_carries_a_secret(string version)
+    {
+        var rendered = await ChartRender.RenderAsync(CredentialBoundaryTests.Everything(version));
+
+        using var scope = new AssertionScope();
+        foreach (var workload in rendered.PodWorkloads)
+        {
+            foreach (var container in workload.AllContainers())
+            {
+                var secretVars = container.Env().Where(e => e["valueFrom"]?["secretKeyRef"] is not null).Select(e => (string)e["name"]!).ToList();
+                var literals = (container["command"] as JsonArray ?? []).Concat(container["args"] as JsonArray ?? [])
+                    .Select(n => (string?)n ?? string.Empty)
+                    .Concat(container.Env().Where(e => !ReadFromTheEnvironment.Contains((string)e["name"]!)).Select(e => (string?)e["value"] ?? string.Empty)).ToList();
+                foreach (var name in secretVars)
+                {
+                    literals.Should().NotContain(l => l.Contains($"$({name})", StringComparison.Ordinal), $"{workload.Describe(container)} expands {name}");
+                }
+            }
+        }
+
+        // And no generated value appears outside its Secret, with every credential of the chart generated.
+        var values = rendered.OfKind("Secret").SelectMany(s => s.Body["data"]!.AsObject().Select(p => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)p.Value!)))).ToList();
+        values.Should().HaveCount(version == "3.5" ? 14 : 15, "MinIO root and three purpose key pairs, PostgreSQL admin, metastore, backup and restore passwords, Jupyter token, the RPC secret and (4.x) the Connect token");
+        var everythingElse = string.Join("\n", rendered.Objects.Where(o => o.Kind != "Secret").Select(o => o.Body.ToJsonString()));
+        values.Should().OnlyContain(v => !everythingElse.Contains(v, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -96,8 +144,15 @@ public class SecretsTests
         var xml = rendered.ConfigData("metastore", "hive-site.xml");
 
         xml.Should().NotContain("ConnectionPassword");
-        ((string?)rendered.Single("Deployment", "metastore").Container("metastore").EnvVar("SERVICE_OPTS")["value"])
-            .Should().Contain("-Djavax.jdo.option.ConnectionPassword=$(DB_PASSWORD)");
+        foreach (var workload in new[] { rendered.Single("Deployment", "metastore"), rendered.OfKind("Job").Single(j => j.Name.Contains("metastore-schema", StringComparison.Ordinal)) })
+        {
+            foreach (var container in workload.AllContainers())
+            {
+                // The password was once -Djavax.jdo.option.ConnectionPassword=$(DB_PASSWORD) in SERVICE_OPTS: on the JVM
+                // command line and in the apache/hive entrypoint's set -x trace.
+                container.ToJsonString().Should().NotContain("ConnectionPassword=").And.NotContain("DB_PASSWORD", workload.Describe(container));
+            }
+        }
     }
 
     [Fact]
@@ -114,7 +169,7 @@ public class SecretsTests
         };
         foreach (var (component, key) in expected)
         {
-            var annotations = rendered.Single("Secret", component).Body["metadata"]!["annotations"];
+            var annotations = rendered.OfKind("Secret").Single(o => o.Name == $"spark-spark-k8s-{component}").Body["metadata"]!["annotations"];
             ((string?)annotations?["helm.sh/resource-policy"]).Should().Be("keep", component);
             ((string?)annotations?["spark-k8s.io/generated-secret"]).Should().Be(key, component);
         }
@@ -136,16 +191,26 @@ public class SecretsTests
     [InlineData("jupyter.token.existingSecret")]
     public async Task Require_existing_refuses_to_generate_and_names_the_key(string key)
     {
-        var render = () => ChartRender.RenderUncachedAsync(new RenderInput(Files: ["environments/prod.yaml"], Sets: [$"{key}="]));
+        // With an external S3 (prod), Spark's own S3 Secret falls back to s3.credentials.existingSecret: blank both.
+        string[] sets = key.StartsWith("s3.", StringComparison.Ordinal) ? [$"{key}=", "s3.credentials.spark.existingSecret="] : [$"{key}="];
+        var render = () => ChartRender.RenderUncachedAsync(new RenderInput(Files: ["environments/prod.yaml"], Sets: sets));
 
-        (await render.Should().ThrowAsync<HelmException>()).Which.Message.Should().Contain($"{key}: secrets.requireExisting is true");
+        (await render.Should().ThrowAsync<HelmException>()).Which.Message.Should().Contain($"{key}: secrets.provider is \"existing\"");
+    }
+
+    [Fact]
+    public async Task Require_existing_still_means_the_existing_provider()
+    {
+        var render = () => ChartRender.RenderUncachedAsync(new RenderInput(Sets: ["secrets.requireExisting=true", "jupyter.enabled=false", "postgresql.auth.existingSecret=pg"]));
+
+        (await render.Should().ThrowAsync<HelmException>()).Which.Message.Should().Contain(".existingSecret: secrets.requireExisting is true");
     }
 
     [Fact]
     public async Task PostgreSQL_superuser_is_separate_from_the_role_the_metastore_and_backups_use()
     {
         var rendered = await ChartRender.RenderAsync(new RenderInput(Sets: ["backup.enabled=true"]));
-        var secret = rendered.Single("Secret", "postgresql").Name;
+        const string secret = "spark-spark-k8s-postgresql";
 
         var postgres = rendered.Single("StatefulSet", "postgresql").Container("postgresql");
         ((string?)postgres.EnvVar("POSTGRES_USER")["value"]).Should().Be("postgres");
@@ -154,8 +219,8 @@ public class SecretsTests
         var hiveSite = rendered.ConfigData("metastore", "hive-site.xml");
         hiveSite.Should().Contain("<value>hive</value>").And.NotContain("<value>postgres</value>");
         var backup = rendered.Single("CronJob", "backup").Containers().Single();
-        ((JsonArray)backup["args"]!).Select(a => (string?)a).Should().Contain(a => a!.StartsWith("postgresql://hive@", StringComparison.Ordinal));
-        ((string?)backup.EnvVar("PGPASSWORD")["valueFrom"]!["secretKeyRef"]!["key"]).Should().Be("password");
+        ((JsonArray)backup["args"]!).Select(a => (string?)a).Should().Contain(a => a!.StartsWith("postgresql://hive_backup@", StringComparison.Ordinal));
+        ((string?)backup.EnvVar("PGPASSWORD")["valueFrom"]!["secretKeyRef"]!["name"]).Should().Be("spark-spark-k8s-postgresql-backup");
 
         var roles = rendered.OfKind("Job").Single(j => j.Name.Contains("postgresql-roles", StringComparison.Ordinal)).Containers().Single();
         ((string?)roles.EnvVar("PGUSER")["value"]).Should().Be("postgres");

@@ -201,8 +201,11 @@ public class SparkVersionTests
         var clientDir = (string?)jupyter.Container("jupyter").EnvVar("PYTHONPATH")["value"];
         clientDir.Should().StartWith("/home/jovyan/work/.spark-client/");
         ((string?)install.EnvVar("SPARK_CLIENT_DIR")["value"]).Should().Be(clientDir);
+        // 4.x sends the Connect token as a bearer header (see ConnectAuthTests); 3.5 has no authentication.
         ((string?)jupyter.Container("jupyter").EnvVar("SPARK_REMOTE")["value"])
-            .Should().Be("sc://spark-spark-k8s-connect.spark.svc:15002");
+            .Should().Be(version == "3.5"
+                ? "sc://spark-spark-k8s-connect.spark.svc:15002"
+                : "sc://spark-spark-k8s-connect.spark.svc:15002/;authorization=Bearer%20$(SPARK_CONNECT_TOKEN)");
     }
 
     [Theory]

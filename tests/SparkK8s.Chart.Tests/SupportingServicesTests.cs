@@ -57,7 +57,7 @@ public class SupportingServicesTests
         var xml = rendered.ConfigData("metastore", "hive-site.xml");
         xml.Should().Contain("jdbc:postgresql://spark-spark-k8s-postgresql.spark.svc:5432/metastore")
             .And.Contain("<value>s3a://spark-warehouse/warehouse</value>");
-        job.InitContainers().Single().Should().NotBeNull();
+        job.InitContainers().Select(c => (string?)c["name"]).Should().Equal("render-config", "fetch-jars");
         ((string?)job.Container("fetch-jars").EnvVar("JARS")["value"]).Should().Be("org/postgresql/postgresql/42.7.14/postgresql-42.7.14.jar@73914527305a40cce504b0d3d90b23caf565136912d607ae8ae7c5895512332c");
     }
 

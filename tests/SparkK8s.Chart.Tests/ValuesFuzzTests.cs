@@ -135,9 +135,12 @@ public class ValuesFuzzTests
 
             // A generated Secret disappears when an existing one is named; that is such a value's purpose.
             var ignoreSecrets = pending.Any(c => c.Key.EndsWith("existingSecret", StringComparison.Ordinal));
+            // The metastore image's major version picks the schema Job's script (Hive 3 or 4 schematool) by design, so
+            // with that key in the batch the schematool script may differ; every other script must not.
+            var metastoreTag = pending.Any(c => c.Key == "metastore/image/tag");
             foreach (var @case in pending)
             {
-                problems.AddRange(Accepted(@case, objects, baseline, pending.Count == 1, ignoreSecrets));
+                problems.AddRange(Accepted(@case, objects, baseline, pending.Count == 1, ignoreSecrets, metastoreTag));
             }
 
             return;
@@ -145,8 +148,11 @@ public class ValuesFuzzTests
     }
 
     /// <summary>What must hold when helm accepts a value.</summary>
-    private static IEnumerable<string> Accepted(Case @case, IReadOnlyList<KubeObject> objects, Shape baseline, bool alone, bool ignoreSecrets)
+    private static IEnumerable<string> Accepted(Case @case, IReadOnlyList<KubeObject> objects, Shape baseline, bool alone, bool ignoreSecrets, bool metastoreTag)
     {
+        static IEnumerable<string> Scripts(Shape shape, bool withoutSchematool) =>
+            shape.Scripts.Where(s => !(withoutSchematool && s.StartsWith("Job/metastore/schematool:", StringComparison.Ordinal)));
+
         var shape = Shape.Of(objects, ignoreSecrets);
         var expected = ignoreSecrets ? baseline with { Objects = baseline.Objects.Where(o => !o.StartsWith("Secret/", StringComparison.Ordinal)).ToList() } : baseline;
         if (!shape.Objects.SequenceEqual(expected.Objects))
@@ -154,9 +160,7 @@ public class ValuesFuzzTests
             yield return $"{@case}: the objects changed: {string.Join(", ", shape.Objects.Except(expected.Objects).Concat(expected.Objects.Except(shape.Objects)))}";
         }
 
-        // metastore.image.tag picks one of two fixed schematool scripts (Hive 3 or 4 by the tag's major version), so a
-        // tag without "<major>." switches to the Hive 4 script; no text of the value reaches it.
-        if (!shape.Scripts.SequenceEqual(baseline.Scripts) && @case.Key != "metastore/image/tag")
+        if (!Scripts(shape, metastoreTag).SequenceEqual(Scripts(baseline, metastoreTag)))
         {
             yield return $"{@case}: a value reached script text: {string.Join(" | ", shape.Scripts.Except(baseline.Scripts))}";
         }
@@ -225,8 +229,12 @@ public class ValuesFuzzTests
         {
             var kept = objects.Where(o => !(ignoreSecrets && o.Kind == "Secret")).ToList();
             var names = kept.Select(o => $"{o.Kind}/{o.Labels.GetValueOrDefault(Rendered.ComponentLabel)}").Order(StringComparer.Ordinal).ToList();
+            // Shell scripts only (sh/bash -c): an exec-form command may carry a value as one argument of its own
+            // (spark-submit --name <fullname>), which no shell re-parses.
             var scripts = objects.Where(o => o.PodSpec is not null)
-                .SelectMany(o => o.AllContainers().Select(c => $"{o.Kind}/{o.Labels.GetValueOrDefault(Rendered.ComponentLabel)}/{(string?)c["name"]}: "
+                .SelectMany(o => o.AllContainers()
+                    .Where(c => (c["command"] as JsonArray ?? []).Any(w => (string?)w is "-c" or "-ec"))
+                    .Select(c => $"{o.Kind}/{o.Labels.GetValueOrDefault(Rendered.ComponentLabel)}/{(string?)c["name"]}: "
                     + string.Join(" ", (c["command"] as JsonArray ?? []).Select(w => (string?)w))))
                 .Order(StringComparer.Ordinal).ToList();
             var defaults = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);

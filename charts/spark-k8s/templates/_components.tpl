@@ -1,127 +1,372 @@
 {{/*
 The component table: one row per component of the chart, the single place that names each component's
-on/off switch, image and ports. Services, containers' ports, version labels and (later) NetworkPolicies,
-monitoring and the docs read it; no template hard-codes a component's port or image.
+on/off switch, image, ports and network flows. Services, containers' ports, version labels, ServiceAccounts and
+the NetworkPolicies (templates/networkpolicy.yaml) read it; no template hard-codes a component's port or image.
 Row fields:
   enabled  whether the release renders the component;
   image    the values path of its image map ("connect.image"), or "" for a component that runs no image of its own;
   spark    true for components that run the Spark image (their version label is the Spark release);
-  ports    port name -> number, as the Services and containerPorts name them.
-Add a component by adding its row here first.
+  ports    port name -> number, as the Services and containerPorts name them;
+  pods     true for components that run pods (they get a ServiceAccount and a NetworkPolicy);
+  apiToken true for components whose pods talk to the Kubernetes API (their ServiceAccount token is mounted);
+  identity the s3.workloadIdentity purpose (values key: spark, historyServer, backup) whose cloud identity annotates
+           the component's ServiceAccount when s3.workloadIdentity.provider is set (templates/credentials/_identity.tpl);
+           absent for pods that reach no S3;
+  egress   the flows the component's pods start (only for pods: true); each entry is one of
+             {to: <component>, port: <port name of that component>}  a pod of this release;
+             {to: <component>, range: <portRanges name of that component>}  the same, on a port range; the destination's
+                                        ingress allow is derived from this entry, so a flow is written once, at its source;
+                                        skipped while the destination is disabled;
+             {peer: s3, url: <endpoint>}  S3: the in-chart MinIO (to: minio, port: s3) when url is the in-chart endpoint,
+                                        else networkPolicy.egress.s3Cidrs on the URL's port;
+             {peer: postgresql, host: <host>, port: <n>}  the in-chart PostgreSQL when host is its Service, else
+                                        networkPolicy.egress.databaseCidrs on that port;
+             {peer: downloads, url: <repository>}  networkPolicy.egress.downloadCidrs on the URL's port (Maven, pip);
+             {peer: dns}                kube-dns (networkPolicy.dns), UDP and TCP;
+             {peer: kubeApi}            networkPolicy.kubeApi.cidrs on networkPolicy.kubeApi.ports;
+           networkPolicy.extraEgress entries naming the component (or naming none) are added to every row;
+  ingress  flows from outside the release (in-release ingress comes from the sources' egress entries):
+             {from: connectClients, ports: [<port names>]}  networkPolicy.connectClients peers;
+             {from: uiClients, ports: [<port names>]}       networkPolicy.uiClients peers.
+Add a component by adding its row here first; its flows are its row's egress and ingress entries, nothing else.
 */}}
 {{- define "spark-k8s.components" -}}
+{{- /* Rendered once per render and kept on the root context: every label, port and policy lookup reads the table. */}}
+{{- include "spark-k8s.componentsCache" . }}
+{{- index . "spark-k8s.components" }}
+{{- end }}
+
+{{/* Fills the cache on the root context: "spark-k8s.components" (the table's text) and "spark-k8s.rows" (parsed, read-only). */}}
+{{- define "spark-k8s.componentsCache" -}}
+{{- if not (hasKey . "spark-k8s.components") }}
+{{- $text := include "spark-k8s.componentTable" . }}
+{{- $_ := set . "spark-k8s.components" $text }}
+{{- $_ := set . "spark-k8s.rows" ($text | fromYaml) }}
+{{- end }}
+{{- end }}
+
+{{- define "spark-k8s.componentTable" -}}
 {{- $v := .Values }}
+{{- $s3 := include "spark-k8s.netpol.s3Url" . }}
+{{- $jars := ternary "" $v.jars.repository $v.jars.bundled }}
+{{- $db := include "spark-k8s.metastoreDb" . | fromYaml }}
 connect:
   enabled: {{ $v.connect.enabled }}
   image: connect.image
   spark: true
+  pods: true
+  identity: spark
+  apiToken: {{ eq $v.connect.backend "k8s" }}
   ports:
     grpc: {{ int $v.connect.ports.grpc }}
     ui: {{ int $v.connect.ports.ui }}
     driver: {{ int $v.connect.ports.driver }}
     blockmanager: {{ int $v.connect.ports.blockManager }}
+  egress:
+    - {to: executor, port: blockmanager}
+    - {to: standalone-master, port: rpc}
+    - {to: standalone-worker, range: executors}
+    - {to: metastore, port: thrift}
+    - {peer: s3, url: {{ $s3 | quote }}}
+    {{- if eq $v.connect.backend "k8s" }}
+    - {peer: kubeApi}
+    {{- end }}
+    - {peer: dns}
+    {{- with $jars }}
+    - {peer: downloads, url: {{ . | quote }}}
+    {{- end }}
+  ingress:
+    - {from: connectClients, ports: [grpc, ui]}
+    - {from: uiClients, ports: [ui]}
 executor:
   enabled: {{ and $v.connect.enabled (eq $v.connect.backend "k8s") }}
   image: connect.image
   spark: true
-  ports: {}
+  pods: true
+  identity: spark
+  # blockmanager: spark.blockManager.port; Spark adds it to each executor container as the port "blockmanager"
+  # (BasicExecutorFeatureStep in apache/spark resource-managers/kubernetes), so the pod template does not list it.
+  ports:
+    blockmanager: {{ int $v.connect.ports.executorBlockManager }}
+  egress:
+    - {to: connect, port: driver}
+    - {to: connect, port: blockmanager}
+    - {to: executor, port: blockmanager}
+    - {peer: s3, url: {{ $s3 | quote }}}
+    - {peer: dns}
+    {{- with $jars }}
+    - {peer: downloads, url: {{ . | quote }}}
+    {{- end }}
 standalone-master:
   enabled: {{ $v.standalone.enabled }}
   image: standalone.image
   spark: true
+  pods: true
   ports:
     rpc: {{ int $v.standalone.master.ports.rpc }}
     ui: {{ int $v.standalone.master.ports.ui }}
+  # The master sends LaunchExecutor to each worker's RPC endpoint and application events to the driver over
+  # connections of its own (NettyRpcEnv opens an outbound client per remote address; apache/spark core rpc/netty).
+  egress:
+    - {to: standalone-worker, port: rpc}
+    - {to: connect, port: driver}
+    - {peer: dns}
+  ingress:
+    - {from: uiClients, ports: [ui]}
 standalone-worker:
   enabled: {{ $v.standalone.enabled }}
   image: standalone.image
   spark: true
+  pods: true
+  identity: spark
   ports:
     rpc: {{ int $v.standalone.worker.ports.rpc }}
     ui: {{ int $v.standalone.worker.ports.ui }}
+  # The executors a worker launches share its pod and bind spark.blockManager.port; a second executor in the same pod
+  # takes the next free port, up to spark.port.maxRetries (16) above it (Utils.startServiceOnPort in apache/spark).
+  # Executors open no RPC server of their own (SparkEnv.createExecutorEnv: RpcEnv in client mode).
+  portRanges:
+    executors: [{{ int $v.connect.ports.executorBlockManager }}, {{ add (int $v.connect.ports.executorBlockManager) 16 }}]
+  egress:
+    - {to: standalone-master, port: rpc}
+    - {to: standalone-worker, port: rpc}
+    - {to: standalone-worker, range: executors}
+    - {to: connect, port: driver}
+    - {to: connect, port: blockmanager}
+    - {peer: s3, url: {{ $s3 | quote }}}
+    - {peer: dns}
+    {{- with $jars }}
+    - {peer: downloads, url: {{ . | quote }}}
+    {{- end }}
+  ingress:
+    - {from: uiClients, ports: [ui]}
 history-server:
   enabled: {{ $v.historyServer.enabled }}
   image: historyServer.image
   spark: true
+  pods: true
+  identity: historyServer
   ports:
     http: {{ int $v.historyServer.port }}
+  egress:
+    - {peer: s3, url: {{ $s3 | quote }}}
+    - {peer: dns}
+    {{- with $jars }}
+    - {peer: downloads, url: {{ . | quote }}}
+    {{- end }}
+  ingress:
+    - {from: uiClients, ports: [http]}
 jupyter:
   enabled: {{ $v.jupyter.enabled }}
   image: jupyter.image
+  pods: true
   ports:
     http: {{ int $v.jupyter.port }}
+  egress:
+    - {to: connect, port: grpc}
+    - {to: connect, port: ui}
+    - {peer: dns}
+    {{- if $v.jupyter.installPackages }}
+    - {peer: downloads, url: {{ $v.jupyter.pipIndexUrl | default "https://pypi.org/simple" | quote }}}
+    {{- end }}
+  ingress:
+    - {from: uiClients, ports: [http]}
 metastore:
   enabled: {{ $v.metastore.enabled }}
   image: metastore.image
+  pods: true
+  identity: spark
   ports:
     thrift: {{ int $v.metastore.port }}
+  egress:
+    - {peer: postgresql, host: {{ $db.host | quote }}, port: {{ int $db.port }}}
+    - {peer: s3, url: {{ $s3 | quote }}}
+    - {peer: dns}
+    - {peer: downloads, url: {{ $v.jars.repository | quote }}}
 metastore-schema:
   enabled: {{ $v.metastore.enabled }}
   image: metastore.image
+  pods: true
   ports: {}
+  egress:
+    - {peer: postgresql, host: {{ $db.host | quote }}, port: {{ int $db.port }}}
+    - {peer: dns}
+    - {peer: downloads, url: {{ $v.jars.repository | quote }}}
 postgresql:
   enabled: {{ $v.postgresql.enabled }}
   image: postgresql.image
+  pods: true
   ports:
     postgresql: 5432
+  egress: []
 postgresql-roles:
   enabled: {{ $v.postgresql.enabled }}
   image: postgresql.image
+  pods: true
   ports: {}
+  egress:
+    - {to: postgresql, port: postgresql}
+    - {peer: dns}
 minio:
   enabled: {{ $v.minio.enabled }}
   image: minio.image
+  pods: true
   ports:
     s3: {{ int $v.minio.port }}
     console: {{ int $v.minio.consolePort }}
+  egress: []
+  ingress:
+    - {from: uiClients, ports: [console]}
 minio-buckets:
   enabled: {{ $v.minio.enabled }}
   image: minio.mcImage
+  pods: true
   ports: {}
+  egress:
+    - {to: minio, port: s3}
+    - {peer: dns}
+{{- $backupDbs := 0 }}
+{{- range $name, $entry := $v.backup.databases }}
+{{- if and $entry.enabled (or (ne $name "metastore") $v.metastore.enabled $entry.host) }}{{ $backupDbs = add1 $backupDbs }}{{ end }}
+{{- end }}
+{{- $backupEgress := "[]" }}
+{{- if or $v.backup.enabled $v.restore.enabled }}{{ $backupEgress = include "spark-k8s.netpol.backupEgress" . }}{{ end }}
 backup:
-  enabled: {{ $v.backup.enabled }}
+  enabled: {{ and $v.backup.enabled (gt $backupDbs 0) }}
   image: backup.image
+  pods: true
+  identity: backup
   ports: {}
+  egress:
+    {{- $backupEgress | nindent 4 }}
 backup-verify:
-  enabled: {{ $v.backup.enabled }}
+  enabled: {{ and $v.backup.enabled $v.backup.verify.enabled (gt $backupDbs 0) }}
   image: backup.image
+  pods: true
+  identity: backup
   ports: {}
+  egress:
+    {{- $backupEgress | nindent 4 }}
 restore:
   enabled: {{ $v.restore.enabled | default false }}
   image: backup.image
+  pods: true
+  identity: backup
   ports: {}
+  egress:
+    {{- $backupEgress | nindent 4 }}
+{{- $jobsOn := gt (len $v.jobs) 0 }}
+{{- $submitJobs := false }}
+{{- range $name, $job := $v.jobs }}{{ if eq ($job.type | default $v.jobDefaults.type) "submit" }}{{ $submitJobs = true }}{{ end }}{{ end }}
+# spark-submit --deploy-mode cluster: it creates the driver pod, Service and ConfigMap and watches the driver
+# (KubernetesClientApplication in apache/spark); it talks to nothing but the API server.
 job-submitter:
-  enabled: {{ gt (len $v.jobs) 0 }}
+  enabled: {{ and $jobsOn $submitJobs }}
   image: jobDefaults.image
   spark: true
+  pods: true
+  apiToken: true
+  ownServiceAccount: true
   ports: {}
+  egress:
+    - {peer: kubeApi}
+    - {peer: dns}
+# The operators' SparkApplication objects: no pods of their own (the operator creates job-driver and job-executor pods).
 job-application:
-  enabled: {{ gt (len $v.jobs) 0 }}
+  enabled: {{ $jobsOn }}
   image: jobDefaults.image
   spark: true
   ports: {}
 job-driver:
-  enabled: {{ gt (len $v.jobs) 0 }}
+  enabled: {{ $jobsOn }}
   image: jobDefaults.image
   spark: true
+  pods: true
+  identity: spark
+  apiToken: true
+  ownServiceAccount: true
   ports:
     driver: 7078
     blockmanager: 7079
     ui: 4040
+  egress:
+    - {to: job-executor, port: blockmanager}
+    - {to: metastore, port: thrift}
+    - {peer: s3, url: {{ $s3 | quote }}}
+    - {peer: kubeApi}
+    - {peer: dns}
+    {{- with $jars }}
+    - {peer: downloads, url: {{ . | quote }}}
+    {{- end }}
+  ingress:
+    - {from: uiClients, ports: [ui]}
 job-executor:
-  enabled: {{ gt (len $v.jobs) 0 }}
+  enabled: {{ $jobsOn }}
   image: jobDefaults.image
   spark: true
-  ports: {}
+  pods: true
+  identity: spark
+  # spark.blockManager.port of the jobs (one executor per pod, so one fixed port).
+  ports:
+    blockmanager: 7079
+  egress:
+    - {to: job-driver, port: driver}
+    - {to: job-driver, port: blockmanager}
+    - {to: job-executor, port: blockmanager}
+    - {peer: s3, url: {{ $s3 | quote }}}
+    - {peer: dns}
+    {{- with $jars }}
+    - {peer: downloads, url: {{ . | quote }}}
+    {{- end }}
 s3:
+  enabled: true
+  image: ""
+  ports: {}
+default-deny:
+  enabled: {{ $v.networkPolicy.enabled }}
+  image: ""
+  ports: {}
+connect-auth:
+  enabled: {{ include "spark-k8s.connect.authEnabled" . | eq "true" }}
+  image: ""
+  ports: {}
+spark-auth:
+  enabled: {{ include "spark-k8s.connect.rpcAuthOn" . | eq "true" }}
+  image: ""
+  ports: {}
+# Objects of templates/credentials that belong to no single component (SecretStore, Vault connection and auth).
+secrets:
   enabled: true
   image: ""
   ports: {}
 {{- end }}
 
+{{/* S3 endpoint URL of the chart (s3.endpoint, or the in-chart MinIO), or "" when neither is set (the render fails elsewhere). */}}
+{{- define "spark-k8s.netpol.s3Url" -}}
+{{- if .Values.s3.endpoint }}{{ .Values.s3.endpoint }}
+{{- else if .Values.minio.enabled }}{{ include "spark-k8s.s3Endpoint" . }}
+{{- end }}
+{{- end }}
+
+{{/* Egress entries of the backup, verify and restore pods: each backed-up database and the backup S3 endpoint. */}}
+{{- define "spark-k8s.netpol.backupEgress" -}}
+{{- $entries := list }}
+{{- range $name, $entry := .Values.backup.databases }}
+{{- /* The same entries as backup/cronjob.yaml: the metastore entry only with a metastore or a host of its own. */}}
+{{- if and $entry.enabled (or (ne $name "metastore") $.Values.metastore.enabled $entry.host) }}
+{{- $db := include "spark-k8s.backup.database" (dict "root" $ "name" $name "entry" $entry) | fromYaml }}
+{{- $entries = append $entries (dict "peer" "postgresql" "host" $db.host "port" (int $db.port)) }}
+{{- end }}
+{{- end }}
+{{- $entries = append $entries (dict "peer" "s3" "url" (.Values.backup.target.endpoint | default (include "spark-k8s.netpol.s3Url" .))) }}
+{{- $entries = append $entries (dict "peer" "dns") }}
+{{- toYaml (uniq $entries) }}
+{{- end }}
+
 {{/* One row of the component table (YAML map). Takes root, component. */}}
 {{- define "spark-k8s.component" -}}
-{{- $row := index (include "spark-k8s.components" .root | fromYaml) .component }}
+{{- include "spark-k8s.componentsCache" .root }}
+{{- $row := index (index .root "spark-k8s.rows") .component }}
 {{- if not $row }}{{ fail (printf "chart bug: component %q has no row in templates/_components.tpl" .component) }}{{ end }}
 {{- toYaml $row }}
 {{- end }}

@@ -87,7 +87,7 @@ Takes root, name (Secret name), key, length. Returns the base64 value.
 {{- end }}
 
 {{/*
-A generated Secret: metadata plus base64 data keys. Takes root, component, keys (map key -> length) and
+A generated Secret: metadata plus base64 data keys. Takes root, component, optional suffix (name <fullname>-<component>-<suffix>), keys (map key -> length) and
 existingSecretKey (the values key that names an existing Secret instead, for the messages below).
 - helm.sh/resource-policy: keep: `helm uninstall` leaves the Secret, so a reinstall under the same release name and
   namespace finds it through lookup and reuses its values; the PostgreSQL volume (a StatefulSet PVC, which uninstall
@@ -101,7 +101,7 @@ existingSecretKey (the values key that names an existing Secret instead, for the
 {{- if .root.Values.secrets.requireExisting }}
 {{- fail (printf "%s: secrets.requireExisting is true (the staging and prod environments set it): create the Secret first (kubectl create secret generic ...) and name it in %s" .existingSecretKey .existingSecretKey) }}
 {{- end }}
-{{- $name := include "spark-k8s.componentName" . }}
+{{- $name := include "spark-k8s.objectName" . }}
 apiVersion: v1
 kind: Secret
 metadata:

@@ -75,7 +75,7 @@ spark.hadoop.fs.s3a.endpoint: {{ $endpoint | quote }}
 spark.hadoop.fs.s3a.endpoint.region: {{ .Values.s3.region | quote }}
 spark.hadoop.fs.s3a.path.style.access: {{ .Values.s3.pathStyleAccess | toString | quote }}
 spark.hadoop.fs.s3a.connection.ssl.enabled: {{ hasPrefix "https://" $endpoint | toString | quote }}
-spark.hadoop.fs.s3a.aws.credentials.provider: {{ $release.s3aCredentialsProvider | quote }}
+spark.hadoop.fs.s3a.aws.credentials.provider: {{ include "spark-k8s.s3.credentialsProvider" . | quote }}
 spark.hadoop.fs.s3a.impl: "org.apache.hadoop.fs.s3a.S3AFileSystem"
 {{- end }}
 
@@ -230,10 +230,14 @@ kind: Pod
 metadata:
   labels:
     {{- include "spark-k8s.sparkPodLabels" (dict "root" $root "component" .component) | trim | nindent 4 }}
+    {{- include "spark-k8s.workloadIdentity.podLabels" $root | nindent 4 }}
     {{- with .labels }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
 spec:
+  {{- /* The component's own ServiceAccount (templates/serviceaccounts.yaml, jobs/rbac.yaml); Spark overrides it with
+  spark.kubernetes.authenticate.{driver,executor}.serviceAccountName, which the confs set to the same names. */}}
+  serviceAccountName: {{ include "spark-k8s.componentName" (dict "root" $root "component" .component) | quote }}
   {{- /* The driver talks to the API server (it creates its executors); executors never do. */}}
   automountServiceAccountToken: {{ eq .role "driver" }}
   {{- include "spark-k8s.podSpecCommon" (dict "root" $root "uid" 185) | trim | nindent 2 }}
@@ -258,6 +262,14 @@ spec:
           ephemeral-storage: {{ $ephemeral.limit | quote }}
       env:
         {{- include "spark-k8s.s3Env" $root | nindent 8 }}
+        {{- if .rpcAuth }}
+        # The executor's bootstrap SparkConf (the one that fetches the driver's properties) holds only the startup
+        # properties (SparkConf.isExecutorStartupConf: spark.auth*, spark.network*, spark.rpc*, ports), and Spark reads
+        # spark.authenticate.secret.file only when spark.master is a k8s:// URL (SecurityManager.secretKeyFromFile in
+        # apache/spark). The image's entrypoint.sh passes every SPARK_JAVA_OPT_* env var to the executor JVM.
+        - name: SPARK_JAVA_OPT_9999
+          value: {{ printf "-Dspark.master=%s" (include "spark-k8s.connect.master" $root) | quote }}
+        {{- end }}
         {{- range .app.secretEnv }}
         - name: {{ .name | quote }}
           valueFrom:
@@ -267,6 +279,9 @@ spec:
         {{- end }}
       volumeMounts:
         {{- include "spark-k8s.sparkVolumeMounts" $root | trim | nindent 8 }}
+        {{- if .rpcAuth }}
+        {{- with include "spark-k8s.sparkAuthVolumeMount" $root | trim }}{{ . | nindent 8 }}{{ end }}
+        {{- end }}
         {{- if .codeConfigMap }}
         - name: job-code
           mountPath: /opt/spark/job
@@ -274,6 +289,9 @@ spec:
         {{- end }}
   volumes:
     {{- include "spark-k8s.sparkVolumes" $root | trim | nindent 4 }}
+    {{- if .rpcAuth }}
+    {{- with include "spark-k8s.sparkAuthVolume" $root | trim }}{{ . | nindent 4 }}{{ end }}
+    {{- end }}
     {{- with .codeConfigMap }}
     - name: job-code
       configMap:

@@ -15,8 +15,10 @@
 {{- if and (not .Values.minio.enabled) (not .Values.s3.endpoint) }}
 {{- fail "s3.endpoint: set it to your S3 endpoint URL when minio.enabled is false" }}
 {{- end }}
-{{- if and (not .Values.minio.enabled) (not .Values.s3.credentials.existingSecret) }}
-{{- fail "s3.credentials.existingSecret: name a Secret with the S3 credentials when minio.enabled is false" }}
+{{- /* S3 credentials: each purpose resolves its Secret (templates/credentials/_credentials.tpl) and fails with the
+values key to set when it has none. */}}
+{{- if and .Values.minio.enabled (has (toString .Values.s3.workloadIdentity.provider) (list "aws-irsa" "aws-pod-identity")) }}
+{{- fail (printf "s3.workloadIdentity.provider: %q is for external S3 (AWS); the in-chart MinIO takes static keys: set minio.enabled=false and s3.endpoint, or leave the provider empty" .Values.s3.workloadIdentity.provider) }}
 {{- end }}
 {{- if and .Values.metastore.enabled (not .Values.postgresql.enabled) (not .Values.metastore.externalDatabase.host) }}
 {{- fail "metastore.externalDatabase.host: set it (and metastore.externalDatabase.existingSecret) when postgresql.enabled is false" }}
@@ -26,6 +28,18 @@
 {{- end }}
 {{- if and .Values.postgresql.enabled (eq (toString .Values.postgresql.auth.username) (toString .Values.postgresql.auth.adminUsername)) }}
 {{- fail "postgresql.auth.adminUsername: must differ from postgresql.auth.username, which the metastore and backups use and which is not a superuser" }}
+{{- end }}
+{{- if .Values.postgresql.enabled }}
+{{- $a := .Values.postgresql.auth }}
+{{- range $purpose := list "backup" "restore" }}
+{{- $name := toString (index $a $purpose).username }}
+{{- if has $name (list (toString $a.username) (toString $a.adminUsername)) }}
+{{- fail (printf "postgresql.auth.%s.username: %q is already the metastore role or the superuser; give the %s role its own name" $purpose $name $purpose) }}
+{{- end }}
+{{- end }}
+{{- if eq (toString $a.backup.username) (toString $a.restore.username) }}
+{{- fail "postgresql.auth.restore.username: must differ from postgresql.auth.backup.username (the restore role acts as the metastore role, the backup role only reads)" }}
+{{- end }}
 {{- end }}
 {{- if and .Values.jupyter.enabled (not .Values.connect.enabled) }}
 {{- fail "jupyter.enabled: Jupyter talks to the Spark Connect server; enable connect.enabled too" }}

@@ -101,8 +101,11 @@ public sealed class PresetCatalog(string chartDirectory)
             : null;
     }
 
+    /// <summary>Top-level values with an <c>enabled</c> switch that are chart-wide settings, not components.</summary>
+    private static readonly HashSet<string> Settings = new(StringComparer.Ordinal) { "networkPolicy", "openshift" };
+
     public static IReadOnlyList<string> EnabledComponents(JsonObject values) =>
-        values.Where(p => p.Value is JsonObject component && component["enabled"] is JsonValue enabled
+        values.Where(p => !Settings.Contains(p.Key) && p.Value is JsonObject component && component["enabled"] is JsonValue enabled
                 && enabled.TryGetValue<bool>(out var on) && on)
             .Select(p => p.Key)
             .ToList();

@@ -119,6 +119,27 @@ public sealed class Rendered(IReadOnlyList<KubeObject> objects, RenderInput inpu
                     }
                 }
             }
+
+            // The operators' applications: kubeflow's spec.driver/executor.template (ScheduledSparkApplication: under
+            // spec.template), Apache's spec.driverSpec/executorSpec.podTemplateSpec.
+            foreach (var app in Objects.Where(o => o.Kind is "SparkApplication" or "ScheduledSparkApplication"))
+            {
+                var spec = app.Kind == "ScheduledSparkApplication" ? app.Body["spec"]?["template"] : app.Body["spec"];
+                foreach (var role in new[] { "driver", "executor" })
+                {
+                    var template = spec?[role]?["template"] ?? spec?[$"{role}Spec"]?["podTemplateSpec"];
+                    if (template is System.Text.Json.Nodes.JsonObject body)
+                    {
+                        var name = $"{app.Name}-{role}-template";
+                        var pod = (System.Text.Json.Nodes.JsonObject)body.DeepClone();
+                        pod["apiVersion"] = "v1";
+                        pod["kind"] = "Pod";
+                        pod["metadata"] ??= new System.Text.Json.Nodes.JsonObject();
+                        pod["metadata"]!["name"] = name;
+                        yield return new KubeObject(pod, name);
+                    }
+                }
+            }
         }
     }
 

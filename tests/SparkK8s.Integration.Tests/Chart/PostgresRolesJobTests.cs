@@ -17,16 +17,19 @@ public sealed class PostgresRolesJobTests(PostgresServerFixture postgres)
 {
     private static readonly string Suffix = $"{Environment.ProcessId}";
 
-    private static async Task<string> RenderedScriptAsync()
+    private static async Task<string> RenderedScriptAsync(params string[] sets)
     {
-        var objects = await TestHelm.RenderAsync(null, null, cancellationToken: TestContext.Current.CancellationToken);
+        var objects = await TestHelm.RenderAsync(null, sets, cancellationToken: TestContext.Current.CancellationToken);
         var job = objects.Single(o => o.Kind == "Job" && o.Name.Contains("postgresql-roles", StringComparison.Ordinal));
         var command = (JsonArray)job.Body["spec"]!["template"]!["spec"]!["containers"]![0]!["command"]!;
         command.Select(n => (string?)n).Take(2).Should().Equal("/bin/bash", "-ec");
         return (string)command[2]!;
     }
 
-    private async Task RunAsync(string script, string database, string user, string password)
+    private Task RunAsync(string script, string database, string user, string password) =>
+        RunAsync(script, database, user, password, new Dictionary<string, string>());
+
+    private async Task RunAsync(string script, string database, string user, string password, IReadOnlyDictionary<string, string> extra)
     {
         var start = new ProcessStartInfo("/bin/bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("-ec");
@@ -39,6 +42,10 @@ public sealed class PostgresRolesJobTests(PostgresServerFixture postgres)
         start.Environment["PGPASSWORD"] = PostgresServerFixture.Password;
         start.Environment["APP_USER"] = user;
         start.Environment["APP_PASSWORD"] = password;
+        foreach (var (key, value) in extra)
+        {
+            start.Environment[key] = value;
+        }
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
@@ -98,5 +105,88 @@ public sealed class PostgresRolesJobTests(PostgresServerFixture postgres)
 
         var stale = async () => await OpenAsAsync(database, user, first);
         await stale.Should().ThrowAsync<PostgresException>("the second run set the new password");
+    }
+
+    [Fact]
+    public async Task Backup_and_restore_roles_are_idempotent_and_can_do_only_their_job()
+    {
+        var script = await RenderedScriptAsync("backup.enabled=true", "restore.enabled=true", "restore.backupId=latest");
+        var database = $"roles2_{Suffix}";
+        var (user, backup, restore) = ($"hive2-{Suffix}", $"hive2_backup_{Suffix}", $"hive2_restore_{Suffix}");
+        await using (var admin = await postgres.OpenAsync("postgres", TestContext.Current.CancellationToken))
+        {
+            foreach (var sql in new[]
+            {
+                $"DROP DATABASE IF EXISTS \"{database}\"", $"DROP ROLE IF EXISTS \"{restore}\"", $"DROP ROLE IF EXISTS \"{backup}\"",
+                $"DROP ROLE IF EXISTS \"{user}\"", $"CREATE DATABASE \"{database}\"",
+            })
+            {
+                await using var command = new NpgsqlCommand(sql, admin);
+                await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+            }
+        }
+
+        var roles = new Dictionary<string, string>
+        {
+            ["BACKUP_USER"] = backup, ["BACKUP_PASSWORD"] = "backup-pw", ["RESTORE_USER"] = restore, ["RESTORE_PASSWORD"] = "restore-pw",
+        };
+        await RunAsync(script, database, user, "app-pw", roles);
+        await RunAsync(script, database, user, "app-pw", roles);
+
+        await using (var app = await OpenAsAsync(database, user, "app-pw"))
+        {
+            await using var create = new NpgsqlCommand("CREATE TABLE public.\"TBLS\" (id int); INSERT INTO public.\"TBLS\" VALUES (1), (2)", app);
+            await create.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        await using (var admin = await postgres.OpenAsync(database, TestContext.Current.CancellationToken))
+        {
+            await using var query = new NpgsqlCommand(
+                "SELECT rolname, rolsuper, rolcreaterole, rolreplication, rolbypassrls FROM pg_roles WHERE rolname IN (@a, @b, @c)", admin);
+            query.Parameters.AddWithValue("a", user);
+            query.Parameters.AddWithValue("b", backup);
+            query.Parameters.AddWithValue("c", restore);
+            await using var reader = await query.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+            var seen = 0;
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                seen++;
+                new[] { reader.GetBoolean(1), reader.GetBoolean(2), reader.GetBoolean(3), reader.GetBoolean(4) }.Should().OnlyContain(b => !b, reader.GetString(0));
+            }
+
+            seen.Should().Be(3, "the metastore, backup and restore roles exist, none a superuser");
+        }
+
+        // The backup role can pg_dump the metastore database...
+        var dump = new ProcessStartInfo(Path.Combine(PostgresServerFixture.BinDirectory, "pg_dump")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "-Fc", "--no-password", $"--dbname=postgresql://{backup}@{postgres.Host}:{postgres.Port}/{database}" })
+        {
+            dump.ArgumentList.Add(arg);
+        }
+
+        dump.Environment["PGPASSWORD"] = "backup-pw";
+        using (var process = Process.Start(dump)!)
+        {
+            var output = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, TestContext.Current.CancellationToken);
+            var errors = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await output;
+            process.ExitCode.Should().Be(0, await errors);
+        }
+
+        // ...but not change it.
+        await using (var reader = await OpenAsAsync(database, backup, "backup-pw"))
+        {
+            await using var write = new NpgsqlCommand("INSERT INTO public.\"TBLS\" VALUES (3)", reader);
+            var denied = async () => await write.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+            (await denied.Should().ThrowAsync<PostgresException>()).Which.SqlState.Should().Be(PostgresErrorCodes.InsufficientPrivilege);
+        }
+
+        // The restore role acts as the metastore role: what it creates belongs to the metastore.
+        await using (var restorer = await OpenAsAsync(database, restore, "restore-pw"))
+        {
+            await using var create = new NpgsqlCommand("CREATE TABLE public.\"RESTORED\" (id int); SELECT tableowner FROM pg_tables WHERE tablename = 'RESTORED'", restorer);
+            ((string?)await create.ExecuteScalarAsync(TestContext.Current.CancellationToken)).Should().Be(user);
+        }
     }
 }

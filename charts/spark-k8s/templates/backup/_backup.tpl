@@ -19,6 +19,16 @@ Takes root, name, entry.
 {{- $defaults := dict }}
 {{- if eq .name "metastore" }}
 {{- $defaults = include "spark-k8s.metastoreDb" .root | fromYaml }}
+{{- /* The chart's PostgreSQL has a role per purpose (postgresql/roles-job.yaml): backups and verify connect as the
+backup role, a restore as the restore role; never as the metastore's own role. */}}
+{{- $rows := include "spark-k8s.credentials" .root | fromYaml }}
+{{- $role := index .root.Values.postgresql.auth (.purpose | default "backup") }}
+{{- $id := printf "postgresql-%s" (.purpose | default "backup") }}
+{{- if (index $rows $id).enabled }}
+{{- $_ := set $defaults "username" (toString $role.username) }}
+{{- $_ := set $defaults "secret" (include "spark-k8s.credential.secretName" (dict "root" .root "id" $id)) }}
+{{- $_ := set $defaults "key" (toString $role.passwordKey) }}
+{{- end }}
 {{- end }}
 {{- $port := int ($defaults.port | default 5432) }}
 {{- if gt (int ($e.port | default 0)) 0 }}
@@ -78,12 +88,13 @@ The archive is streamed (nothing staged on disk), so /tmp only holds HOME and is
 {{- define "spark-k8s.backup.podTemplate" -}}
 {{- $root := .root }}
 {{- $t := $root.Values.backup.target }}
-{{- $s3Secret := $t.existingSecret | default (include "spark-k8s.s3SecretName" $root) }}
 metadata:
   labels:
     {{- include "spark-k8s.labels" (dict "root" $root "component" .component) | trim | nindent 4 }}
+    {{- include "spark-k8s.workloadIdentity.podLabels" $root | nindent 4 }}
 spec:
   restartPolicy: Never
+  serviceAccountName: {{ include "spark-k8s.componentName" (dict "root" $root "component" .component) | quote }}
   automountServiceAccountToken: false
   {{- include "spark-k8s.podSpecCommon" (dict "root" $root "uid" 1654) | trim | nindent 2 }}
   containers:
@@ -106,16 +117,7 @@ spec:
             secretKeyRef:
               name: {{ .db.secret | quote }}
               key: {{ .db.key | quote }}
-        - name: AWS_ACCESS_KEY_ID
-          valueFrom:
-            secretKeyRef:
-              name: {{ $s3Secret | quote }}
-              key: {{ $root.Values.s3.credentials.accessKeyIdKey | quote }}
-        - name: AWS_SECRET_ACCESS_KEY
-          valueFrom:
-            secretKeyRef:
-              name: {{ $s3Secret | quote }}
-              key: {{ $root.Values.s3.credentials.secretAccessKeyKey | quote }}
+        {{- include "spark-k8s.s3Env" (dict "root" $root "purpose" "backup") | nindent 8 }}
         - name: HOME
           value: /tmp
       {{- include "spark-k8s.containerSecurityContext" $root | trim | nindent 6 }}

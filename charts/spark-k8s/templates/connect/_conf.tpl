@@ -25,6 +25,19 @@
 {{- $_ := set $conf "spark.driver.bindAddress" "0.0.0.0" }}
 {{- $_ := set $conf "spark.driver.port" ($c.ports.driver | toString) }}
 {{- $_ := set $conf "spark.driver.blockManager.port" ($c.ports.blockManager | toString) }}
+{{- /* Executors' block manager port (spark.blockManager.port; the driver keeps spark.driver.blockManager.port): fixed, so
+the NetworkPolicies allow driver -> executor and executor <-> executor block and shuffle transfers on it. Spark adds it to
+each executor container as the port "blockmanager" (BasicExecutorFeatureStep, apache/spark resource-managers/kubernetes). */}}
+{{- $_ := set $conf "spark.blockManager.port" ($c.ports.executorBlockManager | toString) }}
+{{- /* Driver <-> executor RPC authentication and encryption (docs/security.md in apache/spark). On Kubernetes Spark
+would generate the secret and hand it to executors as a literal SPARK_AUTHENTICATE_SECRET env var in each pod spec
+(BasicExecutorFeatureStep); with spark.authenticate.secret.file set it reads the mounted Secret instead, on the driver
+and the executors alike (SecurityManager.secretKeyFromFile, Kubernetes masters only), and adds no env var. */}}
+{{- if eq (include "spark-k8s.connect.rpcAuthOn" .) "true" }}
+{{- $_ := set $conf "spark.authenticate" "true" }}
+{{- $_ := set $conf "spark.authenticate.secret.file" (printf "%s/%s" (include "spark-k8s.sparkAuthMountPath" .) $c.rpcAuth.key) }}
+{{- $_ := set $conf "spark.network.crypto.enabled" ($c.rpcAuth.encryption | toString) }}
+{{- end }}
 {{- $_ := set $conf "spark.driver.memory" $c.driver.memory }}
 {{- $_ := set $conf "spark.ui.port" ($c.ports.ui | toString) }}
 {{- $_ := set $conf "spark.connect.grpc.binding.port" ($c.ports.grpc | toString) }}
@@ -71,6 +84,11 @@ files are closed and published as they fill. */}}
 {{- with include "spark-k8s.jarsClassPath" . }}
 {{- $_ := set $conf "spark.driver.extraClassPath" . }}
 {{- $_ := set $conf "spark.executor.extraClassPath" . }}
+{{- end }}
+{{- /* Executors run under their own ServiceAccount (no API token; the Spark purpose's workload identity), not the
+driver's RBAC one; the pod template names it too (templates/serviceaccounts.yaml). */}}
+{{- if eq $c.backend "k8s" }}
+{{- $_ := set $conf "spark.kubernetes.authenticate.executor.serviceAccountName" (include "spark-k8s.componentName" (dict "root" . "component" "executor")) }}
 {{- end }}
 {{- $conf = merge (include "spark-k8s.metastoreConf" . | fromYaml) $conf }}
 {{- $conf = merge (include "spark-k8s.s3aConf" . | fromYaml) $conf }}

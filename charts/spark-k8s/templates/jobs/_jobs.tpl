@@ -103,6 +103,9 @@ long as the driver. */}}
 {{- $ports := (include "spark-k8s.component" (dict "root" $root "component" "job-driver") | fromYaml).ports }}
 {{- $_ := set $conf "spark.driver.port" (toString $ports.driver) }}
 {{- $_ := set $conf "spark.driver.blockManager.port" (toString $ports.blockmanager) }}
+{{- /* Executors' block manager on the job-executor row's fixed port (one executor per pod), and their own account. */}}
+{{- $_ := set $conf "spark.blockManager.port" (toString (include "spark-k8s.componentPort" (dict "root" $root "component" "job-executor" "port" "blockmanager"))) }}
+{{- $_ := set $conf "spark.kubernetes.authenticate.executor.serviceAccountName" (include "spark-k8s.componentName" (dict "root" $root "component" "job-executor")) }}
 {{- $_ := set $conf "spark.ui.port" (toString $ports.ui) }}
 {{- $_ := set $conf "spark.kubernetes.driver.podTemplateContainerName" "spark-driver" }}
 {{- $_ := set $conf "spark.kubernetes.executor.podTemplateContainerName" "spark-executor" }}

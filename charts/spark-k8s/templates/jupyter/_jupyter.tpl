@@ -27,7 +27,7 @@ exact Spark release, the line's clientPackages and pythonPackages (the versions 
 
 {{/* Name of the Secret with the Jupyter token. */}}
 {{- define "spark-k8s.jupyterSecretName" -}}
-{{- .Values.jupyter.token.existingSecret | default (include "spark-k8s.componentName" (dict "root" . "component" "jupyter")) }}
+{{- include "spark-k8s.credential.secretName" (dict "root" . "id" "jupyter") }}
 {{- end }}
 
 {{/* The Jupyter image map with an empty tag resolved to the Spark release (sparkVersion), the tag images/build.sh gives

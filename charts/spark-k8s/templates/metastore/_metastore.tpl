@@ -1,36 +1,96 @@
 {{/* Pieces shared by the metastore Deployment and its schema Job. */}}
 
-{{/* Env: DB password from the Secret, passed to the JVM as a system property (never in the ConfigMap). */}}
+{{/*
+Env of the metastore and schematool containers. No database password: it is in the hive-site.xml that the
+render-config init container writes from the mounted Secret file (spark-k8s.metastore.renderConfig), so it is never
+on the JVM command line, in an env var, or in the image entrypoint's `set -x` trace of SERVICE_OPTS/HADOOP_CLIENT_OPTS
+(apache/hive packaging/src/docker/entrypoint.sh).
+*/}}
 {{- define "spark-k8s.metastore.env" -}}
-{{- $db := include "spark-k8s.metastoreDb" . | fromYaml }}
-- name: DB_PASSWORD
-  valueFrom:
-    secretKeyRef:
-      name: {{ $db.secret | quote }}
-      key: {{ $db.key | quote }}
+{{ include "spark-k8s.metastore.schemaEnv" . }}
+{{ include "spark-k8s.s3Env" . }}
+{{- end }}
+
+{{/* Env of the schematool Job: no S3 keys, as schematool only talks to the database (its row in templates/_components.tpl has no S3 flow either). */}}
+{{- define "spark-k8s.metastore.schemaEnv" -}}
 - name: SERVICE_OPTS
-  value: {{ printf "-Xmx%s -Djavax.jdo.option.ConnectionPassword=$(DB_PASSWORD)" .Values.metastore.heap | quote }}
+  value: {{ printf "-Xmx%s" .Values.metastore.heap | quote }}
 - name: HADOOP_OPTIONAL_TOOLS
   value: hadoop-aws
 - name: DB_DRIVER
   value: postgres
-{{ include "spark-k8s.s3Env" . }}
 {{- end }}
 
 {{/* Init container fetching the PostgreSQL JDBC driver (the Hive image has none) with the Spark image's wget and
-checking its SHA-256, unless the image bundles it (jars.bundled: images/metastore). Renders "initContainers:" with the
-fetch when there is one, else nothing; callers append their own init containers with initContainersOpen. */}}
+checking its SHA-256, unless the image bundles it (jars.bundled: images/metastore). Renders the list item, or nothing. */}}
 {{- define "spark-k8s.metastore.fetchJars" -}}
 {{- if not .Values.jars.bundled }}
 {{- include "spark-k8s.jarsInitContainer" (dict "root" . "image" .Values.connect.image "jars" (list .Values.metastore.jdbcDriver) "target" "/jars") }}
 {{- end }}
 {{- end }}
 
-{{- define "spark-k8s.metastore.initContainers" -}}
-{{- with include "spark-k8s.metastore.fetchJars" . | trim }}
-initContainers:
-  {{- . | nindent 2 }}
+{{/* The render-config init container (a list item): writes hive-site.xml with the database password (below). */}}
+{{- define "spark-k8s.metastore.renderConfigContainer" -}}
+# The Spark image (bash, like the jar download below), not the Hive one: only bash builtins run here, no JVM, and the
+# heap checks (SPK008) treat every container of the Hive image as a metastore JVM.
+- name: render-config
+  {{- include "spark-k8s.containerImage" (dict "root" . "image" .Values.connect.image) | trim | nindent 2 }}
+  command:
+    - /bin/bash
+    - -c
+    - {{ include "spark-k8s.metastore.renderConfig" . | quote }}
+  {{- include "spark-k8s.containerSecurityContext" . | trim | nindent 2 }}
+  resources:
+    requests:
+      cpu: 10m
+      memory: 16Mi
+      ephemeral-storage: 16Mi
+    limits:
+      memory: 32Mi
+      ephemeral-storage: 64Mi
+  volumeMounts:
+    - name: config-template
+      mountPath: /config-template
+      readOnly: true
+    - name: db-password
+      mountPath: /db-password
+      readOnly: true
+    - name: config
+      mountPath: /config
 {{- end }}
+
+{{/* Init containers of the schema Job: the config renderer, then the JDBC driver download when the image lacks it. */}}
+{{- define "spark-k8s.metastore.initContainers" -}}
+initContainers:
+  {{- include "spark-k8s.metastore.renderConfigContainer" . | trim | nindent 2 }}
+  {{- with include "spark-k8s.metastore.fetchJars" . | trim }}
+  {{- . | nindent 2 }}
+  {{- end }}
+{{- end }}
+
+{{/*
+Writes /config/hive-site.xml: the ConfigMap's file with javax.jdo.option.ConnectionPassword added before
+</configuration>, XML-escaped, read from the Secret file. Only bash builtins touch the password (no process gets it
+as an argument) and nothing is traced (no set -x). The rendered file lives in a memory-backed emptyDir.
+*/}}
+{{- define "spark-k8s.metastore.renderConfig" -}}
+set -euo pipefail
+umask 077
+# Bash 5.2 expands & in ${var//pattern/replacement}; the escapes below need it literal.
+if shopt -q patsub_replacement 2>/dev/null; then shopt -u patsub_replacement; fi
+password=$(</db-password/password)
+password=${password//&/'&amp;'}
+password=${password//</'&lt;'}
+password=${password//>/'&gt;'}
+password=${password//\"/'&quot;'}
+password=${password//\'/'&apos;'}
+while IFS= read -r line || [[ -n $line ]]; do
+  if [[ $line == '</configuration>' ]]; then
+    printf '  <property>\n    <name>javax.jdo.option.ConnectionPassword</name>\n    <value>%s</value>\n  </property>\n' "$password"
+  fi
+  printf '%s\n' "$line"
+done </config-template/hive-site.xml >/config/hive-site.xml
+echo "rendered hive-site.xml"
 {{- end }}
 
 {{- define "spark-k8s.metastore.jdbcJarName" -}}
@@ -53,9 +113,21 @@ initContainers:
 {{- end }}
 
 {{- define "spark-k8s.metastore.volumes" -}}
-- name: config
+{{- $db := include "spark-k8s.metastoreDb" . | fromYaml }}
+- name: config-template
   configMap:
     name: {{ include "spark-k8s.componentName" (dict "root" . "component" "metastore") | quote }}
+# Only the metastore role's password, and only in the render-config init container.
+- name: db-password
+  secret:
+    secretName: {{ $db.secret | quote }}
+    items:
+      - key: {{ $db.key | quote }}
+        path: password
+- name: config
+  emptyDir:
+    medium: Memory
+    sizeLimit: 1Mi
 {{- if not .Values.jars.bundled }}
 - name: extra-jars
   emptyDir:
@@ -87,7 +159,7 @@ initContainers:
   "port" 5432
   "database" (toString $a.database)
   "username" (toString $a.username)
-  "secret" ($a.existingSecret | default (include "spark-k8s.componentName" (dict "root" . "component" "postgresql")))
+  "secret" (include "spark-k8s.credential.secretName" (dict "root" . "id" "postgresql"))
   "key" (toString $a.passwordKey)) }}
 {{- else }}
 {{- $e := .Values.metastore.externalDatabase }}

@@ -57,6 +57,7 @@ public static class SparkChecks
         new StandaloneCapacityCheck(),
         new DecommissionSettingsCheck(),
         new VolcanoSchedulerCheck(),
+        new ConnectWithoutAuthenticationCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
