@@ -184,7 +184,7 @@ public class SecurityRulesTests
     {
         var root = Connect("  env:\n    - {name: AWS_SECRET_ACCESS_KEY, valueFrom: {secretKeyRef: {name: s3, key: AWS_SECRET_ACCESS_KEY}}}");
         Run("SEC003", Minio + root).Should().ContainSingle().Which.Should().Match<Finding>(f =>
-            f.Severity == Severity.Warning && f.Field == "spec.template.spec.containers[0].env[AWS_SECRET_ACCESS_KEY]" && f.Message.Contains("MinIO root"));
+            f.Severity == Severity.Error && f.Field == "spec.template.spec.containers[0].env[AWS_SECRET_ACCESS_KEY]" && f.Message.Contains("MinIO root"));
 
         var whole = Connect("  envFrom:\n    - secretRef: {name: s3}");
         Run("SEC003", Minio + whole).Should().ContainSingle("envFrom hands over the root pair").Which.Field.Should().Be("spec.template.spec.containers[0].envFrom[0]");

@@ -87,7 +87,7 @@ public sealed record PrivilegedCredentials(IReadOnlyList<PrivilegedCredential> K
 /// SEC003: a Spark pod (the Connect driver, executors, any pod running a Spark launcher) can read the MinIO root
 /// credentials or the PostgreSQL superuser password. Spark runs the code its clients send, so such a key is one
 /// <c>os.environ</c> away from deleting every bucket, backups included, or dropping the metastore database.
-/// The MinIO root finding is a warning until the chart gives Spark its own MinIO user (issue 9 §3); the PostgreSQL one is an error.
+/// Both are errors: the chart gives Spark its own MinIO user (the buckets Job creates one per purpose) and its own database role.
 /// </summary>
 public sealed class PrivilegedCredentialRule() : SecurityRule(
     "SEC003",
@@ -96,7 +96,7 @@ public sealed class PrivilegedCredentialRule() : SecurityRule(
     "Spark runs the code its clients send; a pod of it that can read the object store's root keys or the database superuser's password hands "
     + "them to every client. The rule finds those keys in the render: the Secret keys MinIO takes as MINIO_ROOT_USER/MINIO_ROOT_PASSWORD and "
     + "PostgreSQL as POSTGRES_PASSWORD.",
-    "Give Spark its own S3 user with access to its buckets only (an existing Secret in s3.credentials.existingSecret), and never mount the database superuser's Secret key into Spark pods")
+    "Give Spark its own S3 user with access to its buckets only (the chart's per-purpose MinIO user, or s3.credentials.spark.existingSecret), and never mount the database superuser's Secret key into Spark pods")
 {
     public override IEnumerable<Finding> Run(SecurityCheckContext context)
     {
@@ -108,11 +108,8 @@ public sealed class PrivilegedCredentialRule() : SecurityRule(
             {
                 if (privileged.Keys.FirstOrDefault(k => k.Matches(use)) is { } key)
                 {
-                    var minio = key.Service.StartsWith("MinIO", StringComparison.Ordinal);
                     yield return Found(pod.Object, use.Field,
-                        $"the {pod.Component} container {use.Container} reads {key.Describe}, the {key.Service} credential of {key.Owner}"
-                        + (minio ? " (a warning until the chart creates a per-purpose MinIO user for Spark)" : string.Empty),
-                        severity: minio ? Severity.Warning : Severity.Error);
+                        $"the {pod.Component} container {use.Container} reads {key.Describe}, the {key.Service} credential of {key.Owner}");
                 }
             }
         }
