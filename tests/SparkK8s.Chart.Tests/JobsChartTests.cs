@@ -61,6 +61,30 @@ public class JobsChartTests
         return ChartRender.RenderAsync(new RenderInput(Sets: sets, ValuesYaml: yaml));
     }
 
+    [Fact]
+    public async Task Volcano_jobs_get_a_pod_group_template_with_the_queue_and_kubeflow_its_batch_scheduler_fields()
+    {
+        string[] volcano = ["spark.version=4.1", "connect.enabled=false", "jupyter.enabled=false", "spark.executorScheduling.batchScheduler.name=volcano", "spark.executorScheduling.batchScheduler.queue=batch"];
+        var submit = await ChartRender.RenderAsync(new RenderInput(Sets: [.. volcano, "jobDefaults.type=submit"], ValuesYaml: Jobs));
+        var map = OfJob(submit, "ConfigMap", "load");
+        var conf = SparkDefaultsFile.Parse((string)map.Body["data"]!["spark-defaults.conf"]!);
+
+        conf["spark.kubernetes.scheduler.name"].Should().Be("volcano");
+        conf["spark.kubernetes.driver.pod.featureSteps"].Should().Be("org.apache.spark.deploy.k8s.features.VolcanoFeatureStep");
+        conf["spark.kubernetes.scheduler.volcano.podGroupTemplateFile"].Should().EndWith("/podgroup-template.yaml");
+        var podGroup = (System.Text.Json.Nodes.JsonObject)SparkK8s.Core.Manifests.ManifestParser.ParseYaml((string)map.Body["data"]!["podgroup-template.yaml"]!, "podgroup")!;
+        ((string?)podGroup["kind"]).Should().Be("PodGroup");
+        ((string?)podGroup["spec"]!["queue"]).Should().Be("batch");
+
+        var kubeflow = await ChartRender.RenderAsync(new RenderInput(Sets: [.. volcano, "jobDefaults.type=operator", "operator.flavor=kubeflow"], ValuesYaml: Jobs));
+        var app = OfJob(kubeflow, "SparkApplication", "load");
+        ((string?)app.Body["spec"]!["batchScheduler"]).Should().Be("volcano");
+        ((string?)app.Body["spec"]!["batchSchedulerOptions"]!["queue"]).Should().Be("batch");
+
+        var plain = await ChartRender.RenderAsync(new RenderInput(Sets: ["spark.version=4.1", "jobDefaults.type=submit"], ValuesYaml: Jobs));
+        OfJob(plain, "ConfigMap", "load").Body["data"]!["podgroup-template.yaml"].Should().BeNull("no batch scheduler, no PodGroup");
+    }
+
     private static KubeObject OfJob(Rendered rendered, string kind, string job) =>
         rendered.OfKind(kind).Single(o => o.Labels.GetValueOrDefault(JobLabel) == job);
 

@@ -76,6 +76,9 @@ deployMode ("client" for the Connect server, "cluster" for submitted jobs).
 {{- $_ := set $conf "spark.kubernetes.scheduler.name" "volcano" }}
 {{- $_ := set $conf "spark.kubernetes.driver.pod.featureSteps" "org.apache.spark.deploy.k8s.features.VolcanoFeatureStep" }}
 {{- $_ := set $conf "spark.kubernetes.executor.pod.featureSteps" "org.apache.spark.deploy.k8s.features.VolcanoFeatureStep" }}
+{{- with .podGroupTemplateFile }}
+{{- $_ := set $conf "spark.kubernetes.scheduler.volcano.podGroupTemplateFile" . }}
+{{- end }}
 {{- end }}
 {{- if $d.enabled }}
 {{- $_ := set $conf "spark.decommission.enabled" "true" }}
@@ -89,4 +92,19 @@ deployMode ("client" for the Connect server, "cluster" for submitted jobs).
 {{- end }}
 {{- end }}
 {{- toYaml $conf }}
+{{- end }}
+
+{{/*
+The Volcano PodGroup template of a submit job (the queue of spark.executorScheduling.batchScheduler), or nothing when
+Volcano is not the batch scheduler. Spark's VolcanoFeatureStep copies its spec (queue, priorityClassName,
+minResources) into the PodGroup it creates for the application. Takes root.
+*/}}
+{{- define "spark-k8s.job.podGroupTemplate" -}}
+{{- $batch := .Values.spark.executorScheduling.batchScheduler }}
+{{- if eq $batch.name "volcano" }}
+apiVersion: scheduling.volcano.sh/v1beta1
+kind: PodGroup
+spec:
+  queue: {{ $batch.queue | quote }}
+{{- end }}
 {{- end }}

@@ -145,7 +145,8 @@ S3A uploads) its log when it ends, so rolling is off. */}}
 {{- $conf = merge (include "spark-k8s.metastoreConf" $root | fromYaml) $conf }}
 {{- $conf = merge (include "spark-k8s.s3aConf" $root | fromYaml) $conf }}
 {{- /* The release's executor scheduling and decommissioning (spark.executorScheduling, spark.decommission), in cluster mode. */}}
-{{- $conf = merge $conf (include "spark-k8s.executorScheduling.conf" (dict "root" $root "deployMode" "cluster") | fromYaml) }}
+{{- $podGroup := ternary (printf "%s/podgroup-template.yaml" (include "spark-k8s.job.confDir" $root)) "" (eq $j.type "submit") }}
+{{- $conf = merge $conf (include "spark-k8s.executorScheduling.conf" (dict "root" $root "deployMode" "cluster" "podGroupTemplateFile" $podGroup) | fromYaml) }}
 {{- toYaml (mergeOverwrite $conf ($j.sparkConf | default dict)) }}
 {{- end }}
 
