@@ -294,6 +294,16 @@ public class JobsChartTests
         (await act.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain(message);
     }
 
+    [Fact]
+    public async Task A_python_source_with_a_control_character_is_refused_not_dropped()
+    {
+        // The resolved job goes through toYaml/fromYaml, which fails on such a character and used to drop the job silently
+        // (helm 4); the schema now refuses it, naming the key. Helm 3's YAML reader already refuses the values file.
+        var act = () => ChartRender.RenderUncachedAsync(new RenderInput(ValuesYaml: "jobs:\n  bad:\n    pythonSource: \"print(1)\\x7f\"\n"));
+
+        (await act.Should().ThrowAsync<Exception>()).Which.Message.Should().Match(m => m.Contains("/jobs/bad/pythonSource") || m.Contains("control characters are not allowed"));
+    }
+
     [Theory]
     [MemberData(nameof(Backends))]
     public async Task Every_job_object_is_strict_schema_valid(string version, string backend)

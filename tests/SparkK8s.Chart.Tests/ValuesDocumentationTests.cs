@@ -65,7 +65,8 @@ public partial class ValuesDocumentationTests
 
         if (schema["properties"] is not JsonObject properties)
         {
-            if (schema["additionalProperties"] is not JsonObject)
+            // A map's values have a schema: additionalProperties, or patternProperties (keys constrained by the pattern).
+            if (schema["additionalProperties"] is not JsonObject && schema["patternProperties"] is not JsonObject { Count: > 0 })
             {
                 problems.Add($"{path}: map without a schema for its values");
             }

@@ -42,10 +42,16 @@ securityContext:
     type: RuntimeDefault
 {{- end }}
 
-{{/* Container-level security context (restricted), identical for every container and init container. */}}
+{{/*
+Container-level security context (restricted), identical for every container and init container. The root file
+system is read-only: each container writes only to the volumes its pod mounts, an emptyDir with a sizeLimit
+(ephemeralStorage.*) or a PersistentVolumeClaim, exactly where its image writes. docs/en/security/policy.md ("Where
+each component writes") lists those paths with the upstream files they come from; ReadOnlyRootFilesystemTests pins them.
+*/}}
 {{- define "spark-k8s.containerSecurityContext" -}}
 securityContext:
   runAsNonRoot: true
+  readOnlyRootFilesystem: true
   allowPrivilegeEscalation: false
   capabilities:
     drop:

@@ -199,6 +199,27 @@ initContainers:
 {{- end }}
 {{- end }}
 
+{{/*
+The Spark image's working directory as an emptyDir, for the Spark processes that write there: the Connect driver and
+the drivers and executors of the pod templates. The image's WORKDIR is /opt/spark/work-dir (apache/spark-docker
+<version>/<variant>/Dockerfile); executors fetch the files and jars an application adds into their working directory and put
+it on their class path (Executor.updateDependencies with SparkFiles.getRootDirectory "." in apache/spark core, and
+SPARK-43540 in the image's entrypoint.sh), and without a metastore spark.sql.warehouse.dir defaults to
+spark-warehouse under it (StaticSQLConf.WAREHOUSE_PATH). The History Server and the standalone daemons write nothing
+there (the worker's executors run in SPARK_WORKER_DIR). The image's user has home /nonexistent, and entrypoint.sh
+writes its nss_wrapper passwd files with mktemp (/tmp) only for a UID without a passwd entry.
+*/}}
+{{- define "spark-k8s.sparkWorkDirVolume" -}}
+- name: work-dir
+  emptyDir:
+    sizeLimit: {{ .Values.ephemeralStorage.sparkWorkDir | quote }}
+{{- end }}
+
+{{- define "spark-k8s.sparkWorkDirVolumeMount" -}}
+- name: work-dir
+  mountPath: /opt/spark/work-dir
+{{- end }}
+
 {{/* Hive catalog properties of every Spark application when the metastore is on (YAML map, empty otherwise). */}}
 {{- define "spark-k8s.metastoreConf" -}}
 {{- if .Values.metastore.enabled }}
@@ -282,6 +303,7 @@ spec:
         {{- if .rpcAuth }}
         {{- with include "spark-k8s.sparkAuthVolumeMount" $root | trim }}{{ . | nindent 8 }}{{ end }}
         {{- end }}
+        {{- include "spark-k8s.sparkWorkDirVolumeMount" $root | trim | nindent 8 }}
         {{- if .codeConfigMap }}
         - name: job-code
           mountPath: /opt/spark/job
@@ -292,6 +314,7 @@ spec:
     {{- if .rpcAuth }}
     {{- with include "spark-k8s.sparkAuthVolume" $root | trim }}{{ . | nindent 4 }}{{ end }}
     {{- end }}
+    {{- include "spark-k8s.sparkWorkDirVolume" $root | trim | nindent 4 }}
     {{- with .codeConfigMap }}
     - name: job-code
       configMap:

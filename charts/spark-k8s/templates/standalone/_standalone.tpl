@@ -62,13 +62,11 @@ overhead, into resources.limits.memory minus the worker's own heap and headroom 
 {{- end }}
 
 {{/*
-Container security context of the master and workers: the chart's restricted context with a read-only root file
-system; they write only to their emptyDirs (/tmp, the work directory) and the recovery volume.
+Container security context of the master and workers: the chart's restricted context (read-only root file system
+there, as for every container); they write only to their emptyDirs (/tmp, the work directory) and the recovery volume.
 */}}
 {{- define "spark-k8s.standalone.securityContext" -}}
-{{- $context := include "spark-k8s.containerSecurityContext" . | fromYaml }}
-{{- $_ := set $context.securityContext "readOnlyRootFilesystem" true }}
-{{- toYaml $context }}
+{{- include "spark-k8s.containerSecurityContext" . }}
 {{- end }}
 
 {{/* Spark properties of the master daemon (YAML map), standalone.master.sparkConf merged last. */}}

@@ -5,7 +5,8 @@ namespace SparkK8s.Core.Validation.Security;
 /// <summary>
 /// SEC009 (warning): a container without <c>securityContext.readOnlyRootFilesystem: true</c>. A writable root filesystem
 /// lets code that gets into the container replace binaries and libraries; with a read-only one it can write only to the
-/// emptyDirs the pod mounts. A warning until every image's write paths have an emptyDir (issue 9 §5).
+/// emptyDirs the pod mounts. The chart sets it on every container, with an emptyDir where each image writes (issue 9 §5,
+/// docs/en/security/policy.md); a warning, so an image swapped in through values with other write paths is flagged without blocking.
 /// </summary>
 public sealed class ReadOnlyRootFilesystemRule() : SecurityRule(
     "SEC009",
