@@ -100,7 +100,8 @@ public sealed class HelmClient(string executablePath, HelmVersionCache? versionC
         return ProcessRunner.RunAsync(ExecutablePath, arguments, cancellationToken);
     }
 
-    private static void AddValues(List<string> arguments, HelmRenderRequest request)
+    /// <summary>The request's values as helm flags (--values, --set, --set-string), in that order; shared by every helm call.</summary>
+    public static void AddValues(List<string> arguments, HelmRenderRequest request)
     {
         foreach (var file in request.ValueFiles)
         {

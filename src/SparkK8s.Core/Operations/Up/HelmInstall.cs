@@ -1,4 +1,5 @@
 using System.Globalization;
+using SparkK8s.Core.Helm;
 using SparkK8s.Core.Processes;
 using SparkK8s.Core.Rendering;
 
@@ -24,21 +25,7 @@ public sealed record HelmInstall(string Helm, IReadOnlyList<string> Arguments)
             "--namespace", target.Namespace, "--create-namespace",
             "--wait", "--timeout", string.Create(CultureInfo.InvariantCulture, $"{(int)Math.Ceiling(timeout.TotalSeconds)}s"),
         };
-        foreach (var file in request.ValueFiles)
-        {
-            arguments.AddRange(["--values", file]);
-        }
-
-        foreach (var set in request.SetValues)
-        {
-            arguments.AddRange(["--set", set]);
-        }
-
-        foreach (var set in request.SetStringValues)
-        {
-            arguments.AddRange(["--set-string", set]);
-        }
-
+        HelmClient.AddValues(arguments, request);
         if (target.KubeConfigPath is not null)
         {
             arguments.AddRange(["--kubeconfig", Path.GetFullPath(target.KubeConfigPath)]);
