@@ -5,10 +5,13 @@ using SparkK8s.Core.Operations;
 namespace SparkK8s.Cli.Commands;
 
 /// <summary>--kubeconfig and --kube-context, for the commands that talk to a cluster.</summary>
-internal sealed class KubeOptions
+internal sealed class KubeOptions(string? contextDescription = null)
 {
     public Option<string?> Kubeconfig { get; } = new(KubeConnection.KubeconfigFlag) { Description = "kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)." };
-    public Option<string?> Context { get; } = new(KubeConnection.ContextFlag) { Description = "kubeconfig context (default: the current context)." };
+    public Option<string?> Context { get; } = new(KubeConnection.ContextFlag) { Description = contextDescription ?? "kubeconfig context (default: the current context)." };
+
+    /// <summary>Whether --kubeconfig or --kube-context was given (commands where the cluster is optional).</summary>
+    public bool Given(ParseResult parseResult) => parseResult.GetValue(Kubeconfig) is not null || parseResult.GetValue(Context) is not null;
 
     public void AddTo(Command command)
     {

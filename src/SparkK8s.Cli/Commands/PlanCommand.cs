@@ -19,15 +19,23 @@ public static class PlanCommand
         var chart = new ChartCommandOptions();
         var input = new RenderInputOptions();
         var schema = new SchemaOptions();
+        var kube = new KubeOptions(contextDescription: "kubeconfig context of the target cluster: plan then asks its API whether it is OpenShift and renders with openshift.enabled=true if so (default: no cluster is contacted).");
         var command = new Command("plan", "Show what a preset deploys: components, images, endpoints, CPU/memory totals, executor capacity and validation.");
         input.AddTo(command);
         schema.AddTo(command);
+        kube.AddTo(command);
         chart.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var terminal = Terminal.For(parseResult);
             var format = parseResult.GetValue(chart.Output);
             var options = input.Bind(parseResult, chart.ChartDirectory(parseResult));
+            string? cluster = null;
+            if (kube.Given(parseResult))
+            {
+                (options, cluster) = await DetectOpenShiftAsync(kube, parseResult, options, cancellationToken).ConfigureAwait(false);
+            }
+
             Core.Rendering.ChartRenderer.BuildRequest(options);
             var settings = schema.Bind(parseResult);
             var helm = await chart.HelmAsync(parseResult, cancellationToken).ConfigureAwait(false);
@@ -47,7 +55,7 @@ public static class PlanCommand
                 return CliApplication.ExitFindings;
             }
 
-            var plan = PlanBuilder.Build(manifest, run);
+            var plan = PlanBuilder.Build(manifest, run) with { Cluster = cluster };
             if (format == OutputFormat.Json)
             {
                 OutputOptions.WriteJson(terminal.Out, plan);
@@ -68,6 +76,10 @@ public static class PlanCommand
         terminal.WriteWrapped($"Plan for preset {plan.Preset}" + (plan.Environment is null ? string.Empty : $", environment {plan.Environment}")
             + $", Spark {plan.SparkVersion}: release {plan.Release} in namespace {plan.Namespace}");
         terminal.WriteWrapped($"Components: {string.Join(", ", plan.Components)}");
+        if (plan.Cluster is { } cluster)
+        {
+            terminal.WriteWrapped($"Cluster: {cluster}");
+        }
 
         TableLayout.Write(terminal, "Workloads",
             [new("Workload"), new("Component"), new("Replicas"), new("CPU req/limit", CellWrap.Words), new("Memory req/limit", CellWrap.Words)],
@@ -141,6 +153,31 @@ public static class PlanCommand
             [new("Workers"), new("Cores each"), new("Memory each"), new("Executor", CellWrap.Words), new("Executors per worker"), new("Executors at most")],
             [[workers, s.CoresPerWorker?.ToString(CultureInfo.InvariantCulture) ?? "all node cores", s.MemoryPerWorkerBytes is null ? "node memory - 1 GiB" : Bytes(s.MemoryPerWorkerBytes),
                 executor, s.ExecutorsPerWorker?.ToString(CultureInfo.InvariantCulture) ?? "-", s.ExecutorsAtMaxWorkers?.ToString(CultureInfo.InvariantCulture) ?? "-"]]);
+    }
+
+    /// <summary>
+    /// With --kube-context or --kubeconfig: asks the cluster for its API groups; on OpenShift (security.openshift.io) the
+    /// render gets openshift.enabled=true unless the values set openshift.enabled themselves, so the restricted-v2 SCC
+    /// assigns the UIDs.
+    /// </summary>
+    private static async Task<(Core.Rendering.RenderOptions Options, string Cluster)> DetectOpenShiftAsync(
+        KubeOptions kube, ParseResult parseResult, Core.Rendering.RenderOptions options, CancellationToken cancellationToken)
+    {
+        var target = kube.Target(parseResult, options.Namespace, options.ReleaseName);
+        using var session = Core.Kubernetes.KubeConnection.Open(target);
+        var openShift = await Core.Kubernetes.OpenShiftDetection.DetectAsync(session.Api, cancellationToken).ConfigureAwait(false);
+        if (!openShift)
+        {
+            return (options, $"{session.Context} is not OpenShift (no {Core.Kubernetes.OpenShiftDetection.SecurityGroup} API group)");
+        }
+
+        if (options.SetValues.Any(v => v.StartsWith("openshift.enabled=", StringComparison.Ordinal)))
+        {
+            return (options, $"{session.Context} is OpenShift; openshift.enabled is kept as --set gives it");
+        }
+
+        return (options with { SetValues = [.. options.SetValues, Core.Kubernetes.OpenShiftDetection.SetValue] },
+            $"{session.Context} is OpenShift ({Core.Kubernetes.OpenShiftDetection.SecurityGroup} served): rendering with openshift.enabled=true, so its SCC assigns the UIDs");
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -16,6 +16,11 @@ public sealed class KubeApi(KubeSession session)
     public Task<VersionInfo> ServerVersionAsync(CancellationToken ct) =>
         CallAsync(new KubeRequest("get", "/version", string.Empty, null), () => Client.Version.GetCodeAsync(ct), ct);
 
+    /// <summary>The API groups the server serves (GET /apis, what `kubectl api-versions` reads).</summary>
+    public async Task<IReadOnlyList<string>> ListApiGroupsAsync(CancellationToken ct) =>
+        (await CallAsync(new KubeRequest("get", "/apis", string.Empty, null), () => Client.Apis.GetAPIVersionsAsync(ct), ct).ConfigureAwait(false))
+            .Groups.Select(g => g.Name).ToList();
+
     public Task<V1Namespace?> ReadNamespaceAsync(string name, CancellationToken ct) =>
         ReadAsync(new KubeRequest("get", "namespaces", string.Empty, null, name), () => Client.CoreV1.ReadNamespaceAsync(name, cancellationToken: ct), ct);
 

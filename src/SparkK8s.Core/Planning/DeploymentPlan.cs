@@ -68,6 +68,9 @@ public sealed record DeploymentPlan(
 
     /// <summary>CRDs the release needs in the cluster before it installs (the Spark operators' kinds).</summary>
     public IReadOnlyList<Validation.Spark.RequiredCrd> RequiredCrds => Validation.RequiredCrds;
+
+    /// <summary>What plan learned from the cluster of --kube-context, e.g. that it is OpenShift; null without a cluster.</summary>
+    public string? Cluster { get; init; }
 }
 
 /// <summary>A batch job: its name, backend ("submit" or "operator"), the kind that runs it and its cron schedule, if any.</summary>
