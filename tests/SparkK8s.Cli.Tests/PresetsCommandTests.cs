@@ -37,6 +37,19 @@ public class PresetsCommandTests
         json.RootElement.GetProperty("environments").EnumerateArray().Select(e => e.GetString()).Should().BeEquivalentTo(["dev", "prod", "staging"]);
     }
 
+    /// <summary>Components are the switched components of compose.yaml; chart-wide switches (networkPolicy.enabled) are not.</summary>
+    [Fact]
+    public async Task Chart_wide_switches_are_not_listed_as_components()
+    {
+        var result = await CliRunner.RunAsync("presets", "--output", "json");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var json = result.Json();
+        var components = json.RootElement.GetProperty("presets").EnumerateArray()
+            .SelectMany(p => p.GetProperty("components").EnumerateArray().Select(c => c.GetString())).ToHashSet();
+        components.Should().NotContain(["networkPolicy", "openshift"]).And.Contain(["connect", "standalone", "jobs"]);
+    }
+
     [Fact]
     public async Task Bad_output_format_is_a_usage_error()
     {

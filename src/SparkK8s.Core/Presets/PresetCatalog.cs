@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SparkK8s.Core.Composer;
 using SparkK8s.Core.Errors;
 
 namespace SparkK8s.Core.Presets;
@@ -15,6 +16,8 @@ public sealed record PresetInfo(string Name, string Description, string Path, IR
 public sealed class PresetCatalog(string chartDirectory)
 {
     public const string DescriptionPrefix = "# description:";
+
+    private IReadOnlySet<string>? _componentKeys;
 
     public string ChartDirectory { get; } = chartDirectory;
     public string PresetDirectory => Path.Combine(ChartDirectory, "presets");
@@ -101,14 +104,23 @@ public sealed class PresetCatalog(string chartDirectory)
             : null;
     }
 
-    /// <summary>Top-level values with an <c>enabled</c> switch that are chart-wide settings, not components.</summary>
-    private static readonly HashSet<string> Settings = new(StringComparer.Ordinal) { "networkPolicy", "openshift" };
-
-    public static IReadOnlyList<string> EnabledComponents(JsonObject values) =>
-        values.Where(p => !Settings.Contains(p.Key) && p.Value is JsonObject component && component["enabled"] is JsonValue enabled
-                && enabled.TryGetValue<bool>(out var on) && on)
+    /// <summary>
+    /// The enabled components of merged values. A component is a switched component of the chart's catalog
+    /// (compose.yaml), so chart-wide switches such as networkPolicy.enabled or openshift.enabled are not counted; a chart
+    /// without a catalog counts every top-level key with an <c>enabled</c> switch.
+    /// </summary>
+    public IReadOnlyList<string> EnabledComponents(JsonObject values)
+    {
+        var components = ComponentKeys;
+        return values.Where(p => (components is null || components.Contains(p.Key)) && p.Value is JsonObject component
+                && component["enabled"] is JsonValue enabled && enabled.TryGetValue<bool>(out var on) && on)
             .Select(p => p.Key)
             .ToList();
+    }
+
+    private IReadOnlySet<string>? ComponentKeys => _componentKeys ??= File.Exists(Path.Combine(ChartDirectory, ComposeCatalog.FileName))
+        ? ComposeCatalog.Load(ChartDirectory).Components.Where(c => c.Switched).Select(c => c.ValuesKey).ToHashSet(StringComparer.Ordinal)
+        : null;
 
     private static async Task<string> ReadDescriptionAsync(string path, CancellationToken cancellationToken)
     {
