@@ -102,7 +102,7 @@ public static class NewCommand
                 Directory.Delete(scratchDirectory, recursive: true);
             }
 
-            var flows = FlowDiagram.Flows(catalog, platform);
+            var flows = FlowDiagram.Flows(catalog, platform, manifest?.Objects);
             var plan = manifest is null ? null : PlanBuilder.Build(manifest, run);
             var written = run.Errors == 0 && fullTarget is not null;
             if (written)
