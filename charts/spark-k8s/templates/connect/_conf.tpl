@@ -5,13 +5,12 @@
 {{- $da := $c.dynamicAllocation }}
 {{- $name := include "spark-k8s.componentName" (dict "root" . "component" "connect") }}
 {{- $conf := dict }}
+{{- /* The release's standalone master, or the Kubernetes API (spark-k8s.connect.master, also the executors' bootstrap master). */}}
+{{- $_ := set $conf "spark.master" (include "spark-k8s.connect.master" .) }}
 {{- $_ := set $conf "spark.submit.deployMode" "client" }}
 {{- $_ := set $conf "spark.app.name" $name }}
-{{- if eq $c.backend "standalone" }}
-{{- /* Executors on the release's standalone workers (templates/standalone/); the driver stays in this pod. */}}
-{{- $_ := set $conf "spark.master" (include "spark-k8s.standalone.masterUrl" .) }}
-{{- else }}
-{{- $_ := set $conf "spark.master" "k8s://https://kubernetes.default.svc" }}
+{{- /* On standalone the executors run on the release's workers (templates/standalone/); on k8s they are pods. */}}
+{{- if eq $c.backend "k8s" }}
 {{- $_ := set $conf "spark.kubernetes.namespace" .Release.Namespace }}
 {{- $_ := set $conf "spark.kubernetes.container.image" (include "spark-k8s.image" (dict "root" . "image" $c.image)) }}
 {{- $_ := set $conf "spark.kubernetes.container.image.pullPolicy" $c.image.pullPolicy }}
