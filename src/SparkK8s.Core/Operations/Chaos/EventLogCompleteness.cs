@@ -100,11 +100,11 @@ public sealed class StoredEventLogCheck(string eventLogDir, S3Options? s3) : IEv
 
             if (summary.Completed)
             {
-                return new EventLogVerdict(true, $"{item.Name} under {eventLogDir} ends with SparkListenerApplicationEnd");
+                return new EventLogVerdict(true, $"{item.Name} ends with SparkListenerApplicationEnd");
             }
 
             return new EventLogVerdict(false,
-                $"{item.Name} under {eventLogDir} has no SparkListenerApplicationEnd{(item.Log.MarkedInProgress ? " and is still marked .inprogress" : string.Empty)}{(summary.TruncatedLastLine ? ", its last line is cut off" : string.Empty)}: the killed server did not stop its SparkContext");
+                $"{item.Name} has no SparkListenerApplicationEnd{(item.Log.MarkedInProgress ? " and is still marked .inprogress" : string.Empty)}{(summary.TruncatedLastLine ? ", its last line is cut off" : string.Empty)}: the killed server did not stop its SparkContext");
         }
 
         return new EventLogVerdict(false, $"no event log of {appId} under {eventLogDir}; check that it is the spark.eventLog.dir of the Connect server");
