@@ -189,6 +189,19 @@ public sealed class JobSmokeTests
         api.Deleted.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task An_unknown_job_name_is_refused_before_any_connect_check_runs()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync();
+        api.Pods.Add(FakeKubernetesApi.Pod("spark-spark-k8s-connect-7d9f8c6b5-x2x4z", Labels("connect"), ready: true, ("grpc", 15002)));
+        using var directory = new TempDirectory();
+
+        var result = await Cli.RunAsync("smoke", "--release", "spark", "-n", "spark", "--kubeconfig", KubeConfig.Write(directory.Path, api.Url), "--job", "nightly");
+
+        result.ShouldBeUsageError("--job", "has no submit or operator job, so there is no job 'nightly'");
+        api.Requests.Should().NotContain(r => r.Contains("portforward", StringComparison.Ordinal), "nothing is checked when the flags are wrong");
+    }
+
     private static async Task<(CliResult Result, JsonElement Check)> SmokeAsync(FakeKubernetesApi api, params string[] extra)
     {
         using var directory = new TempDirectory();

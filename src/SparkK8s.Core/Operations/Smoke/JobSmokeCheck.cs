@@ -101,6 +101,11 @@ public sealed class JobSmokeCheck(KubeApi api, ReleaseTarget target, SmokeOption
         return found.OrderBy(t => t.Scheduled).ThenBy(t => t.JobName, StringComparer.Ordinal).ToList();
     }
 
+    public static string UnknownJob(ReleaseTarget target, string job, IReadOnlyList<JobTemplate> templates) =>
+        templates.Count == 0
+            ? $"--job: release '{target.Release}' has no submit or operator job, so there is no job '{job}'; leave --job out."
+            : $"--job: release '{target.Release}' has no job '{job}'; its jobs are: {string.Join(", ", templates.Select(t => t.JobName).Distinct())}.";
+
     /// <summary>Runs the check; returns the detail line, throws <see cref="OperationFailedException"/> with the reason.</summary>
     public async Task<string> RunAsync(CancellationToken ct)
     {
@@ -113,7 +118,7 @@ public sealed class JobSmokeCheck(KubeApi api, ReleaseTarget target, SmokeOption
         var chosen = options.Job is null
             ? templates[0]
             : templates.FirstOrDefault(t => t.JobName == options.Job)
-                ?? throw new UserInputException($"--job: release '{target.Release}' has no job '{options.Job}'; its jobs are: {string.Join(", ", templates.Select(t => t.JobName).Distinct())}.");
+                ?? throw new UserInputException(UnknownJob(target, options.Job, templates));
         var name = RunName();
         var watch = Stopwatch.StartNew();
         var outcome = string.Empty;

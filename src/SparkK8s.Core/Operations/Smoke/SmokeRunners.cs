@@ -1,4 +1,5 @@
 using SparkK8s.Core.Connect;
+using SparkK8s.Core.Errors;
 using SparkK8s.Core.Operations.History;
 using SparkK8s.Core.Operations.Kubernetes;
 
@@ -46,10 +47,17 @@ public sealed class ReleaseSmokeRunner(SmokeOptions options) : ISmokeRunner
         using (var cluster = factory(target))
         {
             await cluster.EnsureNamespaceAsync(cancellationToken).ConfigureAwait(false);
+            var jobs = await new JobSmokeCheck(cluster.Session.Api, target, options).TemplatesAsync(cancellationToken).ConfigureAwait(false);
+            if (options.Job is { } wanted && jobs.All(j => j.JobName != wanted))
+            {
+                // Before any check runs: a usage error, not a failed check after minutes of Connect checks.
+                throw new UserInputException(JobSmokeCheck.UnknownJob(target, wanted, jobs));
+            }
+
             if (!await cluster.HasComponentAsync(ReleaseConnection.ConnectComponent, cancellationToken).ConfigureAwait(false))
             {
                 // A batch release (submit or operator jobs, maybe Airflow) without Spark Connect: its own checks still run.
-                var hasJobs = (await new JobSmokeCheck(cluster.Session.Api, target, options).TemplatesAsync(cancellationToken).ConfigureAwait(false)).Count > 0;
+                var hasJobs = jobs.Count > 0;
                 if (!hasJobs && !await cluster.HasComponentAsync(ReleaseExtraChecks.AirflowComponent, cancellationToken).ConfigureAwait(false))
                 {
                     _ = await cluster.ReadyPodAsync(ReleaseConnection.ConnectComponent, cancellationToken).ConfigureAwait(false);
