@@ -3,6 +3,7 @@ using System.Globalization;
 using SparkK8s.Cli.Live;
 using SparkK8s.Cli.Output;
 using SparkK8s.Core.Errors;
+using SparkK8s.Core.EventLogs;
 using SparkK8s.Core.Kubernetes;
 using SparkK8s.Core.Operations.Chaos;
 using SparkK8s.Core.Sizing;
@@ -26,12 +27,16 @@ public static class ChaosCommand
         var warmup = new Option<string>("--warmup") { Description = "How long the load runs before the fault, e.g. 10s.", DefaultValueFactory = _ => "10s" };
         var outage = new Option<string>("--outage") { Description = "How long MinIO stays at zero replicas in the s3 scenario, e.g. 30s.", DefaultValueFactory = _ => "30s" };
         var recovery = new Option<string>("--recovery-timeout") { Description = "How long each scenario may take to recover before it fails, e.g. 5m.", DefaultValueFactory = _ => "5m" };
+        var eventLogDir = new Option<string?>("--event-log-dir") { Description = "The Connect server's spark.eventLog.dir as s3://bucket/prefix or a local path: the connect scenario also reads the killed server's event log there (the History Server is always asked when the release has one)." };
+        var s3 = new EventLogInput();
         var output = OutputOptions.Create();
         var command = new Command("chaos", "Kill executors, Connect, the metastore, MinIO or PostgreSQL while load runs; pass or fail per scenario with the recovery time.");
-        foreach (var option in new Option[] { release, ns, yes, scenarios, rows, warmup, outage, recovery })
+        foreach (var option in new Option[] { release, ns, yes, scenarios, rows, warmup, outage, recovery, eventLogDir })
         {
             command.Options.Add(option);
         }
+
+        s3.AddTo(command);
 
         kube.AddTo(command);
         command.Options.Add(output);
@@ -53,9 +58,16 @@ public static class ChaosCommand
                 DurationText.Parse(parseResult.GetValue(outage) ?? "30s", "--outage"),
                 DurationText.Parse(parseResult.GetValue(recovery) ?? "5m", "--recovery-timeout"));
 
+            var s3Options = CheckEventLogDir(parseResult.GetValue(eventLogDir)) ? s3.S3(parseResult) : null;
             using var session = KubeConnection.Open(target);
             await ChaosRunner.EnsureAllowedAsync(session.Api, target.Namespace, parseResult.GetValue(yes), cancellationToken).ConfigureAwait(false);
-            var report = await new ChaosRunner(session.Api, LiveServices.Load, LiveServices.Smoke, options).RunAsync(target, new LiveProgress(terminal), cancellationToken).ConfigureAwait(false);
+            var eventLogs = new List<IEventLogCheck> { new HistoryServerEventLogCheck(session.Api, options.PollInterval) };
+            if (parseResult.GetValue(eventLogDir) is { Length: > 0 } dir)
+            {
+                eventLogs.Add(new StoredEventLogCheck(dir, s3Options));
+            }
+
+            var report = await new ChaosRunner(session.Api, LiveServices.Load, LiveServices.Smoke, options, eventLogs).RunAsync(target, new LiveProgress(terminal), cancellationToken).ConfigureAwait(false);
             if (format == OutputFormat.Json)
             {
                 OutputOptions.WriteJson(terminal.Out, report);
@@ -70,6 +82,33 @@ public static class ChaosCommand
             return report.Passed ? CliApplication.ExitOk : CliApplication.ExitFindings;
         });
         return command;
+    }
+
+    /// <summary>True for an s3:// or s3a:// URI (which then needs the S3 options); a local path must be a directory.</summary>
+    private static bool CheckEventLogDir(string? dir)
+    {
+        if (dir is null)
+        {
+            return false;
+        }
+
+        if (S3Location.IsS3Uri(dir))
+        {
+            try
+            {
+                _ = S3Location.Parse(dir);
+            }
+            catch (UserInputException ex)
+            {
+                throw new UserInputException($"--event-log-dir: {ex.Message}");
+            }
+
+            return true;
+        }
+
+        return Directory.Exists(dir)
+            ? false
+            : throw new UserInputException($"--event-log-dir: '{dir}' is neither an s3:// URI nor a directory; give the Connect server's spark.eventLog.dir, e.g. s3a://spark-logs/events.");
     }
 
     private static IReadOnlyList<ChaosScenario> ParseScenarios(IEnumerable<string> values)

@@ -17,11 +17,19 @@ public static class SmokeCommand
         var target = new LiveTargetOptions();
         var historyUrl = new Option<string?>("--history-url") { Description = "History Server base URL for the application check, e.g. http://localhost:18080 (with --release it is port-forwarded unless given)." };
         var timeout = new Option<string>("--timeout") { Description = "Time limit of each check, e.g. 90s or 5m.", DefaultValueFactory = _ => "2m" };
+        var job = new Option<string?>("--job") { Description = "With --release: which of the release's jobs SMOKE009 submits a copy of (a key of jobs:; default: the first one-shot job by name)." };
+        var jobTimeout = new Option<string>("--job-timeout") { Description = "How long the submitted job (SMOKE009) may take, e.g. 10m.", DefaultValueFactory = _ => "10m" };
+        var airflowUrl = new Option<string?>("--airflow-url") { Description = "Airflow api-server base URL for SMOKE010, e.g. http://localhost:8080 (with --release it is port-forwarded unless given)." };
+        var airflowTimeout = new Option<string>("--airflow-timeout") { Description = "How long the example DAG runs (SMOKE010) may take, e.g. 10m.", DefaultValueFactory = _ => "10m" };
         var output = OutputOptions.Create();
-        var command = new Command("smoke", "Check a running platform end to end: SELECT 1, a 10M-row range on executors, CREATE/INSERT/SELECT/TRUNCATE/DROP of a Parquet table in the metastore, and the History Server listing the application. Exit 1 when a check fails.");
+        var command = new Command("smoke", "Check a running platform end to end: SELECT 1, a 10M-row range on executors, CREATE/INSERT/SELECT/TRUNCATE/DROP of a Parquet table in the metastore, the History Server listing the application, a copy of a submit or operator job run to completion, and the Airflow example DAGs triggered and completed. Exit 1 when a check fails.");
         target.AddTo(command);
         command.Options.Add(historyUrl);
         command.Options.Add(timeout);
+        command.Options.Add(job);
+        command.Options.Add(jobTimeout);
+        command.Options.Add(airflowUrl);
+        command.Options.Add(airflowTimeout);
         command.Options.Add(output);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -32,6 +40,10 @@ public static class SmokeCommand
             {
                 CheckTimeout = DurationText.Parse(parseResult.GetValue(timeout) ?? "2m", "--timeout"),
                 HistoryUrl = HistoryUrl(parseResult.GetValue(historyUrl)),
+                Job = JobName(parseResult.GetValue(job)),
+                JobTimeout = DurationText.Parse(parseResult.GetValue(jobTimeout) ?? "10m", "--job-timeout"),
+                AirflowUrl = HttpUrl(parseResult.GetValue(airflowUrl), "--airflow-url", "the Airflow api-server's base URL, e.g. http://localhost:8080"),
+                AirflowTimeout = DurationText.Parse(parseResult.GetValue(airflowTimeout) ?? "10m", "--airflow-timeout"),
             };
             var progress = format == OutputFormat.Table && terminal.Interactive
                 ? new InlineProgress<CheckResult>(check => terminal.Error.WriteLine($"  {check.Id} {Outcome(check.Outcome),-7} {check.Name} ({Seconds(check.Duration)})"))
@@ -52,7 +64,10 @@ public static class SmokeCommand
         return command;
     }
 
-    internal static Uri? HistoryUrl(string? text)
+    internal static Uri? HistoryUrl(string? text) =>
+        HttpUrl(text, "--history-url", "the History Server's base URL, e.g. http://localhost:18080");
+
+    internal static Uri? HttpUrl(string? text, string flag, string what)
     {
         if (text is null)
         {
@@ -61,8 +76,14 @@ public static class SmokeCommand
 
         return Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
             ? uri
-            : throw new UserInputException($"--history-url: '{text}' is not an http(s) URL; give the History Server's base URL, e.g. http://localhost:18080.");
+            : throw new UserInputException($"{flag}: '{text}' is not an http(s) URL; give {what}.");
     }
+
+    /// <summary>A jobs: key as the chart accepts it (a DNS label), or null.</summary>
+    internal static string? JobName(string? text) =>
+        text is null ? null
+        : System.Text.RegularExpressions.Regex.IsMatch(text, "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$") ? text
+        : throw new UserInputException($"--job: '{text}' is not a job name; give a key of the release's jobs: (lower-case letters, digits and '-'), e.g. --job events-load.");
 
     private static void Write(Terminal terminal, OutputFormat format, SmokeReport report)
     {

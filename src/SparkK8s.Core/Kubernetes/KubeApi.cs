@@ -1,4 +1,5 @@
 using k8s;
+using System.Text.Json.Nodes;
 using k8s.Models;
 
 namespace SparkK8s.Core.Kubernetes;
@@ -48,6 +49,42 @@ public sealed class KubeApi(KubeSession session)
 
     public async Task<IList<V1Job>> ListJobsAsync(string ns, string? labelSelector, CancellationToken ct) =>
         (await CallAsync(new KubeRequest("list", "jobs", "batch", ns), () => Client.BatchV1.ListNamespacedJobAsync(ns, labelSelector: labelSelector, cancellationToken: ct), ct).ConfigureAwait(false)).Items;
+
+    public async Task<IList<V1CronJob>> ListCronJobsAsync(string ns, string? labelSelector, CancellationToken ct) =>
+        (await CallAsync(new KubeRequest("list", "cronjobs", "batch", ns), () => Client.BatchV1.ListNamespacedCronJobAsync(ns, labelSelector: labelSelector, cancellationToken: ct), ct).ConfigureAwait(false)).Items;
+
+    public Task<V1Job> CreateJobAsync(string ns, V1Job job, CancellationToken ct) =>
+        CallAsync(new KubeRequest("create", "jobs", "batch", ns, job.Metadata.Name), () => Client.BatchV1.CreateNamespacedJobAsync(job, ns, cancellationToken: ct), ct);
+
+    public Task<V1Job?> ReadJobAsync(string ns, string name, CancellationToken ct) =>
+        ReadAsync(new KubeRequest("get", "jobs", "batch", ns, name), () => Client.BatchV1.ReadNamespacedJobAsync(name, ns, cancellationToken: ct), ct);
+
+    /// <summary>Deletes a Job and, in the background, its pods (propagationPolicy Background, as kubectl does); a Job already gone is fine.</summary>
+    public Task DeleteJobAsync(string ns, string name, CancellationToken ct) =>
+        ReadAsync(new KubeRequest("delete", "jobs", "batch", ns, name),
+            () => Client.BatchV1.DeleteNamespacedJobAsync(name, ns, new V1DeleteOptions { PropagationPolicy = "Background" }, cancellationToken: ct), ct);
+
+    /// <summary>Objects of a custom resource (e.g. SparkApplications) as JSON; an API group the server does not serve lists nothing.</summary>
+    public async Task<IReadOnlyList<JsonObject>> ListCustomObjectsAsync(CustomResource resource, string ns, string? labelSelector, CancellationToken ct)
+    {
+        var list = await ReadAsync(new KubeRequest("list", resource.Plural, resource.Group, ns),
+            () => Client.CustomObjects.ListNamespacedCustomObjectAsync<JsonObject>(resource.Group, resource.Version, ns, resource.Plural, labelSelector: labelSelector, cancellationToken: ct), ct).ConfigureAwait(false);
+        return list?["items"] is JsonArray items ? items.OfType<JsonObject>().ToList() : [];
+    }
+
+    public Task<JsonObject> CreateCustomObjectAsync(CustomResource resource, string ns, JsonObject body, CancellationToken ct) =>
+        CallAsync(new KubeRequest("create", resource.Plural, resource.Group, ns, (string?)body["metadata"]?["name"]),
+            () => Client.CustomObjects.CreateNamespacedCustomObjectAsync<JsonObject>(body, resource.Group, resource.Version, ns, resource.Plural, cancellationToken: ct), ct);
+
+    public Task<JsonObject?> ReadCustomObjectAsync(CustomResource resource, string ns, string name, CancellationToken ct) =>
+        ReadAsync(new KubeRequest("get", resource.Plural, resource.Group, ns, name),
+            () => Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonObject>(resource.Group, resource.Version, ns, resource.Plural, name, ct), ct);
+
+    /// <summary>Deletes one custom object (its owned pods go with it); one already gone is fine.</summary>
+    public Task DeleteCustomObjectAsync(CustomResource resource, string ns, string name, CancellationToken ct) =>
+        ReadAsync(new KubeRequest("delete", resource.Plural, resource.Group, ns, name),
+            () => Client.CustomObjects.DeleteNamespacedCustomObjectAsync<JsonObject>(resource.Group, resource.Version, ns, resource.Plural, name,
+                new V1DeleteOptions { PropagationPolicy = "Background" }, cancellationToken: ct), ct);
 
     public async Task<IList<V1PersistentVolumeClaim>> ListPvcsAsync(string ns, string? labelSelector, CancellationToken ct) =>
         (await CallAsync(new KubeRequest("list", "persistentvolumeclaims", string.Empty, ns),
@@ -149,6 +186,12 @@ public sealed class KubeApi(KubeSession session)
 public sealed record WorkloadRef(string Kind, string Name)
 {
     public override string ToString() => $"{Kind}/{Name}";
+}
+
+/// <summary>A custom resource by API group, version and plural (what the CustomObjects API takes).</summary>
+public sealed record CustomResource(string Group, string Version, string Plural, string Kind)
+{
+    public string ApiVersion => $"{Group}/{Version}";
 }
 
 /// <summary>Helpers over <see cref="KubeApi"/>.</summary>

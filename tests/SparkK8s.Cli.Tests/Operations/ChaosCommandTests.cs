@@ -29,7 +29,7 @@ public class ChaosCommandTests
     [Fact]
     public async Task Every_scenario_runs_while_load_runs_and_reports_its_recovery()
     {
-        await using var bed = KubeTestBed.Start("base", "healthy", "chaos-allowed");
+        await using var bed = KubeTestBed.Start("base", "healthy", "chaos-allowed", "connect-log-complete");
         var load = new LoadDouble(TimeSpan.FromMilliseconds(300));
         var smoke = new SmokeDouble(true);
         LiveServices.Use(smoke: smoke, load: load);
@@ -45,6 +45,7 @@ public class ChaosCommandTests
         scenarios.Select(s => s.GetProperty("load").GetProperty("rows").GetInt64()).Should().OnlyContain(r => r == 1000);
         load.Runs.Should().Be(5);
         smoke.Runs.Should().Be(4, "a new session after each scenario except executors");
+        scenarios[1].GetProperty("detail").GetString().Should().Contain("event log complete: the History Server lists spark-4b3c2d1e0f as completed");
 
         var mutations = bed.Server.Mutations.Select(m => $"{m.Method} {m.Path} {m.Body}").ToList();
         mutations.Should().Contain(m => m.StartsWith("DELETE /api/v1/namespaces/spark/pods/spark-connect-9d1a2b3c4d5e6f70-exec-", StringComparison.Ordinal));
@@ -55,6 +56,37 @@ public class ChaosCommandTests
         scale.Should().HaveCount(2);
         scale[0].Should().EndWith("""{"spec":{"replicas":0}}""");
         scale[1].Should().EndWith("""{"spec":{"replicas":1}}""");
+    }
+
+    [Fact]
+    public async Task Connect_fails_when_the_killed_servers_event_log_stays_incomplete()
+    {
+        // healthy: the History Server still lists the killed server's application with completed: false.
+        await using var bed = KubeTestBed.Start("base", "healthy", "chaos-allowed");
+        LiveServices.Use(smoke: new SmokeDouble(true), load: new LoadDouble(TimeSpan.FromMilliseconds(50)));
+
+        var result = await bed.RunAsync(["chaos", "--scenario", "connect", "--warmup", "10ms", "--recovery-timeout", "3s", "--output", "json"]);
+
+        result.ExitCode.Should().Be(1, result.Stdout + result.Stderr);
+        using var json = result.Json();
+        var scenario = json.RootElement.GetProperty("scenarios")[0];
+        scenario.GetProperty("outcome").GetString().Should().Be("failed");
+        scenario.GetProperty("detail").GetString().Should()
+            .Contain("the event log of the killed server is incomplete: the History Server still has spark-4b3c2d1e0f listed with an incomplete attempt (completed: false)")
+            .And.Contain("SparkListenerApplicationEnd");
+        result.ShouldHaveNoStackTrace();
+    }
+
+    [Fact]
+    public async Task An_event_log_dir_that_is_neither_s3_nor_a_directory_is_a_usage_error_before_anything_changes()
+    {
+        await using var bed = KubeTestBed.Start("base", "healthy", "chaos-allowed");
+        LiveServices.Use(smoke: new SmokeDouble(true), load: new LoadDouble(TimeSpan.FromMilliseconds(50)));
+
+        var result = await bed.RunAsync(["chaos", "--scenario", "connect", "--event-log-dir", "/no/such/dir", .. Fast]);
+
+        result.ShouldBeUsageError("--event-log-dir", "'/no/such/dir'", "s3a://");
+        bed.Server.Mutations.Should().BeEmpty();
     }
 
     [Fact]

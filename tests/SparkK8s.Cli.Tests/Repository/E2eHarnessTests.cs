@@ -34,6 +34,28 @@ public class E2eHarnessTests
         Values("preset").Should().NotBeEmpty().And.OnlyContain(p => presets.Contains(p));
     }
 
+    private static List<YamlMappingNode> Includes() =>
+        Matrix().Children.TryGetValue(new YamlScalarNode("include"), out var include) ? ((YamlSequenceNode)include).Children.Cast<YamlMappingNode>().ToList() : [];
+
+    /// <summary>
+    /// Smoke's SMOKE009 needs a preset with jobs (backend submit or operator) and SMOKE010 the Airflow preset: the matrix
+    /// runs both (as include entries on supported lines and versions), and kind.sh skips load and chaos for presets
+    /// without Spark Connect instead of failing them.
+    /// </summary>
+    [Fact]
+    public void The_matrix_runs_a_batch_preset_and_the_airflow_preset_and_the_script_skips_connect_only_steps_for_batch()
+    {
+        var included = Includes();
+        var presets = new PresetCatalog(RepoPaths.Chart);
+        var range = KubeVersionRange.FromChart(RepoPaths.Chart)!;
+        included.Select(i => ((YamlScalarNode)i["preset"]).Value).Should().Contain(["batch-submit", "airflow-connect-k8s"]);
+        presets.PresetNames.Should().Contain(included.Select(i => ((YamlScalarNode)i["preset"]).Value!).Where(p => p.StartsWith("batch-", StringComparison.Ordinal)));
+        included.Select(i => ((YamlScalarNode)i["spark"]).Value).Should().OnlyContain(v => SparkVersions.Supported.Contains(v!));
+        included.Select(i => ((YamlScalarNode)i["kubernetes"]).Value).Should().OnlyContain(v => range.Contains(KubeVersionRange.ParseVersion(v!)!));
+        var script = File.ReadAllText(Path.Combine(RepoPaths.Root, "e2e", "kind.sh"));
+        script.Should().Contain("has_connect \"$preset\" || connect=0").And.Contain("[ \"$connect\" -eq 0 ] || \"$cli\" load");
+    }
+
     [Fact]
     public void The_matrix_uses_supported_spark_lines_and_kubernetes_versions_in_the_charts_range()
     {

@@ -43,6 +43,37 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     /// <summary>Resources ("pods", "secrets") the kubeconfig user may not list: 403 as the API server answers.</summary>
     public HashSet<string> Forbidden { get; } = [];
 
+    /// <summary>
+    /// Objects of the API groups (apis/GROUP/VERSION/namespaces/NS/RESOURCE), keyed "GROUP/VERSION/RESOURCE", e.g.
+    /// "batch/v1/jobs" or "sparkoperator.k8s.io/v1beta2/sparkapplications". A key that is absent answers 404, as the API
+    /// server does for a CRD that is not installed. POST creates (409 when the name exists), GET reads or lists, DELETE removes.
+    /// </summary>
+    public ConcurrentDictionary<string, List<JsonObject>> Objects { get; } = new(StringComparer.Ordinal)
+    {
+        ["batch/v1/jobs"] = [],
+        ["batch/v1/cronjobs"] = [],
+    };
+
+    /// <summary>
+    /// Recorded status progressions per resource key: each GET of an object created through the API sets its status to
+    /// the next entry (the last one stays), the way a controller moves it on between polls.
+    /// </summary>
+    public ConcurrentDictionary<string, List<JsonObject>> StatusProgressions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Called with the resource key and the object after a create (e.g. to add the driver pod a controller would start).</summary>
+    public Action<string, JsonObject>? OnCreate { get; set; }
+
+    /// <summary>Resource keys (as in <see cref="Objects"/>) where create is refused with 403.</summary>
+    public HashSet<string> ForbiddenCreate { get; } = [];
+
+    /// <summary>Container logs by pod name (GET .../pods/NAME/log, tailLines applied).</summary>
+    public ConcurrentDictionary<string, string> PodLogs { get; } = new();
+
+    /// <summary>"RESOURCE-KEY/NAME" of every object deleted through the API, in order.</summary>
+    public ConcurrentQueue<string> Deleted { get; } = new();
+
+    private readonly ConcurrentDictionary<string, int> steps = new();
+
     public static async Task<FakeKubernetesApi> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -113,6 +144,12 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         var path = context.Request.Path.Value!.Trim('/').Split('/');
         Requests.Enqueue(context.Request.Path + context.Request.QueryString);
 
+        if (path.Length >= 6 && path[0] == "apis" && path[3] == "namespaces")
+        {
+            await GroupResourceAsync(context, path);
+            return;
+        }
+
         // api/v1/namespaces/{ns}[/{resource}[/{name}[/{subresource}]]]
         if (path.Length < 4 || path[0] != "api" || path[1] != "v1" || path[2] != "namespaces")
         {
@@ -164,8 +201,114 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             return;
         }
 
+        if (path.Length == 7 && path[6] == "log")
+        {
+            var log = PodLogs.TryGetValue(path[5], out var text) ? text : string.Empty;
+            var lines = log.TrimEnd('\n').Split('\n');
+            var tail = int.TryParse(context.Request.Query["tailLines"].ToString(), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : lines.Length;
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync(string.Join('\n', lines.Skip(Math.Max(0, lines.Length - tail))) + "\n");
+            return;
+        }
+
         await JsonAsync(context, found);
     }
+
+    /// <summary>apis/{group}/{version}/namespaces/{ns}/{resource}[/{name}]: list, create, read, delete.</summary>
+    private async Task GroupResourceAsync(HttpContext context, string[] path)
+    {
+        var key = $"{path[1]}/{path[2]}/{path[5]}";
+        var ns = path[4];
+        var method = context.Request.Method;
+        if (!Objects.TryGetValue(key, out var store))
+        {
+            await StatusAsync(context, 404, "NotFound", "the server could not find the requested resource");
+            return;
+        }
+
+        if (Forbidden.Contains(path[5]) || (method == "POST" && ForbiddenCreate.Contains(key)))
+        {
+            var verb = method switch { "POST" => "create", "DELETE" => "delete", _ => path.Length == 6 ? "list" : "get" };
+            await StatusAsync(context, 403, "Forbidden", $"{path[5]}.{path[1]} is forbidden: User \"system:serviceaccount:ci:smoke\" cannot {verb} resource \"{path[5]}\" in API group \"{path[1]}\" in the namespace \"{ns}\"");
+            return;
+        }
+
+        if (path.Length == 6 && method == "POST")
+        {
+            var created = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+            var name = created["metadata"]!["name"]!.GetValue<string>();
+            lock (store)
+            {
+                if (store.Any(o => Name(o) == name))
+                {
+                    created = null;
+                }
+                else
+                {
+                    created["metadata"]!["namespace"] = ns;
+                    created["metadata"]!["uid"] = Guid.NewGuid().ToString();
+                    created["metadata"]!["creationTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+                    store.Add(created);
+                }
+            }
+
+            if (created is null)
+            {
+                await StatusAsync(context, 409, "AlreadyExists", $"{path[5]}.{path[1]} \"{name}\" already exists");
+                return;
+            }
+
+            OnCreate?.Invoke(key, created);
+            context.Response.StatusCode = 201;
+            await JsonAsync(context, created.DeepClone());
+            return;
+        }
+
+        if (path.Length == 6)
+        {
+            var selector = context.Request.Query["labelSelector"].ToString();
+            JsonNode[] selected;
+            lock (store)
+            {
+                selected = store.Where(o => o["metadata"]?["namespace"]?.GetValue<string>() == ns && Matches(o, selector)).Select(o => o.DeepClone()).ToArray();
+            }
+
+            await JsonAsync(context, new JsonObject
+            {
+                ["apiVersion"] = $"{path[1]}/{path[2]}",
+                ["kind"] = "List",
+                ["metadata"] = new JsonObject { ["resourceVersion"] = "1234" },
+                ["items"] = new JsonArray(selected),
+            });
+            return;
+        }
+
+        JsonObject? found;
+        lock (store)
+        {
+            found = store.FirstOrDefault(o => Name(o) == path[6] && o["metadata"]?["namespace"]?.GetValue<string>() == ns);
+            if (found is not null && method == "DELETE")
+            {
+                store.Remove(found);
+                Deleted.Enqueue($"{key}/{path[6]}");
+            }
+            else if (found is not null && StatusProgressions.TryGetValue(key, out var progression) && progression.Count > 0)
+            {
+                var step = steps.AddOrUpdate($"{key}/{path[6]}", 0, (_, s) => s + 1);
+                found["status"] = progression[Math.Min(step, progression.Count - 1)].DeepClone();
+            }
+        }
+
+        if (found is null)
+        {
+            await StatusAsync(context, 404, "NotFound", $"{path[5]}.{path[1]} \"{path[6]}\" not found");
+            return;
+        }
+
+        await JsonAsync(context, found.DeepClone());
+    }
+
+    private static string? Name(JsonObject item) => item["metadata"]?["name"]?.GetValue<string>();
 
     private static async Task ForwardAsync(HttpContext context, int port, int target)
     {

@@ -15,12 +15,15 @@ namespace SparkK8s.Core.Operations.Chaos;
 /// must end (completed or failed cleanly, never hung) for the others. What chaos scales down it scales back in a
 /// finally block that ignores cancellation, so Ctrl-C restores MinIO too.
 /// </summary>
-public sealed class ChaosRunner(KubeApi api, ILoadRunner load, ISmokeRunner smoke, ChaosOptions options)
+public sealed class ChaosRunner(KubeApi api, ILoadRunner load, ISmokeRunner smoke, ChaosOptions options, IReadOnlyList<IEventLogCheck>? eventLogs = null)
 {
+    /// <summary>The label Spark puts on executor pods with the application id (Constants.SPARK_APP_ID_LABEL in apache/spark resource-managers/kubernetes).</summary>
+    public const string AppIdLabel = "spark-app-selector";
+
     private static readonly Dictionary<ChaosScenario, string> Expectations = new()
     {
         [ChaosScenario.Executors] = "the queries complete; Spark replaces the lost executors",
-        [ChaosScenario.Connect] = "the Deployment starts a new Connect pod and a new session works",
+        [ChaosScenario.Connect] = "the Deployment starts a new Connect pod, a new session works, and the killed server's event log is complete",
         [ChaosScenario.Metastore] = "catalog calls fail while it is down, then recover; a new session works",
         [ChaosScenario.S3] = "queries fail cleanly while MinIO is at zero replicas, and work again after it is back",
         [ChaosScenario.Postgresql] = "the metastore reconnects after PostgreSQL restarts; a new session works",
@@ -71,6 +74,7 @@ public sealed class ChaosRunner(KubeApi api, ILoadRunner load, ISmokeRunner smok
         try
         {
             await Task.Delay(options.Warmup, ct).ConfigureAwait(false);
+            var killedApps = scenario == ChaosScenario.Connect ? await ConnectApplicationsAsync(target, ct).ConfigureAwait(false) : [];
             var clock = Stopwatch.StartNew();
             var (recovered, faultDetail) = scenario switch
             {
@@ -102,9 +106,23 @@ public sealed class ChaosRunner(KubeApi api, ILoadRunner load, ISmokeRunner smok
                 failures.Add("a new session failed: " + string.Join("; ", session.Checks.Where(c => c.Outcome == CheckOutcome.Failed).Select(c => $"{c.Id} {c.Detail}")));
             }
 
+            var eventLogText = string.Empty;
+            if (scenario == ChaosScenario.Connect)
+            {
+                var (complete, text) = await EventLogAsync(target, killedApps, ct).ConfigureAwait(false);
+                if (complete)
+                {
+                    eventLogText = $"; {text}";
+                }
+                else
+                {
+                    failures.Add(text);
+                }
+            }
+
             var loadText = summary is null ? "load hung" : summary.Completed ? "load completed" : "load failed cleanly";
             var detail = failures.Count == 0
-                ? $"{faultDetail}; recovered in {recovery!.Value.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s; {loadText}{(session is null ? string.Empty : "; a new session works")}"
+                ? $"{faultDetail}; recovered in {recovery!.Value.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s; {loadText}{(session is null ? string.Empty : "; a new session works")}{eventLogText}"
                 : $"{faultDetail}; {string.Join("; ", failures)}";
             return new ChaosResult(id, scenario, expectation, failures.Count == 0 ? CheckOutcome.Passed : CheckOutcome.Failed, recovery, detail, summary);
         }
@@ -119,6 +137,65 @@ public sealed class ChaosRunner(KubeApi api, ILoadRunner load, ISmokeRunner smok
             {
             }
         }
+    }
+
+    /// <summary>The application ids of the running Connect server(s): the spark-app-selector of the executors they own.</summary>
+    private async Task<IReadOnlyList<string>> ConnectApplicationsAsync(ReleaseTarget target, CancellationToken ct)
+    {
+        var connect = (await ComponentPodsAsync(target, "connect", ct).ConfigureAwait(false)).Select(p => p.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        var executors = await api.ListPodsAsync(target.Namespace, $"app.kubernetes.io/instance={target.Release},spark-role=executor", ct).ConfigureAwait(false);
+        return executors
+            .Where(p => p.Metadata.OwnerReferences?.Any(o => connect.Contains(o.Name)) == true)
+            .Select(p => p.Metadata.Labels?.TryGetValue(AppIdLabel, out var id) == true ? id : null)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>Whether every killed server's event log is complete by every source that can tell.</summary>
+    private async Task<(bool Complete, string Detail)> EventLogAsync(ReleaseTarget target, IReadOnlyList<string> apps, CancellationToken ct)
+    {
+        if (eventLogs is not { Count: > 0 })
+        {
+            return (true, "event log not checked");
+        }
+
+        if (apps.Count == 0)
+        {
+            return (true, $"event log not checked: no executor of the killed server carried {AppIdLabel} while the load ran");
+        }
+
+        var complete = new List<string>();
+        foreach (var app in apps)
+        {
+            foreach (var check in eventLogs)
+            {
+                EventLogVerdict? verdict;
+                try
+                {
+                    verdict = await check.CheckAsync(target, app, options.RecoveryTimeout, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationFailedException or UserInputException)
+                {
+                    return (false, $"the event log of {app} could not be checked: {ex.Message.TrimEnd('.')}");
+                }
+
+                if (verdict is { Complete: false })
+                {
+                    return (false, $"the event log of the killed server is incomplete: {verdict.Detail}");
+                }
+
+                if (verdict is not null)
+                {
+                    complete.Add(verdict.Detail);
+                }
+            }
+        }
+
+        return complete.Count == 0
+            ? (true, "event log not checked: the release has no ready History Server and no --event-log-dir was given")
+            : (true, $"event log complete: {string.Join("; ", complete)}");
     }
 
     private async Task<(bool, string)> KillExecutorsAsync(ReleaseTarget target, CancellationToken ct)

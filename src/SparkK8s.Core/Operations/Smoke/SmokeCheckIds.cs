@@ -11,4 +11,6 @@ public static class SmokeCheckIds
     public const string Truncate = "SMOKE006";
     public const string Drop = "SMOKE007";
     public const string HistoryServer = "SMOKE008";
+    public const string Job = "SMOKE009";
+    public const string Airflow = "SMOKE010";
 }

@@ -60,6 +60,9 @@ public sealed class SmokeChecks(
         return new SmokeReport(client.Connection.Endpoint, results);
     }
 
+    /// <summary>The checks that need Spark Connect, with their names (skipped together for a release without Connect).</summary>
+    public static IEnumerable<(string Id, string Name)> ConnectChecks => [(SmokeCheckIds.SelectOne, "SELECT 1"), .. Remaining];
+
     private static IEnumerable<(string Id, string Name)> Remaining =>
     [
         (SmokeCheckIds.RangeOnExecutors, "range aggregated on executors"),

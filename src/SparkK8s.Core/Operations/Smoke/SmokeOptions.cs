@@ -17,6 +17,18 @@ public sealed record SmokeOptions
     /// <summary>The History Server for --connect (--history-url); with --release it is port-forwarded instead.</summary>
     public Uri? HistoryUrl { get; init; }
 
+    /// <summary>How long the submitted job (SMOKE009) may take to finish (--job-timeout).</summary>
+    public TimeSpan JobTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Which of the release's jobs SMOKE009 runs a copy of (--job); null = the first one-shot job by name.</summary>
+    public string? Job { get; init; }
+
+    /// <summary>How long the example DAG runs (SMOKE010) may take to finish (--airflow-timeout).</summary>
+    public TimeSpan AirflowTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The Airflow api-server (--airflow-url); with --release it is port-forwarded unless given.</summary>
+    public Uri? AirflowUrl { get; init; }
+
     /// <summary>How often the History Server and the executor pods are polled.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -1,4 +1,5 @@
 using SparkK8s.Core.Connect;
+using SparkK8s.Core.Errors;
 using SparkK8s.Core.Operations.History;
 using SparkK8s.Core.Operations.Kubernetes;
 
@@ -14,8 +15,9 @@ public static class EndpointSmoke
         await using var client = new SparkConnectClient(endpoint);
         try
         {
-            return await new SmokeChecks(client, options, executors: null, history, "skipped: no --history-url given (with --release the History Server is found and port-forwarded)")
+            var report = await new SmokeChecks(client, options, executors: null, history, "skipped: no --history-url given (with --release the History Server is found and port-forwarded)")
                 .RunAsync(progress, cancellationToken).ConfigureAwait(false);
+            return report with { Checks = [.. report.Checks, .. ReleaseExtraChecks.SkippedWithoutRelease(progress)] };
         }
         finally
         {
@@ -41,12 +43,46 @@ public sealed class ReleaseSmokeRunner(SmokeOptions options) : ISmokeRunner
 
     public async Task<SmokeReport> RunAsync(ReleaseTarget target, IProgress<CheckResult>? progress, CancellationToken cancellationToken)
     {
+        var factory = ClusterFactory ?? ReleaseCluster.Open;
+        using (var cluster = factory(target))
+        {
+            await cluster.EnsureNamespaceAsync(cancellationToken).ConfigureAwait(false);
+            var jobs = await new JobSmokeCheck(cluster.Session.Api, target, options).TemplatesAsync(cancellationToken).ConfigureAwait(false);
+            if (options.Job is { } wanted && jobs.All(j => j.JobName != wanted))
+            {
+                // Before any check runs: a usage error, not a failed check after minutes of Connect checks.
+                throw new UserInputException(JobSmokeCheck.UnknownJob(target, wanted, jobs));
+            }
+
+            if (!await cluster.HasComponentAsync(ReleaseConnection.ConnectComponent, cancellationToken).ConfigureAwait(false))
+            {
+                // A batch release (submit or operator jobs, maybe Airflow) without Spark Connect: its own checks still run.
+                var hasJobs = jobs.Count > 0;
+                if (!hasJobs && !await cluster.HasComponentAsync(ReleaseExtraChecks.AirflowComponent, cancellationToken).ConfigureAwait(false))
+                {
+                    _ = await cluster.ReadyPodAsync(ReleaseConnection.ConnectComponent, cancellationToken).ConfigureAwait(false);
+                }
+
+                var skipped = SmokeChecks.ConnectChecks
+                    .Select(c => new CheckResult(c.Id, c.Name, CheckOutcome.Skipped, TimeSpan.Zero, $"skipped: release '{target.Release}' has no Spark Connect (connect.enabled=false)"))
+                    .ToList();
+                foreach (var check in skipped)
+                {
+                    progress?.Report(check);
+                }
+
+                var extra = await new ReleaseExtraChecks(cluster, target, options).RunAsync(progress, cancellationToken).ConfigureAwait(false);
+                return new SmokeReport($"release {target.Release} in {target.Namespace} (no Spark Connect)", [.. skipped, .. extra]);
+            }
+        }
+
         await using var connection = await ReleaseConnection.OpenAsync(target, options.HistoryUrl, ClusterFactory, cancellationToken).ConfigureAwait(false);
         var report = await new SmokeChecks(connection.Client, options, new ClusterExecutorPods(connection.Cluster), connection.History, connection.HistorySkipReason)
             .RunAsync(progress, cancellationToken).ConfigureAwait(false);
+        var more = await new ReleaseExtraChecks(connection.Cluster, target, options).RunAsync(progress, cancellationToken).ConfigureAwait(false);
 
         // The endpoint people know is the pod, not the temporary loopback port alone.
-        return report with { Endpoint = connection.Endpoint };
+        return report with { Endpoint = connection.Endpoint, Checks = [.. report.Checks, .. more] };
     }
 
     private sealed class ClusterExecutorPods(ReleaseCluster cluster) : IExecutorPods
