@@ -24,7 +24,8 @@ missing=()
 command -v yamllint >/dev/null 2>&1 || missing+=("yamllint:yamllint")
 command -v shellcheck >/dev/null 2>&1 || missing+=("shellcheck:shellcheck")
 command -v promtool >/dev/null 2>&1 || missing+=("prometheus:promtool")
-python3 -c 'import jinja2' >/dev/null 2>&1 || missing+=("python3-jinja2:the python3 module jinja2 (renders the example DAGs' SparkApplication template)")
+# python3 itself is a base requirement (images/versions.py, the DAG tests); only its jinja2 module is installed here.
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import jinja2' >/dev/null 2>&1; then missing+=("python3-jinja2:the python3 module jinja2 (renders the example DAGs' SparkApplication template)"); fi
 [ -x "$pg_root/15/bin/pg_ctl" ] && [ -x "$pg_root/15/bin/initdb" ] || missing+=("postgresql-15:$pg_root/15/bin/pg_ctl and initdb")
 
 if [ "${#missing[@]}" -eq 0 ]; then
