@@ -262,6 +262,8 @@ public partial class ImagesTests
     }
 
     private const string AirflowTable = """
+        jars:
+          repository: https://repo1.maven.org/maven2
         spark:
           version: "4.1"
           releases:
