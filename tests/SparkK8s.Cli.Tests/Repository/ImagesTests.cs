@@ -316,6 +316,22 @@ public partial class ImagesTests
     }
 
     [Fact]
+    public void Images_workflow_builds_every_image_on_every_line_it_has()
+    {
+        var workflow = File.ReadAllText(Path.Combine(RepoPaths.Root, ".github", "workflows", "images.yml"));
+        var entries = WorkflowEntry().Matches(workflow).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
+        var perLine = new[] { "spark", "jupyter", "airflow" };
+        var expected = Directory.EnumerateDirectories(Path.Combine(RepoPaths.Root, "images"))
+            .Where(d => File.Exists(Path.Combine(d, "Dockerfile"))).Select(Path.GetFileName)
+            .SelectMany(image => perLine.Contains(image) ? Lines().Select(line => (image!, line)) : [(image!, string.Empty)]);
+
+        entries.Should().BeEquivalentTo(expected, "each image and Spark line is built, scanned and pushed by .github/workflows/images.yml");
+    }
+
+    [GeneratedRegex(@"\{image: ([a-z]+), line: ""([0-9.]*)""\}")]
+    private static partial Regex WorkflowEntry();
+
+    [Fact]
     public async Task Table_reader_parses_values_exactly_as_yaml_does()
     {
         var result = await Python("json");
