@@ -23,7 +23,6 @@ from datetime import datetime
 from urllib.parse import quote
 
 from airflow.sdk import BaseHook, dag, get_current_context, task
-from airflow.utils.trigger_rule import TriggerRule
 
 DAG_ID = "spark_k8s_connect_k8s"
 CONNECTION_ID = "spark_connect"
@@ -95,7 +94,7 @@ def spark_k8s_connect_k8s():
         finally:
             spark.stop()
 
-    @task(trigger_rule=TriggerRule.ALL_DONE)
+    @task(trigger_rule="all_done")
     def drop_table(table: str) -> None:
         spark = spark_session()
         try:

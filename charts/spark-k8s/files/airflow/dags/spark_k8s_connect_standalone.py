@@ -24,7 +24,6 @@ from datetime import datetime
 from urllib.parse import quote
 
 from airflow.sdk import BaseHook, dag, get_current_context, task
-from airflow.utils.trigger_rule import TriggerRule
 
 DAG_ID = "spark_k8s_connect_standalone"
 CONNECTION_ID = "spark_connect"
@@ -96,7 +95,7 @@ def spark_k8s_connect_standalone():
         finally:
             spark.stop()
 
-    @task(trigger_rule=TriggerRule.ALL_DONE)
+    @task(trigger_rule="all_done")
     def drop_table(table: str) -> None:
         spark = spark_session()
         try:

@@ -73,7 +73,6 @@ else:
     from airflow.providers.cncf.kubernetes.hooks.kubernetes import KubernetesHook
     from airflow.providers.cncf.kubernetes.operators.spark_kubernetes import SparkKubernetesOperator
     from airflow.sdk import BaseHook, Variable, dag, get_current_context, task
-    from airflow.utils.trigger_rule import TriggerRule
 
     APPLICATION_TEMPLATE = "spark_k8s_operator_app.yaml"
     # Read when the DAG file is parsed, from the Variable's environment variable (no database access): which
@@ -179,6 +178,6 @@ else:
                 execution_timeout=timedelta(hours=2),
             )
             staged >> run
-        run >> remove_application_file.override(trigger_rule=TriggerRule.ALL_DONE)(staged)
+        run >> remove_application_file.override(trigger_rule="all_done")(staged)
 
     spark_k8s_operator()
