@@ -6,7 +6,8 @@ anchors or block scalars) and refuses anything else, so a construct it does not 
 
   versions.py lines                       the Spark lines of the table (spark.releases keys)
   versions.py build-args IMAGE [LINE]     KEY=VALUE per line: every build argument of images/IMAGE/Dockerfile
-  versions.py tag IMAGE [LINE]            the tag images/build.sh gives IMAGE (what the chart renders for it)
+  versions.py tag IMAGE [LINE]            the tag images/build.sh gives IMAGE (what the chart renders for it; airflow:
+                                          <airflow.image.tag>-spark<sparkVersion>)
   versions.py json                        the whole parsed values file as JSON (the repository tests compare it)
 
 Exit 1 with a message on stderr when a pin is missing (for example an extraJars sha256 that is null).
@@ -211,9 +212,30 @@ def build_args(values, image, line):
         release(values, line)
         j = values["jupyter"]["image"]
         return {"JUPYTER_IMAGE": f"{j['repository']}:{j['tag']}", "SPARK_LINE": line}
+    if image == "airflow":
+        release(values, line)
+        return {"AIRFLOW_IMAGE": airflow_base(values), "SPARK_LINE": line}
     if image == "tools":
         return {}
-    raise TableError(f"unknown image {image!r} (spark, metastore, jupyter, tools)")
+    raise TableError(f"unknown image {image!r} (spark, metastore, jupyter, airflow, tools)")
+
+
+def airflow_image(values):
+    airflow = values.get("airflow")
+    image = airflow.get("image") if isinstance(airflow, dict) else None
+    if not isinstance(image, dict) or not image.get("repository") or not image.get("tag"):
+        raise TableError("airflow.image (repository, tag) is not in charts/spark-k8s/values.yaml: it comes with the chart's "
+                         "Airflow component; images/airflow builds FROM that image")
+    return image
+
+
+def airflow_base(values):
+    """repository:tag of airflow.image, pinned to its digest when airflow.image.digest is set (sha256:<64 hex>)."""
+    image = airflow_image(values)
+    digest = image.get("digest") or ""
+    if digest and not re.fullmatch(r"sha256:[0-9a-f]{64}", digest):
+        raise TableError(f"airflow.image.digest {digest!r}: use sha256:<64 hex> or leave it empty")
+    return f"{image['repository']}:{image['tag']}" + (f"@{digest}" if digest else "")
 
 
 def tag(values, image, line):
@@ -223,10 +245,13 @@ def tag(values, image, line):
         return release(values, line)["sparkVersion"]
     if image == "metastore":
         return str(values["metastore"]["image"]["tag"])
+    if image == "airflow":
+        # One image per Airflow release and Spark line: <airflow.image.tag>-spark<sparkVersion>.
+        return f"{airflow_image(values)['tag']}-spark{release(values, line)['sparkVersion']}"
     if image == "tools":
         chart = (VALUES.parent / "Chart.yaml").read_text(encoding="utf-8")
         return str(parse(chart)["version"])
-    raise TableError(f"unknown image {image!r} (spark, metastore, jupyter, tools)")
+    raise TableError(f"unknown image {image!r} (spark, metastore, jupyter, airflow, tools)")
 
 
 def main(argv):

@@ -3,7 +3,7 @@
 #   - Helm 4 and Helm 3 (scripts/ensure-helm.sh --all, into .tools/helm)
 #   - the s3rver S3 server (npm, into .tools/node)
 #   - Debian packages: yamllint, shellcheck, promtool (package prometheus) and the PostgreSQL 15 server binaries
-#     (package postgresql-15: initdb, pg_ctl under /usr/lib/postgresql/15/bin). As root they are installed with apt-get;
+#     (package postgresql-15: initdb, pg_ctl under /usr/lib/postgresql/15/bin), python3-jinja2. As root they are installed with apt-get;
 #     otherwise one line per missing package says how to install it, and the tests that need it fail with that name.
 # Environment (for tests of this script): SPARK_K8S_PG_ROOT (default /usr/lib/postgresql).
 set -euo pipefail
@@ -24,6 +24,8 @@ missing=()
 command -v yamllint >/dev/null 2>&1 || missing+=("yamllint:yamllint")
 command -v shellcheck >/dev/null 2>&1 || missing+=("shellcheck:shellcheck")
 command -v promtool >/dev/null 2>&1 || missing+=("prometheus:promtool")
+# python3 itself is a base requirement (images/versions.py, the DAG tests); only its jinja2 module is installed here.
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import jinja2' >/dev/null 2>&1; then missing+=("python3-jinja2:the python3 module jinja2 (renders the example DAGs' SparkApplication template)"); fi
 [ -x "$pg_root/15/bin/pg_ctl" ] && [ -x "$pg_root/15/bin/initdb" ] || missing+=("postgresql-15:$pg_root/15/bin/pg_ctl and initdb")
 
 if [ "${#missing[@]}" -eq 0 ]; then

@@ -15,7 +15,7 @@ namespace SparkK8s.Cli.Tests.Repository;
 /// </summary>
 public partial class ImagesTests
 {
-    private static readonly string[] TableImages = ["spark", "metastore", "jupyter"];
+    private static readonly string[] TableImages = ["spark", "metastore", "jupyter", "airflow"];
 
     public static TheoryData<string> Dockerfiles() =>
         new(Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "images"), "Dockerfile", SearchOption.AllDirectories)
@@ -34,6 +34,20 @@ public partial class ImagesTests
         ManifestParser.ParseYaml(File.ReadAllText(Path.Combine(RepoPaths.Chart, "values.yaml")), "values.yaml")!.AsObject();
 
     private static IReadOnlyList<string> Lines() => Values()["spark"]!["releases"]!.AsObject().Select(p => p.Key).ToList();
+
+    /// <summary>
+    /// images/airflow builds FROM airflow.image, which the chart's Airflow component brings into values.yaml; until it
+    /// is there, the table reader must refuse the image naming the missing key (and no build argument is printed).
+    /// </summary>
+    private static bool InTable(string image) => image != "airflow" || Values()["airflow"]?["image"] is JsonObject;
+
+    private static async Task ShouldRefuseAirflowWithoutItsImageAsync()
+    {
+        var result = await Python("build-args", "airflow", "4.1");
+        result.ExitCode.Should().Be(1);
+        result.StandardOutput.Should().BeEmpty("no partial build arguments");
+        result.StandardError.Should().Contain("airflow.image").And.NotContain("Traceback");
+    }
 
     [Theory]
     [MemberData(nameof(Dockerfiles))]
@@ -73,6 +87,12 @@ public partial class ImagesTests
         var parsed = DockerfileText.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, dockerfile)));
         var image = Path.GetFileName(Path.GetDirectoryName(dockerfile)!);
         var supplied = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!InTable(image))
+        {
+            await ShouldRefuseAirflowWithoutItsImageAsync();
+            return;
+        }
+
         if (TableImages.Contains(image))
         {
             var result = await Python("build-args", image, "4.1");
@@ -112,6 +132,12 @@ public partial class ImagesTests
             .Concat(parsed.GlobalArgs).ToList();
 
         args.Should().OnlyContain(a => !a.Contains('=', StringComparison.Ordinal), "a default would build other versions than the table's");
+        if (!InTable(image))
+        {
+            await ShouldRefuseAirflowWithoutItsImageAsync();
+            return;
+        }
+
         foreach (var line in Lines())
         {
             if (image == "spark" && line == "3.5")
@@ -235,6 +261,76 @@ public partial class ImagesTests
         }
     }
 
+    private const string AirflowTable = """
+        jars:
+          repository: https://repo1.maven.org/maven2
+        spark:
+          version: "4.1"
+          releases:
+            "4.1":
+              sparkVersion: 4.1.2
+        airflow:
+          image:
+            repository: apache/airflow
+            tag: 3.3.2-python3.10
+            digest: DIGEST
+        """;
+
+    [Fact]
+    public async Task Airflow_image_builds_from_airflow_image_pinned_by_its_digest_and_is_tagged_per_spark_release()
+    {
+        using var sandbox = new BuildSandbox();
+        var values = Path.Combine(sandbox.Root, "charts", "spark-k8s", "values.yaml");
+        var python = ProcessRunner.FindOnPath("python3")!;
+        var versions = Path.Combine(sandbox.Root, "images", "versions.py");
+        var digest = "sha256:" + new string('a', 64);
+
+        File.WriteAllText(values, AirflowTable.Replace("DIGEST", digest, StringComparison.Ordinal));
+        var args = await ProcessRunner.RunAsync(python, [versions, "build-args", "airflow", "4.1"], TestContext.Current.CancellationToken, sandbox.Root);
+        var tag = await ProcessRunner.RunAsync(python, [versions, "tag", "airflow", "4.1"], TestContext.Current.CancellationToken, sandbox.Root);
+        File.WriteAllText(values, AirflowTable.Replace("digest: DIGEST", "digest: \"\"", StringComparison.Ordinal));
+        var unpinned = await ProcessRunner.RunAsync(python, [versions, "build-args", "airflow", "4.1"], TestContext.Current.CancellationToken, sandbox.Root);
+        File.WriteAllText(values, AirflowTable.Replace("DIGEST", "latest", StringComparison.Ordinal));
+        var bad = await ProcessRunner.RunAsync(python, [versions, "build-args", "airflow", "4.1"], TestContext.Current.CancellationToken, sandbox.Root);
+
+        args.ExitCode.Should().Be(0, args.StandardError);
+        args.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal($"AIRFLOW_IMAGE=apache/airflow:3.3.2-python3.10@{digest}", "SPARK_LINE=4.1");
+        tag.StandardOutput.Trim().Should().Be("3.3.2-python3.10-spark4.1.2");
+        unpinned.StandardOutput.Should().Contain("AIRFLOW_IMAGE=apache/airflow:3.3.2-python3.10\n", "an empty digest pins nothing");
+        bad.ExitCode.Should().Be(1);
+        bad.StandardError.Should().Contain("airflow.image.digest").And.Contain("sha256:<64 hex>");
+        bad.StandardOutput.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Build_script_refuses_the_airflow_image_while_its_provider_has_no_hash()
+    {
+        using var sandbox = new BuildSandbox();
+        File.WriteAllText(Path.Combine(sandbox.Root, "charts", "spark-k8s", "values.yaml"), AirflowTable.Replace("DIGEST", string.Empty, StringComparison.Ordinal).Replace("digest: ", "digest: \"\"", StringComparison.Ordinal));
+
+        var result = await sandbox.BuildAsync("--image", "airflow", "--line", "4.1");
+
+        result.ExitCode.Should().Be(1);
+        result.StandardError.Should().Contain("images/airflow/requirements-4.1.txt has requirements without --hash").And.Contain("apache-airflow-providers-apache-spark==6.2.0");
+        File.Exists(sandbox.DockerLog).Should().BeFalse("nothing is built while a hash is missing");
+    }
+
+    [Fact]
+    public void Images_workflow_builds_every_image_on_every_line_it_has()
+    {
+        var workflow = File.ReadAllText(Path.Combine(RepoPaths.Root, ".github", "workflows", "images.yml"));
+        var entries = WorkflowEntry().Matches(workflow).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
+        var perLine = new[] { "spark", "jupyter", "airflow" };
+        var expected = Directory.EnumerateDirectories(Path.Combine(RepoPaths.Root, "images"))
+            .Where(d => File.Exists(Path.Combine(d, "Dockerfile"))).Select(Path.GetFileName)
+            .SelectMany(image => perLine.Contains(image) ? Lines().Select(line => (image!, line)) : [(image!, string.Empty)]);
+
+        entries.Should().BeEquivalentTo(expected, "each image and Spark line is built, scanned and pushed by .github/workflows/images.yml");
+    }
+
+    [GeneratedRegex(@"\{image: ([a-z]+), line: ""([0-9.]*)""\}")]
+    private static partial Regex WorkflowEntry();
+
     [Fact]
     public async Task Table_reader_parses_values_exactly_as_yaml_does()
     {
@@ -247,6 +343,7 @@ public partial class ImagesTests
     [Theory]
     [InlineData("spark")]
     [InlineData("jupyter")]
+    [InlineData("airflow")]
     public void Requirements_pin_the_table_versions(string image)
     {
         foreach (var line in Lines())
@@ -254,7 +351,15 @@ public partial class ImagesTests
             var release = Values()["spark"]!["releases"]![line]!;
             var file = Path.Combine(RepoPaths.Root, "images", image, $"requirements-{line}.txt");
             var pins = Requirement().Matches(File.ReadAllText(file)).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
-            var expected = release["pythonPackages"]!.AsObject().ToDictionary(p => p.Key, p => (string)p.Value!);
+            // images/airflow adds only the client (its pandas, pyarrow and numpy are the official Airflow image's).
+            var expected = image == "airflow"
+                ? new Dictionary<string, string>()
+                : release["pythonPackages"]!.AsObject().ToDictionary(p => p.Key, p => (string)p.Value!);
+            if (image == "airflow")
+            {
+                expected[(string)release["pythonClientPackage"]!] = (string)release["sparkVersion"]!;
+            }
+
             if (image == "jupyter")
             {
                 expected[(string)release["pythonClientPackage"]!] = (string)release["sparkVersion"]!;

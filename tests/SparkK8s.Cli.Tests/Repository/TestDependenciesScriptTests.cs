@@ -42,6 +42,7 @@ public sealed class TestDependenciesScriptTests : IDisposable
               case "$arg" in
                 yamllint|shellcheck) printf '#!/bin/sh\n' > '{{Bin}}'/"$arg"; /bin/chmod +x '{{Bin}}'/"$arg" ;;
                 prometheus) printf '#!/bin/sh\n' > '{{Bin}}/promtool'; /bin/chmod +x '{{Bin}}/promtool' ;;
+                python3-jinja2) : > '{{_temp.Combine("jinja2-installed")}}' ;;
                 postgresql-15) /bin/mkdir -p '{{PgRoot}}/15/bin'; for t in pg_ctl initdb; do printf '#!/bin/sh\n' > '{{PgRoot}}'/15/bin/$t; /bin/chmod +x '{{PgRoot}}'/15/bin/$t; done ;;
               esac
             done
@@ -101,6 +102,22 @@ public sealed class TestDependenciesScriptTests : IDisposable
 
         result.ExitCode.Should().Be(0, result.StandardError);
         File.ReadAllLines(AptLog)[1].Should().EndWith(" prometheus");
+    }
+
+    [Fact]
+    public async Task As_root_installs_python3_jinja2_when_python3_lacks_it()
+    {
+        InstallAll();
+        // python3 stand-in: "import jinja2" succeeds once apt-get has installed python3-jinja2.
+        Executable(Path.Combine(Bin, "python3"), $"[ -f '{_temp.Combine("jinja2-installed")}' ]");
+
+        var first = await RunAsync();
+        var second = await RunAsync();
+
+        first.ExitCode.Should().Be(0, first.StandardError);
+        File.ReadAllLines(AptLog).Should().HaveCount(2, "one apt-get update and install, and nothing on the second run");
+        File.ReadAllLines(AptLog)[1].Should().EndWith(" python3-jinja2");
+        (second.StandardOutput + second.StandardError).Should().BeEmpty();
     }
 
     [Fact]

@@ -58,6 +58,8 @@ public static class SparkChecks
         new DecommissionSettingsCheck(),
         new VolcanoSchedulerCheck(),
         new ConnectWithoutAuthenticationCheck(),
+        new ExampleOperatorDagLineCheck(),
+        new ExampleOperatorDagTemplateCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
