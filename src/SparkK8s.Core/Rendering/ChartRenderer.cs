@@ -1,3 +1,4 @@
+using SparkK8s.Core.Diagnostics;
 using SparkK8s.Core.Errors;
 using SparkK8s.Core.Helm;
 using SparkK8s.Core.Presets;
@@ -61,6 +62,7 @@ public sealed class ChartRenderer(HelmClient helm)
         string yaml;
         try
         {
+            using var span = PhaseTimer.Measure("render: helm template (wall)");
             yaml = await Helm.TemplateAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (HelmException ex)
@@ -68,6 +70,7 @@ public sealed class ChartRenderer(HelmClient helm)
             throw HelmErrors.Classify(ex.HelmOutput, "helm template");
         }
 
+        using var parse = PhaseTimer.Measure("render: parse YAML");
         return RenderedManifest.Parse(yaml, options);
     }
 

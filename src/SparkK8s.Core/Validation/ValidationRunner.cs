@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SparkK8s.Core.Diagnostics;
 using SparkK8s.Core.Errors;
 using SparkK8s.Core.Helm;
 using SparkK8s.Core.Manifests;
@@ -61,8 +62,18 @@ public sealed class ValidationRunner(HelmClient helm)
     private async Task<(ValidationRun Run, RenderedManifest? Manifest)> RunAsync(
         RenderOptions options, ValidationSettings settings, Task<IReadOnlyList<Finding>>? chartLint, CancellationToken cancellationToken)
     {
-        var request = ChartRenderer.BuildRequest(options);
-        var version = await EffectiveSparkVersionAsync(options, request.ValueFiles, cancellationToken).ConfigureAwait(false);
+        HelmRenderRequest request;
+        using (PhaseTimer.Measure("validate: build request"))
+        {
+            request = ChartRenderer.BuildRequest(options);
+        }
+
+        string version;
+        using (PhaseTimer.Measure("validate: effective spark version"))
+        {
+            version = await EffectiveSparkVersionAsync(options, request.ValueFiles, cancellationToken).ConfigureAwait(false);
+        }
+
         var findings = new List<Finding>();
         var userValues = options.ValueFiles.Count > 0 || options.SetValues.Count > 0;
 
@@ -117,8 +128,11 @@ public sealed class ValidationRunner(HelmClient helm)
         if (chartLint is not null)
         {
             findings.AddRange(await chartLint.ConfigureAwait(false));
+            using var lintSpan = PhaseTimer.Measure("validate: rendered lint checks");
             findings.AddRange(RenderedLintChecks.Run(manifest));
         }
+
+        var schemaSpan = PhaseTimer.Measure("validate: schema");
 
         var schema = settings.CreateSchemaValidator();
         var fromFallback = new SortedSet<string>(StringComparer.Ordinal);
@@ -141,9 +155,23 @@ public sealed class ValidationRunner(HelmClient helm)
             }
         }
 
-        var model = SparkRenderModel.From(manifest.Documents);
-        findings.AddRange(SparkChecks.Run(new SparkCheckContext(model, version, KnownSparkProperties.For(version))));
-        findings.AddRange(SecurityRules.Run(new SecurityCheckContext(model, options.Environment, ChartTemplates.HasNetworkPolicies(options.ChartDirectory))));
+        schemaSpan.Dispose();
+        SparkRenderModel model;
+        using (PhaseTimer.Measure("validate: spark model"))
+        {
+            model = SparkRenderModel.From(manifest.Documents);
+        }
+
+        using (PhaseTimer.Measure("validate: spark checks"))
+        {
+            findings.AddRange(SparkChecks.Run(new SparkCheckContext(model, version, KnownSparkProperties.For(version))));
+        }
+
+        using (PhaseTimer.Measure("validate: security rules"))
+        {
+            findings.AddRange(SecurityRules.Run(new SecurityCheckContext(model, options.Environment, ChartTemplates.HasNetworkPolicies(options.ChartDirectory))));
+        }
+
         if (settings.UpgradeFrom is { } previous)
         {
             findings.AddRange(ImmutableFieldCheck.Run(previous, manifest.Objects));
@@ -155,6 +183,7 @@ public sealed class ValidationRunner(HelmClient helm)
             source += $"; not in the cluster document, so checked against the {fallback.Source.Description}: {string.Join(", ", fromFallback)}";
         }
 
+        using var tail = PhaseTimer.Measure("validate: sources and crds");
         var sources = manifest.Documents.Where(d => d.Object.SourceTemplate is not null)
             .GroupBy(d => d.Object.DisplayName, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().Object.SourceTemplate!, StringComparer.Ordinal);
