@@ -12,8 +12,6 @@ public static class PhaseTimer
 {
     public const string EnvironmentVariable = "SPARK_K8S_PROFILE";
 
-    private static readonly ConcurrentDictionary<string, (long Ticks, int Count)> Totals = new(StringComparer.Ordinal);
-
     public static bool Enabled { get; } = Environment.GetEnvironmentVariable(EnvironmentVariable) == "1" && Register();
 
     /// <summary>Times the span until the returned value is disposed (nothing when profiling is off).</summary>
@@ -28,7 +26,7 @@ public static class PhaseTimer
             using var self = Process.GetCurrentProcess();
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"profile: {total.TotalMilliseconds,8:F1} ms since the first span; this process (children not included): user {self.UserProcessorTime.TotalMilliseconds:F0} ms, system {self.PrivilegedProcessorTime.TotalMilliseconds:F0} ms"));
-            foreach (var (phase, (ticks, count)) in Totals.OrderByDescending(t => t.Value.Ticks))
+            foreach (var (phase, (ticks, count)) in Totals.Spans.OrderByDescending(t => t.Value.Ticks))
             {
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"profile: {ticks * 1000.0 / Stopwatch.Frequency,8:F1} ms {count,5}x {phase}"));
@@ -48,7 +46,13 @@ public static class PhaseTimer
             }
 
             var elapsed = Stopwatch.GetTimestamp() - started;
-            Totals.AddOrUpdate(phase, (elapsed, 1), (_, t) => (t.Ticks + elapsed, t.Count + 1));
+            Totals.Spans.AddOrUpdate(phase, (elapsed, 1), (_, t) => (t.Ticks + elapsed, t.Count + 1));
         }
+    }
+
+    /// <summary>Created only when profiling is on, so a normal start-up compiles none of it.</summary>
+    private static class Totals
+    {
+        public static readonly ConcurrentDictionary<string, (long Ticks, int Count)> Spans = new(StringComparer.Ordinal);
     }
 }

@@ -56,7 +56,11 @@ public sealed class ChartRenderer(HelmClient helm)
         };
     }
 
-    public async Task<RenderedManifest> RenderAsync(RenderOptions options, CancellationToken cancellationToken)
+    public Task<RenderedManifest> RenderAsync(RenderOptions options, CancellationToken cancellationToken) =>
+        RenderAsync(options, cache: null, cancellationToken);
+
+    /// <param name="cache">Shares the parse of documents that earlier renders of the same run printed identically.</param>
+    internal async Task<RenderedManifest> RenderAsync(RenderOptions options, RenderedDocumentCache? cache, CancellationToken cancellationToken)
     {
         var request = BuildRequest(options);
         string yaml;
@@ -71,7 +75,7 @@ public sealed class ChartRenderer(HelmClient helm)
         }
 
         using var parse = PhaseTimer.Measure("render: parse YAML");
-        return RenderedManifest.Parse(yaml, options);
+        return RenderedManifest.Parse(yaml, options, cache);
     }
 
     private static string CheckReadable(string file)

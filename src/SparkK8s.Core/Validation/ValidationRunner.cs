@@ -56,11 +56,13 @@ public sealed class ValidationRunner(HelmClient helm)
     public HelmClient Helm { get; } = helm;
 
     public Task<(ValidationRun Run, RenderedManifest? Manifest)> RunAsync(RenderOptions options, ValidationSettings settings, CancellationToken cancellationToken) =>
-        RunAsync(options, settings, chartLint: null, cancellationToken);
+        RunAsync(options, settings, chartLint: null, cache: null, cancellationToken);
 
     /// <param name="chartLint">Null: lint this render with helm. Otherwise the chart-level lint findings shared by every render.</param>
+    /// <param name="cache">Null: parse and schema-check every document. Otherwise shared by the renders of one run.</param>
     private async Task<(ValidationRun Run, RenderedManifest? Manifest)> RunAsync(
-        RenderOptions options, ValidationSettings settings, Task<IReadOnlyList<Finding>>? chartLint, CancellationToken cancellationToken)
+        RenderOptions options, ValidationSettings settings, Task<IReadOnlyList<Finding>>? chartLint, RenderedDocumentCache? cache,
+        CancellationToken cancellationToken)
     {
         HelmRenderRequest request;
         using (PhaseTimer.Measure("validate: build request"))
@@ -83,7 +85,7 @@ public sealed class ValidationRunner(HelmClient helm)
         Exception? renderFailure = null;
         try
         {
-            manifest = await new ChartRenderer(Helm).RenderAsync(options, cancellationToken).ConfigureAwait(false);
+            manifest = await new ChartRenderer(Helm).RenderAsync(options, cache, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (lintTask is not null)
         {
@@ -146,7 +148,10 @@ public sealed class ValidationRunner(HelmClient helm)
                 fromFallback.Add(obj.Group.Length == 0 ? $"{obj.Version}/{obj.Kind}" : gvk);
             }
 
-            foreach (var violation in schema.Validate(obj, settings.SkipKinds))
+            var violations = cache is null
+                ? schema.Validate(obj, settings.SkipKinds)
+                : cache.Violations(document.Yaml, () => schema.Validate(obj, settings.SkipKinds));
+            foreach (var violation in violations)
             {
                 findings.Add(new Finding(ValidationStage.Schema, violation.Id, Severity.Error, obj.DisplayName, violation.Path, violation.Message,
                     violation.Kind == ViolationKind.NoSchema
@@ -195,9 +200,19 @@ public sealed class ValidationRunner(HelmClient helm)
     }
 
     /// <summary>Every preset × environment × supported Spark version, <paramref name="parallelism"/> at a time, in a stable order.</summary>
-    public async Task<IReadOnlyList<ValidationRun>> RunAllAsync(
-        RenderOptions template, ValidationSettings settings, int parallelism, Action<string>? progress, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ValidationRun>> RunAllAsync(
+        RenderOptions template, ValidationSettings settings, int parallelism, Action<string>? progress, CancellationToken cancellationToken) =>
+        RunAllAsync(template, settings, parallelism, progress, shareDocuments: true, cancellationToken);
+
+    /// <param name="shareDocuments">
+    /// Parse and schema-check each distinct document once for the whole run (<see cref="RenderedDocumentCache"/>);
+    /// false does it for every render, as one render does (the tests compare the two).
+    /// </param>
+    internal async Task<IReadOnlyList<ValidationRun>> RunAllAsync(
+        RenderOptions template, ValidationSettings settings, int parallelism, Action<string>? progress, bool shareDocuments,
+        CancellationToken cancellationToken)
     {
+        var cache = shareDocuments ? new RenderedDocumentCache() : null;
         var catalog = new PresetCatalog(template.ChartDirectory);
         var environments = catalog.EnvironmentNames.Count > 0 ? catalog.EnvironmentNames.Select(e => (string?)e).ToList() : [null];
         var targets = (from preset in catalog.PresetNames
@@ -213,7 +228,7 @@ public sealed class ValidationRunner(HelmClient helm)
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken },
             async (i, token) =>
             {
-                runs[i] = (await RunAsync(targets[i], settings, chartLint, token).ConfigureAwait(false)).Run;
+                runs[i] = (await RunAsync(targets[i], settings, chartLint, cache, token).ConfigureAwait(false)).Run;
                 progress?.Invoke($"validated {Interlocked.Increment(ref done)}/{targets.Count}: {targets[i].Preset} {targets[i].Environment} {targets[i].SparkVersion}");
             }).ConfigureAwait(false);
         return runs;
