@@ -10,6 +10,7 @@ namespace SparkK8s.Cli.Tests.Repository;
 /// "The ./spark-k8s wrapper"). Run on a copy of the wrapper in a scratch checkout, with a `dotnet` on PATH that only
 /// records how it was called, so no real build runs.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class WrapperTests : IDisposable
 {
     private readonly TempDirectory _temp = new("wrapper");
