@@ -37,8 +37,12 @@ public static class CliApplication
             cancellation.Cancel();
         };
 
-        var root = BuildRootCommand();
-        var parseResult = root.Parse(args);
+        System.CommandLine.ParseResult parseResult;
+        using (SparkK8s.Core.Diagnostics.PhaseTimer.Measure("cli: build and parse the command tree"))
+        {
+            parseResult = BuildRootCommand().Parse(args);
+        }
+
         var configuration = new InvocationConfiguration
         {
             EnableDefaultExceptionHandler = false,
@@ -61,6 +65,7 @@ public static class CliApplication
 
         try
         {
+            using var span = SparkK8s.Core.Diagnostics.PhaseTimer.Measure("cli: invoke the command");
             return await parseResult.InvokeAsync(configuration, cancellation.Token).ConfigureAwait(false);
         }
         catch (UserInputException ex)

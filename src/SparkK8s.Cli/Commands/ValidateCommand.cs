@@ -69,16 +69,19 @@ public static class ValidateCommand
                 throw new UserInputException($"{PreviousRender.Flag}: compares one render with the release it upgrades; give a preset instead of --all.");
             }
 
+            var bindSpan = Core.Diagnostics.PhaseTimer.Measure("validate: schema store and helm");
             var settings = schema.Bind(parseResult) with
             {
                 UpgradeFrom = previousPath is null ? null : await PreviousRender.LoadAsync(previousPath, cancellationToken).ConfigureAwait(false),
             };
             var helm = await chart.HelmAsync(parseResult, cancellationToken).ConfigureAwait(false);
+            bindSpan.Dispose();
             var runner = new ValidationRunner(helm);
             var runs = await terminal.WithProgressAsync("Validating ...", format, async progress => everything
                 ? await runner.RunAllAsync(options, settings, parseResult.GetValue(parallel), progress, cancellationToken).ConfigureAwait(false)
                 : [(await runner.RunAsync(options, settings, cancellationToken).ConfigureAwait(false)).Run]).ConfigureAwait(false);
 
+            using var outputSpan = Core.Diagnostics.PhaseTimer.Measure("validate: output");
             if (format == OutputFormat.Sarif)
             {
                 terminal.Out.WriteLine(Core.Validation.Sarif.SarifLog.Build(runs, chartDirectory, Environment.CurrentDirectory).ToJsonString(OutputOptions.Json));

@@ -1,3 +1,4 @@
+using SparkK8s.Core.Diagnostics;
 using SparkK8s.Core.Errors;
 using SparkK8s.Core.Helm;
 using SparkK8s.Core.Presets;
@@ -55,12 +56,17 @@ public sealed class ChartRenderer(HelmClient helm)
         };
     }
 
-    public async Task<RenderedManifest> RenderAsync(RenderOptions options, CancellationToken cancellationToken)
+    public Task<RenderedManifest> RenderAsync(RenderOptions options, CancellationToken cancellationToken) =>
+        RenderAsync(options, cache: null, cancellationToken);
+
+    /// <param name="cache">Shares the parse of documents that earlier renders of the same run printed identically.</param>
+    internal async Task<RenderedManifest> RenderAsync(RenderOptions options, RenderedDocumentCache? cache, CancellationToken cancellationToken)
     {
         var request = BuildRequest(options);
         string yaml;
         try
         {
+            using var span = PhaseTimer.Measure("render: helm template (wall)");
             yaml = await Helm.TemplateAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (HelmException ex)
@@ -68,7 +74,8 @@ public sealed class ChartRenderer(HelmClient helm)
             throw HelmErrors.Classify(ex.HelmOutput, "helm template");
         }
 
-        return RenderedManifest.Parse(yaml, options);
+        using var parse = PhaseTimer.Measure("render: parse YAML");
+        return RenderedManifest.Parse(yaml, options, cache);
     }
 
     private static string CheckReadable(string file)

@@ -16,12 +16,16 @@ public sealed record RenderedManifest(string Yaml, IReadOnlyList<RenderedDocumen
 {
     public IReadOnlyList<KubeObject> Objects => Documents.Select(d => d.Object).ToList();
 
-    public static RenderedManifest Parse(string yaml, RenderOptions options)
+    public static RenderedManifest Parse(string yaml, RenderOptions options) => Parse(yaml, options, cache: null);
+
+    /// <param name="cache">Null: parse every document. Otherwise documents already parsed in this run are shared.</param>
+    internal static RenderedManifest Parse(string yaml, RenderOptions options, RenderedDocumentCache? cache)
     {
         var documents = new List<RenderedDocument>();
         foreach (var (text, source) in ManifestParser.SplitDocuments(yaml))
         {
-            if (ManifestParser.ParseYaml(text, source ?? "manifest") is System.Text.Json.Nodes.JsonObject body && body.Count > 0)
+            var parsed = cache is null ? ManifestParser.ParseYaml(text, source ?? "manifest") : cache.Body(text, source ?? "manifest");
+            if (parsed is System.Text.Json.Nodes.JsonObject body && body.Count > 0)
             {
                 documents.Add(new RenderedDocument(text.Trim('\n') + "\n", new KubeObject(body, source)));
             }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SparkK8s.Core.Diagnostics;
 using SparkK8s.Core.Errors;
 using SparkK8s.Core.Helm;
 using SparkK8s.Core.Manifests;
@@ -55,14 +56,26 @@ public sealed class ValidationRunner(HelmClient helm)
     public HelmClient Helm { get; } = helm;
 
     public Task<(ValidationRun Run, RenderedManifest? Manifest)> RunAsync(RenderOptions options, ValidationSettings settings, CancellationToken cancellationToken) =>
-        RunAsync(options, settings, chartLint: null, cancellationToken);
+        RunAsync(options, settings, chartLint: null, cache: null, cancellationToken);
 
     /// <param name="chartLint">Null: lint this render with helm. Otherwise the chart-level lint findings shared by every render.</param>
+    /// <param name="cache">Null: parse and schema-check every document. Otherwise shared by the renders of one run.</param>
     private async Task<(ValidationRun Run, RenderedManifest? Manifest)> RunAsync(
-        RenderOptions options, ValidationSettings settings, Task<IReadOnlyList<Finding>>? chartLint, CancellationToken cancellationToken)
+        RenderOptions options, ValidationSettings settings, Task<IReadOnlyList<Finding>>? chartLint, RenderedDocumentCache? cache,
+        CancellationToken cancellationToken)
     {
-        var request = ChartRenderer.BuildRequest(options);
-        var version = await EffectiveSparkVersionAsync(options, request.ValueFiles, cancellationToken).ConfigureAwait(false);
+        HelmRenderRequest request;
+        using (PhaseTimer.Measure("validate: build request"))
+        {
+            request = ChartRenderer.BuildRequest(options);
+        }
+
+        string version;
+        using (PhaseTimer.Measure("validate: effective spark version"))
+        {
+            version = await EffectiveSparkVersionAsync(options, request.ValueFiles, cancellationToken).ConfigureAwait(false);
+        }
+
         var findings = new List<Finding>();
         var userValues = options.ValueFiles.Count > 0 || options.SetValues.Count > 0;
 
@@ -72,7 +85,7 @@ public sealed class ValidationRunner(HelmClient helm)
         Exception? renderFailure = null;
         try
         {
-            manifest = await new ChartRenderer(Helm).RenderAsync(options, cancellationToken).ConfigureAwait(false);
+            manifest = await new ChartRenderer(Helm).RenderAsync(options, cache, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (lintTask is not null)
         {
@@ -117,8 +130,11 @@ public sealed class ValidationRunner(HelmClient helm)
         if (chartLint is not null)
         {
             findings.AddRange(await chartLint.ConfigureAwait(false));
+            using var lintSpan = PhaseTimer.Measure("validate: rendered lint checks");
             findings.AddRange(RenderedLintChecks.Run(manifest));
         }
+
+        var schemaSpan = PhaseTimer.Measure("validate: schema");
 
         var schema = settings.CreateSchemaValidator();
         var fromFallback = new SortedSet<string>(StringComparer.Ordinal);
@@ -132,7 +148,10 @@ public sealed class ValidationRunner(HelmClient helm)
                 fromFallback.Add(obj.Group.Length == 0 ? $"{obj.Version}/{obj.Kind}" : gvk);
             }
 
-            foreach (var violation in schema.Validate(obj, settings.SkipKinds))
+            var violations = cache is null
+                ? schema.Validate(obj, settings.SkipKinds)
+                : cache.Violations(document.Yaml, () => schema.Validate(obj, settings.SkipKinds));
+            foreach (var violation in violations)
             {
                 findings.Add(new Finding(ValidationStage.Schema, violation.Id, Severity.Error, obj.DisplayName, violation.Path, violation.Message,
                     violation.Kind == ViolationKind.NoSchema
@@ -141,9 +160,23 @@ public sealed class ValidationRunner(HelmClient helm)
             }
         }
 
-        var model = SparkRenderModel.From(manifest.Documents);
-        findings.AddRange(SparkChecks.Run(new SparkCheckContext(model, version, KnownSparkProperties.For(version))));
-        findings.AddRange(SecurityRules.Run(new SecurityCheckContext(model, options.Environment, ChartTemplates.HasNetworkPolicies(options.ChartDirectory))));
+        schemaSpan.Dispose();
+        SparkRenderModel model;
+        using (PhaseTimer.Measure("validate: spark model"))
+        {
+            model = SparkRenderModel.From(manifest.Documents);
+        }
+
+        using (PhaseTimer.Measure("validate: spark checks"))
+        {
+            findings.AddRange(SparkChecks.Run(new SparkCheckContext(model, version, KnownSparkProperties.For(version))));
+        }
+
+        using (PhaseTimer.Measure("validate: security rules"))
+        {
+            findings.AddRange(SecurityRules.Run(new SecurityCheckContext(model, options.Environment, ChartTemplates.HasNetworkPolicies(options.ChartDirectory))));
+        }
+
         if (settings.UpgradeFrom is { } previous)
         {
             findings.AddRange(ImmutableFieldCheck.Run(previous, manifest.Objects));
@@ -155,6 +188,7 @@ public sealed class ValidationRunner(HelmClient helm)
             source += $"; not in the cluster document, so checked against the {fallback.Source.Description}: {string.Join(", ", fromFallback)}";
         }
 
+        using var tail = PhaseTimer.Measure("validate: sources and crds");
         var sources = manifest.Documents.Where(d => d.Object.SourceTemplate is not null)
             .GroupBy(d => d.Object.DisplayName, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().Object.SourceTemplate!, StringComparer.Ordinal);
@@ -166,9 +200,19 @@ public sealed class ValidationRunner(HelmClient helm)
     }
 
     /// <summary>Every preset × environment × supported Spark version, <paramref name="parallelism"/> at a time, in a stable order.</summary>
-    public async Task<IReadOnlyList<ValidationRun>> RunAllAsync(
-        RenderOptions template, ValidationSettings settings, int parallelism, Action<string>? progress, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ValidationRun>> RunAllAsync(
+        RenderOptions template, ValidationSettings settings, int parallelism, Action<string>? progress, CancellationToken cancellationToken) =>
+        RunAllAsync(template, settings, parallelism, progress, shareDocuments: true, cancellationToken);
+
+    /// <param name="shareDocuments">
+    /// Parse and schema-check each distinct document once for the whole run (<see cref="RenderedDocumentCache"/>);
+    /// false does it for every render, as one render does (the tests compare the two).
+    /// </param>
+    internal async Task<IReadOnlyList<ValidationRun>> RunAllAsync(
+        RenderOptions template, ValidationSettings settings, int parallelism, Action<string>? progress, bool shareDocuments,
+        CancellationToken cancellationToken)
     {
+        var cache = shareDocuments ? new RenderedDocumentCache() : null;
         var catalog = new PresetCatalog(template.ChartDirectory);
         var environments = catalog.EnvironmentNames.Count > 0 ? catalog.EnvironmentNames.Select(e => (string?)e).ToList() : [null];
         var targets = (from preset in catalog.PresetNames
@@ -184,7 +228,7 @@ public sealed class ValidationRunner(HelmClient helm)
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken },
             async (i, token) =>
             {
-                runs[i] = (await RunAsync(targets[i], settings, chartLint, token).ConfigureAwait(false)).Run;
+                runs[i] = (await RunAsync(targets[i], settings, chartLint, cache, token).ConfigureAwait(false)).Run;
                 progress?.Invoke($"validated {Interlocked.Increment(ref done)}/{targets.Count}: {targets[i].Preset} {targets[i].Environment} {targets[i].SparkVersion}");
             }).ConfigureAwait(false);
         return runs;
