@@ -29,6 +29,13 @@ public sealed class AlertRuleTests
     private static async Task<string> RuleFileAsync(string version, params string[] sets) =>
         MonitoringRenders.RuleFile(await ChartRender.RenderAsync(MonitoringRenders.Full(version, sets)));
 
+    /// <summary>Renders with monitoring.rules given as YAML (helm --set turns 0.75 into a string, which the schema refuses).</summary>
+    private static async Task<string> RuleFileWithRulesAsync(string rulesYaml) =>
+        MonitoringRenders.RuleFile(await ChartRender.RenderAsync(MonitoringRenders.Full("4.1") with
+        {
+            ValuesYaml = "monitoring:\n  rules:\n" + string.Join('\n', rulesYaml.Split('\n').Select(l => "    " + l)),
+        }));
+
     private static IEnumerable<JsonObject> Alerts(string ruleFile) =>
         JsonNode.Parse(ruleFile)!["groups"]!.AsArray().SelectMany(g => g!["rules"]!.AsArray()).OfType<JsonObject>().Where(r => r["alert"] is not null);
 
@@ -129,16 +136,18 @@ public sealed class AlertRuleTests
     }
 
     [Theory]
-    [InlineData("monitoring.rules.driverHeapRatio=0.75", "SparkDriverHeapPressure", "> 0.75", null)]
-    [InlineData("monitoring.rules.driverHeapFor=20m", "SparkDriverHeapPressure", null, "20m")]
-    [InlineData("monitoring.rules.backupRpoHours=2", "BackupRPOExceeded", "> 7200", null)]
-    [InlineData("monitoring.rules.crashLoopRestarts=7", "PodCrashLooping", "> 7", null)]
-    [InlineData("monitoring.rules.downFor=1m", "HiveMetastoreDown", null, "1m")]
-    [InlineData("monitoring.rules.postgresqlConnectionsRatio=0.6", "PostgreSQLConnectionsNearMax", "> 0.6", null)]
-    [InlineData("monitoring.rules.jobStalledWindow=1h", "SparkJobStalled", "[1h]", null)]
-    public async Task Thresholds_and_durations_are_values(string set, string alert, string? exprPart, string? forValue)
+    [InlineData("driverHeapRatio: 0.75", "SparkDriverHeapPressure", "> 0.75", null)]
+    [InlineData("driverHeapFor: 20m", "SparkDriverHeapPressure", null, "20m")]
+    [InlineData("backupRpoHours: 2", "BackupRPOExceeded", "> 7200", null)]
+    [InlineData("crashLoopRestarts: 7", "PodCrashLooping", "> 7", null)]
+    [InlineData("downFor: 1m", "HiveMetastoreDown", null, "1m")]
+    [InlineData("postgresqlConnectionsRatio: 0.6", "PostgreSQLConnectionsNearMax", "> 0.6", null)]
+    [InlineData("jobStalledWindow: 1h", "SparkJobStalled", "[1h]", null)]
+    [InlineData("executorLossCount: 9", "SparkExecutorLossRate", "> 9", null)]
+    [InlineData("taskFailureRatio: 0.2", "SparkTaskFailureRate", "> 0.2", null)]
+    public async Task Thresholds_and_durations_are_values(string rulesYaml, string alert, string? exprPart, string? forValue)
     {
-        var rule = Alerts(await RuleFileAsync("4.1", set)).First(a => (string)a["alert"]! == alert);
+        var rule = Alerts(await RuleFileWithRulesAsync(rulesYaml)).First(a => (string)a["alert"]! == alert);
 
         if (exprPart is not null)
         {
@@ -154,7 +163,7 @@ public sealed class AlertRuleTests
     [Fact]
     public async Task The_slo_thresholds_follow_the_objective()
     {
-        var burn = Alerts(await RuleFileAsync("4.1", "monitoring.rules.slo.connectAvailability=0.99"))
+        var burn = Alerts(await RuleFileWithRulesAsync("slo: {connectAvailability: 0.99, backupFreshness: 0.99}"))
             .Where(a => (string)a["alert"]! == "SparkConnectAvailabilityBudgetBurn").Select(a => (string)a["expr"]!).ToList();
 
         // 14.4, 6, 3 and 1 times the 1% budget (Google SRE workbook, table 6).
