@@ -194,6 +194,25 @@ public sealed class MonitoringRenderTests
         script.Should().NotContain("SUPERUSER PASSWORD").And.Contain("NOSUPERUSER NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 3");
     }
 
+    [Theory]
+    [InlineData("generated")]
+    [InlineData("external-secrets")]
+    public async Task Only_the_postgresql_pod_and_the_roles_job_hold_the_exporter_password(string provider)
+    {
+        var rendered = await ChartRender.RenderAsync(MonitoringRenders.Full("4.1", $"secrets.provider={provider}") with
+        {
+            ValuesYaml = provider == "generated" ? null
+                : "secrets: {externalSecrets: {store: {create: true, kind: SecretStore, name: aws, provider: {aws: {service: SecretsManager, region: eu-central-1}}}}}",
+        });
+        var exporter = new SecretKeyRef("spark-spark-k8s-postgresql-exporter", "password");
+
+        using var scope = new AssertionScope();
+        SecretHoldings.ByComponent(rendered).Where(kv => kv.Value.Contains(exporter)).Select(kv => kv.Key)
+            .Should().BeEquivalentTo(["postgresql", "postgresql-roles"]);
+        SecretHoldings.ByComponent(rendered)["postgresql"].Should().BeEquivalentTo([new SecretKeyRef("spark-spark-k8s-postgresql", "admin-password"), exporter]);
+        SecretHoldings.Produced(rendered).Should().Contain(exporter, "the same Secret name and key whatever the provider");
+    }
+
     [Fact]
     public async Task Without_bundled_jars_the_metastore_downloads_the_pinned_agent_too()
     {
