@@ -90,7 +90,7 @@ series, selector, objective, runbook, common.
     window: {{ $long | quote }}
   annotations:
     summary: {{ printf "%s error budget burning %gx" $.what $factor | quote }}
-    description: {{ printf "Over %s and %s the %s SLO (%g) is burning its 30-day error budget %g times faster than allowed." $long $short $.what $.objective $factor | quote }}
+    description: {{ printf "Over %s and %s the %s SLO (%g) is burning its 30-day error budget %g times faster than allowed." $long $short $.what (float64 $.objective) $factor | quote }}
     runbook_url: {{ $.runbook }}
 {{- end }}
 {{- end }}
