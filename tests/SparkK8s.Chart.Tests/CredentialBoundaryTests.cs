@@ -16,10 +16,11 @@ public class CredentialBoundaryTests
     private static readonly string[] S3Keys = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
     private static readonly string[] SparkPods = ["connect", "executor", "metastore", "metastore-schema", "history-server", "jupyter"];
 
-    /// <summary>Everything on: backups, verify runs and a restore, so every credential is in play.</summary>
+    /// <summary>Everything on: backups, verify runs, a restore and monitoring (the PostgreSQL exporter's role), so every credential is in play.</summary>
     public static RenderInput Everything(string version = "4.1", params string[] sets) => new(Sets:
     [
-        $"spark.version={version}", "backup.enabled=true", "backup.verify.enabled=true", "restore.enabled=true", "restore.backupId=latest", .. sets,
+        $"spark.version={version}", "backup.enabled=true", "backup.verify.enabled=true", "restore.enabled=true", "restore.backupId=latest",
+        "monitoring.enabled=true", .. sets,
     ]);
 
     private static IEnumerable<SecretKeyRef> Pair(string secret) => S3Keys.Select(k => new SecretKeyRef(Prefix + secret, k));
@@ -46,8 +47,9 @@ public class CredentialBoundaryTests
             ["jupyter"] = [Key("jupyter", "token"), .. connectToken],
             ["minio"] = Pair("s3"),
             ["minio-buckets"] = [.. Pair("s3"), .. spark, .. Pair("s3-history"), .. Pair("s3-backup")],
-            ["postgresql"] = [Key("postgresql", "admin-password")],
-            ["postgresql-roles"] = [Key("postgresql", "admin-password"), Key("postgresql", "password"), Key("postgresql-backup", "password"), Key("postgresql-restore", "password")],
+            // The exporter sidecar reads its own pg_monitor role's password, nothing else.
+            ["postgresql"] = [Key("postgresql", "admin-password"), Key("postgresql-exporter", "password")],
+            ["postgresql-roles"] = [Key("postgresql", "admin-password"), Key("postgresql", "password"), Key("postgresql-backup", "password"), Key("postgresql-restore", "password"), Key("postgresql-exporter", "password")],
             ["backup"] = [.. Pair("s3-backup"), Key("postgresql-backup", "password")],
             ["backup-verify"] = [.. Pair("s3-backup"), Key("postgresql-backup", "password")],
             ["restore"] = [.. Pair("s3-backup"), Key("postgresql-restore", "password")],
@@ -68,7 +70,7 @@ public class CredentialBoundaryTests
     public async Task No_spark_pod_holds_the_minio_root_the_backup_key_or_a_database_admin_password(string version)
     {
         var rendered = await ChartRender.RenderAsync(Everything(version));
-        string[] forbidden = [Prefix + "s3", Prefix + "s3-backup", Prefix + "postgresql-backup", Prefix + "postgresql-restore"];
+        string[] forbidden = [Prefix + "s3", Prefix + "s3-backup", Prefix + "postgresql-backup", Prefix + "postgresql-restore", Prefix + "postgresql-exporter"];
 
         using var scope = new AssertionScope();
         foreach (var (workload, component, keys) in SecretHoldings.ByWorkload(rendered).Where(h => SparkPods.Contains(h.Component)))

@@ -32,6 +32,7 @@ public class ReadOnlyRootFilesystemTests
             yield return RenderInput.Version(version);
             yield return RenderInput.Version(version, "standalone.enabled=true", "standalone.master.recovery.enabled=true");
             yield return new RenderInput(Sets: [$"spark.version={version}", "backup.enabled=true"], ValuesYaml: "restore: {enabled: true, backupId: metastore-20261121T020000Z}");
+            yield return RenderInput.Version(version, "monitoring.enabled=true");
         }
     }
 
@@ -70,6 +71,8 @@ public class ReadOnlyRootFilesystemTests
         // postgres image: PGDATA on the claim, the socket and lock in /var/run/postgresql, /tmp.
         { "StatefulSet/postgresql/postgresql", ["/var/lib/postgresql/data", "/var/run/postgresql", "/tmp"] },
         { "Job/postgresql/roles", ["/tmp"] },
+        // postgres_exporter (monitoring.enabled) serves from memory and writes nothing.
+        { "StatefulSet/postgresql/exporter", [] },
         // minio/minio: the data dir on the claim, HOME (certs dir) in /tmp; minio/mc: MC_CONFIG_DIR in /tmp.
         { "StatefulSet/minio/minio", ["/data", "/tmp"] },
         { "Job/minio/create-buckets", ["/tmp"] },

@@ -11,12 +11,17 @@ public class YamlLintTests
     public static TheoryData<string> Files()
     {
         var files = new TheoryData<string> { "charts/spark-k8s/values.yaml", "charts/spark-k8s/Chart.yaml", "src/SparkK8s.Core/Cost/default-prices.yaml", ".github/workflows/images.yml" };
-        foreach (var folder in new[] { "presets", "environments" })
+        foreach (var folder in new[] { "presets", "environments", "monitoring/catalogue", "monitoring/jmx-exporter" })
         {
             foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Chart, folder), "*.yaml").Order(StringComparer.Ordinal))
             {
                 files.Add(Path.GetRelativePath(RepoPaths.Root, file));
             }
+        }
+
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "tests", "fixtures", "alerts"), "*.yaml").Order(StringComparer.Ordinal))
+        {
+            files.Add(Path.GetRelativePath(RepoPaths.Root, file));
         }
 
         return files;
