@@ -24,6 +24,7 @@ Row fields:
              {peer: downloads, url: <repository>}  networkPolicy.egress.downloadCidrs on the URL's port (Maven, pip);
              {peer: dns}                kube-dns (networkPolicy.dns), UDP and TCP;
              {peer: kubeApi}            networkPolicy.kubeApi.cidrs on networkPolicy.kubeApi.ports;
+             {peer: otlp, url: <endpoint>}  tracing.otlp.cidrs on the URL's port (traced JVMs, tracing.enabled);
            networkPolicy.extraEgress entries naming the component (or naming none) are added to every row;
   ingress  flows from outside the release (in-release ingress comes from the sources' egress entries):
              {from: connectClients, ports: [<port names>]}  networkPolicy.connectClients peers;
@@ -50,6 +51,7 @@ Add a component by adding its row here first; its flows are its row's egress and
 {{- $s3 := include "spark-k8s.netpol.s3Url" . }}
 {{- $jars := ternary "" $v.jars.repository $v.jars.bundled }}
 {{- $db := include "spark-k8s.metastoreDb" . | fromYaml }}
+{{- $otlp := ternary $v.tracing.otlp.endpoint "" $v.tracing.enabled }}
 connect:
   enabled: {{ $v.connect.enabled }}
   image: connect.image
@@ -70,6 +72,9 @@ connect:
     - {peer: s3, url: {{ $s3 | quote }}}
     {{- if eq $v.connect.backend "k8s" }}
     - {peer: kubeApi}
+    {{- end }}
+    {{- with $otlp }}
+    - {peer: otlp, url: {{ . | quote }}}
     {{- end }}
     - {peer: dns}
     {{- with $jars }}
@@ -93,6 +98,9 @@ executor:
     - {to: connect, port: blockmanager}
     - {to: executor, port: blockmanager}
     - {peer: s3, url: {{ $s3 | quote }}}
+    {{- with $otlp }}
+    - {peer: otlp, url: {{ . | quote }}}
+    {{- end }}
     - {peer: dns}
     {{- with $jars }}
     - {peer: downloads, url: {{ . | quote }}}
@@ -110,6 +118,9 @@ standalone-master:
   egress:
     - {to: standalone-worker, port: rpc}
     - {to: connect, port: driver}
+    {{- with $otlp }}
+    - {peer: otlp, url: {{ . | quote }}}
+    {{- end }}
     - {peer: dns}
   ingress:
     - {from: uiClients, ports: [ui]}
@@ -134,6 +145,9 @@ standalone-worker:
     - {to: connect, port: driver}
     - {to: connect, port: blockmanager}
     - {peer: s3, url: {{ $s3 | quote }}}
+    {{- with $otlp }}
+    - {peer: otlp, url: {{ . | quote }}}
+    {{- end }}
     - {peer: dns}
     {{- with $jars }}
     - {peer: downloads, url: {{ . | quote }}}
@@ -150,6 +164,9 @@ history-server:
     http: {{ int $v.historyServer.port }}
   egress:
     - {peer: s3, url: {{ $s3 | quote }}}
+    {{- with $otlp }}
+    - {peer: otlp, url: {{ . | quote }}}
+    {{- end }}
     - {peer: dns}
     {{- with $jars }}
     - {peer: downloads, url: {{ . | quote }}}
@@ -181,6 +198,9 @@ metastore:
   egress:
     - {peer: postgresql, host: {{ $db.host | quote }}, port: {{ int $db.port }}}
     - {peer: s3, url: {{ $s3 | quote }}}
+    {{- with $otlp }}
+    - {peer: otlp, url: {{ . | quote }}}
+    {{- end }}
     - {peer: dns}
     - {peer: downloads, url: {{ $v.jars.repository | quote }}}
 metastore-schema:
@@ -332,6 +352,15 @@ connect-auth:
   ports: {}
 spark-auth:
   enabled: {{ include "spark-k8s.connect.rpcAuthOn" . | eq "true" }}
+  image: ""
+  ports: {}
+# The Instrumentation of tracing.mode operator and the log4j2 files of logging.format json (templates/observability).
+tracing:
+  enabled: {{ and $v.tracing.enabled (eq $v.tracing.mode "operator") }}
+  image: ""
+  ports: {}
+logging:
+  enabled: {{ include "spark-k8s.logging.configMapOn" . | eq "true" }}
   image: ""
   ports: {}
 # Objects of templates/credentials that belong to no single component (SecretStore, Vault connection and auth).

@@ -79,7 +79,7 @@ spark.deploy.recoveryMode and spark.deploy.recoveryDirectory in core/.../interna
 {{- $_ := set $conf "spark.deploy.recoveryMode" "FILESYSTEM" }}
 {{- $_ := set $conf "spark.deploy.recoveryDirectory" "/recovery" }}
 {{- end }}
-{{- toYaml (mergeOverwrite $conf $m.sparkConf) }}
+{{- toYaml (mergeOverwrite $conf (include "spark-k8s.logging.sparkConf" . | fromYaml) $m.sparkConf) }}
 {{- end }}
 
 {{/* Spark properties of the worker daemons (YAML map): work-dir cleanup (spark.worker.cleanup.*, Worker.scala), sparkConf last. */}}
@@ -90,5 +90,5 @@ spark.deploy.recoveryMode and spark.deploy.recoveryDirectory in core/.../interna
 {{- $_ := set $conf "spark.worker.cleanup.interval" ($w.cleanup.interval | toString) }}
 {{- $_ := set $conf "spark.worker.cleanup.appDataTtl" ($w.cleanup.appDataTtl | toString) }}
 {{- end }}
-{{- toYaml (mergeOverwrite $conf $w.sparkConf) }}
+{{- toYaml (mergeOverwrite $conf (include "spark-k8s.logging.sparkConf" . | fromYaml) $w.sparkConf) }}
 {{- end }}
