@@ -181,6 +181,11 @@ def jar_list(jars, where):
     return " ".join(entries)
 
 
+def otel_agent(values):
+    """The OpenTelemetry Java agent (tracing.agent.jar) as path@sha256, kept apart from JARS: it must stay off the class path."""
+    return jar_list([values["tracing"]["agent"]["jar"]], "tracing.agent.jar")
+
+
 def release(values, line):
     releases = values["spark"]["releases"]
     if line not in releases:
@@ -197,6 +202,8 @@ def build_args(values, image, line):
             "MAVEN_REPOSITORY": repository,
             "JARS": jar_list(rel["extraJars"], f"spark.releases.{line}.extraJars"),
             "SPARK_LINE": line,
+            "OTEL_AGENT": otel_agent(values),
+            "OTEL_AGENT_PATH": values["tracing"]["agent"]["path"],
         }
     if image == "metastore":
         ms = values["metastore"]
@@ -206,6 +213,8 @@ def build_args(values, image, line):
             "DOWNLOAD_IMAGE": f"{values['connect']['image']['repository']}:{default['imageTag']}",
             "MAVEN_REPOSITORY": repository,
             "JARS": jar_list([ms["jdbcDriver"]], "metastore.jdbcDriver"),
+            "OTEL_AGENT": otel_agent(values),
+            "OTEL_AGENT_PATH": values["tracing"]["agent"]["path"],
         }
     if image == "jupyter":
         release(values, line)

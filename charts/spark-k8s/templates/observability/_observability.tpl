@@ -137,7 +137,7 @@ instrumentation.opentelemetry.io/inject-java: {{ include "spark-k8s.componentNam
 {{- printf "-Dlog4j2.configurationFile=%s/spark-log4j2.properties" (include "spark-k8s.logging.mountPath" .root) }}
 {{- else if and (eq (include "spark-k8s.logging.json" .root) "true") .daemon }}
 {{- /* The daemons read the system property before their first line (Utils.resetStructuredLogging()). */}}
--Dspark.log.structuredLogging.enabled=true
+{{- print "-Dspark.log.structuredLogging.enabled=true" }}
 {{- end }}
 {{- end }}
 
