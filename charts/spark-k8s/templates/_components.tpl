@@ -400,6 +400,11 @@ logging:
   enabled: {{ include "spark-k8s.logging.configMapOn" . | eq "true" }}
   image: ""
   ports: {}
+# The Grafana dashboard ConfigMaps (templates/monitoring/dashboards.yaml).
+dashboards:
+  enabled: {{ and $mon $v.monitoring.dashboards.enabled }}
+  image: ""
+  ports: {}
 # The PrometheusRule (templates/monitoring/prometheusrule.yaml): no pods; the scrape objects belong to their components.
 monitoring:
   enabled: {{ $mon }}
