@@ -62,7 +62,7 @@ horizon (seconds), runbook, severity, common.
   labels:
     {{- include "spark-k8s.monitoring.alertLabels" (dict "severity" .severity "common" .common) | nindent 4 }}
   annotations:
-    summary: {{ printf "%s filling" .what | title | quote }}
+    summary: {{ printf "%s%s filling" (substr 0 1 .what | upper) (substr 1 -1 .what) | quote }}
     description: {{ printf "PVC {{ $labels.persistentvolumeclaim }} (%s) is more than %v%% used or will be full within %vh." .what (mulf .r.diskUsedRatio 100) .r.diskFullHours | quote }}
     runbook_url: {{ .runbook }}
 {{- end }}
