@@ -58,6 +58,7 @@ public static class SparkChecks
         new DecommissionSettingsCheck(),
         new VolcanoSchedulerCheck(),
         new ConnectWithoutAuthenticationCheck(),
+        new TracingAgentImageCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
