@@ -182,6 +182,11 @@ def jar_list(jars, where):
     return " ".join(entries)
 
 
+def otel_agent(values):
+    """The OpenTelemetry Java agent (tracing.agent.jar) as path@sha256, kept apart from JARS: it must stay off the class path."""
+    return jar_list([values["tracing"]["agent"]["jar"]], "tracing.agent.jar")
+
+
 def release(values, line):
     releases = values["spark"]["releases"]
     if line not in releases:
@@ -198,6 +203,8 @@ def build_args(values, image, line):
             "MAVEN_REPOSITORY": repository,
             "JARS": jar_list(rel["extraJars"], f"spark.releases.{line}.extraJars"),
             "SPARK_LINE": line,
+            "OTEL_AGENT": otel_agent(values),
+            "OTEL_AGENT_PATH": values["tracing"]["agent"]["path"],
         }
     if image == "metastore":
         ms = values["metastore"]
@@ -209,6 +216,8 @@ def build_args(values, image, line):
             # The JDBC driver and the Prometheus JMX exporter javaagent (monitoring.jmxExporter.jar), both into /opt/hive/lib.
             "JARS": jar_list([ms["jdbcDriver"]], "metastore.jdbcDriver")
             + " " + jar_list([values["monitoring"]["jmxExporter"]["jar"]], "monitoring.jmxExporter.jar"),
+            "OTEL_AGENT": otel_agent(values),
+            "OTEL_AGENT_PATH": values["tracing"]["agent"]["path"],
         }
     if image == "jupyter":
         release(values, line)

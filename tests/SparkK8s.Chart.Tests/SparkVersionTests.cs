@@ -11,7 +11,7 @@ public class SparkVersionTests
     private static readonly Dictionary<string, (string Tag, string[] Jars)> Expected = new()
     {
         ["3.5"] = ("3.5.8-scala2.12-java17-python3-ubuntu",
-            ["hadoop-aws-3.3.4.jar", "aws-java-sdk-bundle-1.12.262.jar", "spark-connect_2.12-3.5.8.jar"]),
+            ["hadoop-aws-3.3.4.jar", "aws-java-sdk-bundle-1.12.262.jar", "spark-connect_2.12-3.5.8.jar", "log4j-layout-template-json-2.20.0.jar"]),
         ["4.1"] = ("4.1.2-scala2.13-java21-python3-ubuntu",
             ["hadoop-aws-3.4.2.jar", "bundle-2.29.52.jar"]),
     };

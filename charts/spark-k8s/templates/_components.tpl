@@ -24,6 +24,7 @@ Row fields:
              {peer: downloads, url: <repository>}  networkPolicy.egress.downloadCidrs on the URL's port (Maven, pip);
              {peer: dns}                kube-dns (networkPolicy.dns), UDP and TCP;
              {peer: kubeApi}            networkPolicy.kubeApi.cidrs on networkPolicy.kubeApi.ports;
+             {peer: otlp, url: <endpoint>}  tracing.otlp.cidrs on the URL's port (traced JVMs, tracing.enabled);
            networkPolicy.extraEgress entries naming the component (or naming none) are added to every row;
   metrics  (only with monitoring.enabled) the Prometheus endpoint the component's pods export:
              {port: <port name in ports>, path: <first path>, extraPaths: [<further paths on that port>], scheme: http,
@@ -56,6 +57,7 @@ Add a component by adding its row here first; its flows are its row's egress and
 {{- $s3 := include "spark-k8s.netpol.s3Url" . }}
 {{- $jars := ternary "" $v.jars.repository $v.jars.bundled }}
 {{- $db := include "spark-k8s.metastoreDb" . | fromYaml }}
+{{- $otlp := ternary $v.tracing.otlp.endpoint "" $v.tracing.enabled }}
 {{- $mon := $v.monitoring.enabled }}
 connect:
   enabled: {{ $v.connect.enabled }}
@@ -83,6 +85,9 @@ connect:
     {{- if eq $v.connect.backend "k8s" }}
     - {peer: kubeApi}
     {{- end }}
+    {{- with $otlp }}
+    - {peer: otlp, url: {{ . | quote }}}
+    {{- end }}
     - {peer: dns}
     {{- with $jars }}
     - {peer: downloads, url: {{ . | quote }}}
@@ -105,6 +110,9 @@ executor:
     - {to: connect, port: blockmanager}
     - {to: executor, port: blockmanager}
     - {peer: s3, url: {{ $s3 | quote }}}
+    {{- with $otlp }}
+    - {peer: otlp, url: {{ . | quote }}}
+    {{- end }}
     - {peer: dns}
     {{- with $jars }}
     - {peer: downloads, url: {{ . | quote }}}
@@ -126,6 +134,9 @@ standalone-master:
   egress:
     - {to: standalone-worker, port: rpc}
     - {to: connect, port: driver}
+    {{- with $otlp }}
+    - {peer: otlp, url: {{ . | quote }}}
+    {{- end }}
     - {peer: dns}
   ingress:
     - {from: uiClients, ports: [ui]}
@@ -153,6 +164,9 @@ standalone-worker:
     - {to: connect, port: driver}
     - {to: connect, port: blockmanager}
     - {peer: s3, url: {{ $s3 | quote }}}
+    {{- with $otlp }}
+    - {peer: otlp, url: {{ . | quote }}}
+    {{- end }}
     - {peer: dns}
     {{- with $jars }}
     - {peer: downloads, url: {{ . | quote }}}
@@ -169,6 +183,9 @@ history-server:
     http: {{ int $v.historyServer.port }}
   egress:
     - {peer: s3, url: {{ $s3 | quote }}}
+    {{- with $otlp }}
+    - {peer: otlp, url: {{ . | quote }}}
+    {{- end }}
     - {peer: dns}
     {{- with $jars }}
     - {peer: downloads, url: {{ . | quote }}}
@@ -207,6 +224,9 @@ metastore:
   egress:
     - {peer: postgresql, host: {{ $db.host | quote }}, port: {{ int $db.port }}}
     - {peer: s3, url: {{ $s3 | quote }}}
+    {{- with $otlp }}
+    - {peer: otlp, url: {{ . | quote }}}
+    {{- end }}
     - {peer: dns}
     - {peer: downloads, url: {{ $v.jars.repository | quote }}}
 metastore-schema:
@@ -369,6 +389,20 @@ connect-auth:
   ports: {}
 spark-auth:
   enabled: {{ include "spark-k8s.connect.rpcAuthOn" . | eq "true" }}
+  image: ""
+  ports: {}
+# The Instrumentation of tracing.mode operator and the log4j2 files of logging.format json (templates/observability).
+tracing:
+  enabled: {{ and $v.tracing.enabled (eq $v.tracing.mode "operator") }}
+  image: ""
+  ports: {}
+logging:
+  enabled: {{ include "spark-k8s.logging.configMapOn" . | eq "true" }}
+  image: ""
+  ports: {}
+# The Grafana dashboard ConfigMaps (templates/monitoring/dashboards.yaml).
+dashboards:
+  enabled: {{ and $mon $v.monitoring.dashboards.enabled }}
   image: ""
   ports: {}
 # The PrometheusRule (templates/monitoring/prometheusrule.yaml): no pods; the scrape objects belong to their components.

@@ -255,6 +255,10 @@ metadata:
     {{- with .labels }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
+  {{- with include "spark-k8s.tracing.podAnnotations" (dict "root" $root "component" .component) | trim }}
+  annotations:
+    {{- . | nindent 4 }}
+  {{- end }}
 spec:
   {{- /* The component's own ServiceAccount (templates/serviceaccounts.yaml, jobs/rbac.yaml); Spark overrides it with
   spark.kubernetes.authenticate.{driver,executor}.serviceAccountName, which the confs set to the same names. */}}
@@ -283,6 +287,7 @@ spec:
           ephemeral-storage: {{ $ephemeral.limit | quote }}
       env:
         {{- include "spark-k8s.s3Env" $root | nindent 8 }}
+        {{- with include "spark-k8s.tracing.env" (dict "root" $root "component" .component) | trim }}{{ . | nindent 8 }}{{ end }}
         {{- if .rpcAuth }}
         # The executor's bootstrap SparkConf (the one that fetches the driver's properties) holds only the startup
         # properties (SparkConf.isExecutorStartupConf: spark.auth*, spark.network*, spark.rpc*, ports), and Spark reads
@@ -304,6 +309,7 @@ spec:
         {{- with include "spark-k8s.sparkAuthVolumeMount" $root | trim }}{{ . | nindent 8 }}{{ end }}
         {{- end }}
         {{- include "spark-k8s.sparkWorkDirVolumeMount" $root | trim | nindent 8 }}
+        {{- with include "spark-k8s.logging.sparkVolumeMount" $root | trim }}{{ . | nindent 8 }}{{ end }}
         {{- if .codeConfigMap }}
         - name: job-code
           mountPath: /opt/spark/job
@@ -315,6 +321,7 @@ spec:
     {{- with include "spark-k8s.sparkAuthVolume" $root | trim }}{{ . | nindent 4 }}{{ end }}
     {{- end }}
     {{- include "spark-k8s.sparkWorkDirVolume" $root | trim | nindent 4 }}
+    {{- with include "spark-k8s.logging.sparkVolume" $root | trim }}{{ . | nindent 4 }}{{ end }}
     {{- with .codeConfigMap }}
     - name: job-code
       configMap:

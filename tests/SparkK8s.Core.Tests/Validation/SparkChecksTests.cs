@@ -293,4 +293,35 @@ public class SparkChecksTests
             "metastore.image.repository=registry.example.com/platform/metastore",
             "jupyter.image.repository=registry.example.com/platform/jupyter")).Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task SPK095_flags_a_traced_jvm_on_an_upstream_image_without_the_agent()
+    {
+        async Task<List<string>> Spk095(params string[] sets)
+        {
+            var objects = await TestHelm.RenderAsync(["presets/jupyter-connect-k8s.yaml", "environments/staging.yaml"],
+                sets, cancellationToken: TestContext.Current.CancellationToken);
+            var documents = objects.Select(o => new RenderedDocument(string.Empty, o)).ToList();
+            return SparkChecks.Run(new SparkCheckContext(SparkRenderModel.From(documents), "4.1", KnownSparkProperties.For("4.1")))
+                .Where(f => f.Id == "SPK095").Select(f => f.Object).ToList();
+        }
+
+        // The project's images carry the agent: nothing to report.
+        (await Spk095("tracing.enabled=true")).Should().BeEmpty();
+        // Upstream images do not: the Connect driver (and its executor template) and the metastore would not start.
+        (await Spk095("tracing.enabled=true", "connect.image.repository=apache/spark", "metastore.image.repository=docker.io/apache/hive"))
+            .Should().Contain(o => o.Contains("connect", StringComparison.Ordinal)).And.Contain(o => o.Contains("metastore", StringComparison.Ordinal));
+        // The operator injects its own agent; tracing off attaches none.
+        (await Spk095("tracing.enabled=true", "tracing.mode=operator", "connect.image.repository=apache/spark")).Should().BeEmpty();
+        (await Spk095("connect.image.repository=apache/spark")).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("apache/spark:4.1.2-scala2.13-java21-python3-ubuntu", true)]
+    [InlineData("docker.io/apache/hive:3.1.3@sha256:0123", true)]
+    [InlineData("spark-k8s/spark:4.1.2", false)]
+    [InlineData("registry.example.com/apache/spark:4.1.2", false)]
+    [InlineData("localhost:5000/apache/spark", false)]
+    public void SPK095_knows_the_upstream_images(string image, bool upstream) =>
+        TracingAgentImageCheck.IsUpstream(image).Should().Be(upstream);
 }

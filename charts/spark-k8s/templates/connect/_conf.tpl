@@ -93,5 +93,6 @@ driver's RBAC one; the pod template names it too (templates/serviceaccounts.yaml
 {{- $conf = merge (include "spark-k8s.s3aConf" . | fromYaml) $conf }}
 {{- /* Spark's Prometheus endpoints on the UI port (monitoring.enabled; templates/monitoring/_monitoring.tpl). */}}
 {{- $conf = merge $conf (include "spark-k8s.monitoring.sparkConf" . | fromYaml) }}
-{{- toYaml (mergeOverwrite $conf $c.sparkConf) }}
+{{- /* Traces and logs: the agent's and log4j2's JVM options, the structured-logging flag (templates/observability). */}}
+{{- include "spark-k8s.observability.applicationConf" (dict "root" . "conf" (mergeOverwrite $conf $c.sparkConf)) }}
 {{- end }}

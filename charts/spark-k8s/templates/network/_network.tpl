@@ -86,6 +86,8 @@ networkPolicy.extraEgress. Takes root, component.
 {{- if .host }}{{ $rules = append $rules (include "spark-k8s.netpol.cidrRule" (dict "cidrs" $np.egress.databaseCidrs "ports" (list .port)) | fromYaml) }}{{ end }}
 {{- else if eq (toString .peer) "downloads" }}
 {{- if .url }}{{ $rules = append $rules (include "spark-k8s.netpol.cidrRule" (dict "cidrs" $np.egress.downloadCidrs "ports" (list (include "spark-k8s.netpol.urlPort" .url))) | fromYaml) }}{{ end }}
+{{- else if eq (toString .peer) "otlp" }}
+{{- if .url }}{{ $rules = append $rules (include "spark-k8s.netpol.cidrRule" (dict "cidrs" $root.Values.tracing.otlp.cidrs "ports" (list (include "spark-k8s.netpol.urlPort" .url))) | fromYaml) }}{{ end }}
 {{- else if eq (toString .peer) "kubeApi" }}
 {{- $rules = append $rules (include "spark-k8s.netpol.cidrRule" (dict "cidrs" $np.kubeApi.cidrs "ports" $np.kubeApi.ports) | fromYaml) }}
 {{- else if eq (toString .peer) "dns" }}

@@ -81,7 +81,7 @@ spark.deploy.recoveryMode and spark.deploy.recoveryDirectory in core/.../interna
 {{- end }}
 {{- /* The master and applications metrics instances on the master UI (monitoring.enabled). */}}
 {{- $conf = merge $conf (include "spark-k8s.monitoring.sparkConf" . | fromYaml) }}
-{{- toYaml (mergeOverwrite $conf $m.sparkConf) }}
+{{- toYaml (mergeOverwrite $conf (include "spark-k8s.logging.sparkConf" . | fromYaml) $m.sparkConf) }}
 {{- end }}
 
 {{/* Spark properties of the worker daemons (YAML map): work-dir cleanup (spark.worker.cleanup.*, Worker.scala), sparkConf last. */}}
@@ -94,5 +94,5 @@ spark.deploy.recoveryMode and spark.deploy.recoveryDirectory in core/.../interna
 {{- end }}
 {{- /* The worker metrics instance on the worker UI (monitoring.enabled). */}}
 {{- $conf = merge $conf (include "spark-k8s.monitoring.sparkConf" . | fromYaml) }}
-{{- toYaml (mergeOverwrite $conf $w.sparkConf) }}
+{{- toYaml (mergeOverwrite $conf (include "spark-k8s.logging.sparkConf" . | fromYaml) $w.sparkConf) }}
 {{- end }}

@@ -60,6 +60,7 @@ public static class SparkChecks
         new ConnectWithoutAuthenticationCheck(),
         new ExampleOperatorDagLineCheck(),
         new ExampleOperatorDagTemplateCheck(),
+        new TracingAgentImageCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
