@@ -104,8 +104,8 @@ public partial class CostServeCommandTests
         var log = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("event").GetString()).ToList();
         log.Should().StartWith("listening").And.Contain("scan").And.EndWith("stopped");
 
-        // The team label holds the --group-by attribution (user here); namespace, app and job are cost's own groupings.
-        foreach (var (groupBy, label) in new[] { ("user", "team"), ("namespace", "namespace"), ("app", "app"), ("job", "job") })
+        // The team label holds the --group-by attribution (user here); spark_namespace, spark_app and spark_job are cost's own groupings.
+        foreach (var (groupBy, label) in new[] { ("user", "team"), ("namespace", "spark_namespace"), ("app", "spark_app"), ("job", "spark_job") })
         {
             var cost = await CliRunner.RunAsync("cost", Logs, "--group-by", groupBy, "--output", "json");
             cost.ExitCode.Should().Be(0, cost.Stderr);
@@ -129,7 +129,7 @@ public partial class CostServeCommandTests
         samples.Single(s => s.Name == "spark_k8s_cost_logs_skipped").Value.Should().Be(1, "README.md is not a log");
         samples.Single(s => s.Name == "spark_k8s_cost_last_scan_success_timestamp_seconds").Value.Should().BeGreaterThan(DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds());
         samples.Single(s => s.Name == "spark_k8s_cost_bytes_read_total").Value.Should().BeGreaterThan(0);
-        samples.Where(s => s.Labels.ContainsKey("app")).Should().OnlyContain(s => !s.Labels["app"].StartsWith("app-", StringComparison.Ordinal) && !s.Labels["app"].StartsWith("application_", StringComparison.Ordinal), "app ids are never labels");
+        samples.Where(s => s.Labels.ContainsKey("spark_app")).Should().OnlyContain(s => !s.Labels["spark_app"].StartsWith("app-", StringComparison.Ordinal) && !s.Labels["spark_app"].StartsWith("application_", StringComparison.Ordinal), "app ids are never labels");
     }
 
     private static double Sum(List<Sample> samples, string metric, string label, string value) =>

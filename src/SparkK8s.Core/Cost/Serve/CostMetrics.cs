@@ -22,12 +22,16 @@ public sealed record CostFigures(double CostUsd, double WasteUsd, double MonthTo
 
 /// <summary>
 /// The exporter's Prometheus series (names and units in charts/spark-k8s/monitoring/catalogue/spark-k8s-cost.yaml), in
-/// a registry of their own, so /metrics carries nothing else. Cost series are labelled team, namespace, app (the
-/// application's name, never its id) and job; <see cref="Aggregate"/> bounds how many label sets there are.
+/// a registry of their own, so /metrics carries nothing else. Cost series are labelled team, spark_namespace, spark_app (the
+/// application's name, never its id) and spark_job; <see cref="Aggregate"/> bounds how many label sets there are.
 /// </summary>
 public sealed class CostMetrics
 {
-    public static readonly string[] LabelNames = ["team", "namespace", "app", "job"];
+    /// <summary>
+    /// Label names. Not "namespace" and "job": Prometheus sets those on every scraped series (the target's namespace
+    /// and scrape job) and would rename the exporter's to exported_namespace / exported_job.
+    /// </summary>
+    public static readonly string[] LabelNames = ["team", "spark_namespace", "spark_app", "spark_job"];
 
     /// <summary>Label values are cut to this many characters: a name is a label, not a document.</summary>
     public const int MaxLabelLength = 100;

@@ -117,3 +117,23 @@ public class CostMetricsTests
         act.Should().Throw<UserInputException>().Which.Message.Should().StartWith("--listen:").And.Contain(why);
     }
 }
+
+public class CostMetricsCatalogueTests
+{
+    [Fact]
+    public async Task Every_exported_series_is_in_the_catalogue_file_and_every_catalogued_one_is_exported()
+    {
+        var metrics = new CostMetrics();
+        var now = DateTimeOffset.UtcNow;
+        metrics.Publish(new Dictionary<CostSeries, CostFigures> { [new CostSeries("t", "n", "a", "j")] = new(1, 0.5, 1, 3600, 1) }, 0, new ScanOutcome([], [], 0, 0), now, TimeSpan.FromSeconds(1));
+        using var text = new MemoryStream();
+        await metrics.Registry.CollectAndExportAsTextAsync(text, TestContext.Current.CancellationToken);
+        var exported = System.Text.Encoding.UTF8.GetString(text.ToArray()).Split('\n')
+            .Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal))
+            .Select(l => l.Split(' ')).ToDictionary(p => p[2], p => p[3]);
+
+        var catalogue = SparkK8s.Testing.Monitoring.MetricCatalogue.LoadDefault().Sources.Single(s => s.Source == "spark-k8s-cost");
+
+        catalogue.Metrics.ToDictionary(m => m.Name, m => m.Type).Should().BeEquivalentTo(exported);
+    }
+}
