@@ -205,7 +205,9 @@ def build_args(values, image, line):
             "HIVE_IMAGE": f"{ms['image']['repository']}:{ms['image']['tag']}",
             "DOWNLOAD_IMAGE": f"{values['connect']['image']['repository']}:{default['imageTag']}",
             "MAVEN_REPOSITORY": repository,
-            "JARS": jar_list([ms["jdbcDriver"]], "metastore.jdbcDriver"),
+            # The JDBC driver and the Prometheus JMX exporter javaagent (monitoring.jmxExporter.jar), both into /opt/hive/lib.
+            "JARS": jar_list([ms["jdbcDriver"]], "metastore.jdbcDriver")
+            + " " + jar_list([values["monitoring"]["jmxExporter"]["jar"]], "monitoring.jmxExporter.jar"),
         }
     if image == "jupyter":
         release(values, line)

@@ -25,6 +25,12 @@ Row fields:
              {peer: dns}                kube-dns (networkPolicy.dns), UDP and TCP;
              {peer: kubeApi}            networkPolicy.kubeApi.cidrs on networkPolicy.kubeApi.ports;
            networkPolicy.extraEgress entries naming the component (or naming none) are added to every row;
+  metrics  (only with monitoring.enabled) the Prometheus endpoint the component's pods export:
+             {port: <port name in ports>, path: <first path>, extraPaths: [<further paths on that port>], scheme: http,
+              monitor: service|pod}; templates/monitoring/monitors.yaml renders a ServiceMonitor (monitor: service,
+             selecting the component's Service, which must carry that port) or a PodMonitor (monitor: pod, the pods'
+             container port of that name), and the component's NetworkPolicy lets monitoring.prometheus's pods reach
+             that port; the series are listed in charts/spark-k8s/monitoring/catalogue/;
   ingress  flows from outside the release (in-release ingress comes from the sources' egress entries):
              {from: connectClients, ports: [<port names>]}  networkPolicy.connectClients peers;
              {from: uiClients, ports: [<port names>]}       networkPolicy.uiClients peers.
@@ -50,6 +56,7 @@ Add a component by adding its row here first; its flows are its row's egress and
 {{- $s3 := include "spark-k8s.netpol.s3Url" . }}
 {{- $jars := ternary "" $v.jars.repository $v.jars.bundled }}
 {{- $db := include "spark-k8s.metastoreDb" . | fromYaml }}
+{{- $mon := $v.monitoring.enabled }}
 connect:
   enabled: {{ $v.connect.enabled }}
   image: connect.image
@@ -62,6 +69,11 @@ connect:
     ui: {{ int $v.connect.ports.ui }}
     driver: {{ int $v.connect.ports.driver }}
     blockmanager: {{ int $v.connect.ports.blockManager }}
+  {{- if $mon }}
+  # PrometheusServlet (driver sources) and the executors' summary (spark.ui.prometheus.enabled) on the UI port. A
+  # PodMonitor: the headless driver Service carries the same component label and has no UI port.
+  metrics: {port: ui, path: /metrics/prometheus, extraPaths: [/metrics/executors/prometheus], scheme: http, monitor: pod}
+  {{- end }}
   egress:
     - {to: executor, port: blockmanager}
     - {to: standalone-master, port: rpc}
@@ -105,6 +117,10 @@ standalone-master:
   ports:
     rpc: {{ int $v.standalone.master.ports.rpc }}
     ui: {{ int $v.standalone.master.ports.ui }}
+  {{- if $mon }}
+  # The master and applications instances of Spark's metrics system (MetricsConfig's default servlet paths).
+  metrics: {port: ui, path: /metrics/master/prometheus, extraPaths: [/metrics/applications/prometheus], scheme: http, monitor: service}
+  {{- end }}
   # The master sends LaunchExecutor to each worker's RPC endpoint and application events to the driver over
   # connections of its own (NettyRpcEnv opens an outbound client per remote address; apache/spark core rpc/netty).
   egress:
@@ -122,6 +138,9 @@ standalone-worker:
   ports:
     rpc: {{ int $v.standalone.worker.ports.rpc }}
     ui: {{ int $v.standalone.worker.ports.ui }}
+  {{- if $mon }}
+  metrics: {port: ui, path: /metrics/prometheus, scheme: http, monitor: pod}
+  {{- end }}
   # The executors a worker launches share its pod and bind spark.blockManager.port; a second executor in the same pod
   # takes the next free port, up to spark.port.maxRetries (16) above it (Utils.startServiceOnPort in apache/spark).
   # Executors open no RPC server of their own (SparkEnv.createExecutorEnv: RpcEnv in client mode).
@@ -178,6 +197,13 @@ metastore:
   identity: spark
   ports:
     thrift: {{ int $v.metastore.port }}
+    {{- if $mon }}
+    metrics: {{ int $v.monitoring.jmxExporter.port }}
+    {{- end }}
+  {{- if $mon }}
+  # The Prometheus JMX exporter javaagent (images/metastore, templates/metastore/configmap.yaml jmx-exporter.yaml).
+  metrics: {port: metrics, path: /metrics, scheme: http, monitor: service}
+  {{- end }}
   egress:
     - {peer: postgresql, host: {{ $db.host | quote }}, port: {{ int $db.port }}}
     - {peer: s3, url: {{ $s3 | quote }}}
@@ -198,6 +224,13 @@ postgresql:
   pods: true
   ports:
     postgresql: 5432
+    {{- if $mon }}
+    metrics: {{ int $v.monitoring.postgresExporter.port }}
+    {{- end }}
+  {{- if $mon }}
+  # The postgres_exporter sidecar (templates/postgresql/statefulset.yaml), logging in as its pg_monitor role.
+  metrics: {port: metrics, path: /metrics, scheme: http, monitor: service}
+  {{- end }}
   egress: []
 postgresql-roles:
   enabled: {{ $v.postgresql.enabled }}
@@ -214,6 +247,10 @@ minio:
   ports:
     s3: {{ int $v.minio.port }}
     console: {{ int $v.minio.consolePort }}
+  {{- if $mon }}
+  # MinIO's cluster metrics on the S3 port, MINIO_PROMETHEUS_AUTH_TYPE=public (docs/en/observability.md says why).
+  metrics: {port: s3, path: /minio/v2/metrics/cluster, scheme: http, monitor: service}
+  {{- end }}
   egress: []
   ingress:
     - {from: uiClients, ports: [console]}
@@ -344,6 +381,11 @@ connect-auth:
   ports: {}
 spark-auth:
   enabled: {{ include "spark-k8s.connect.rpcAuthOn" . | eq "true" }}
+  image: ""
+  ports: {}
+# The PrometheusRule (templates/monitoring/prometheusrule.yaml): no pods; the scrape objects belong to their components.
+monitoring:
+  enabled: {{ $mon }}
   image: ""
   ports: {}
 # Objects of templates/credentials that belong to no single component (SecretStore, Vault connection and auth).

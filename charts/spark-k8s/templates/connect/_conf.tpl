@@ -91,5 +91,7 @@ driver's RBAC one; the pod template names it too (templates/serviceaccounts.yaml
 {{- end }}
 {{- $conf = merge (include "spark-k8s.metastoreConf" . | fromYaml) $conf }}
 {{- $conf = merge (include "spark-k8s.s3aConf" . | fromYaml) $conf }}
+{{- /* Spark's Prometheus endpoints on the UI port (monitoring.enabled; templates/monitoring/_monitoring.tpl). */}}
+{{- $conf = merge $conf (include "spark-k8s.monitoring.sparkConf" . | fromYaml) }}
 {{- toYaml (mergeOverwrite $conf $c.sparkConf) }}
 {{- end }}

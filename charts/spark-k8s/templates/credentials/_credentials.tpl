@@ -100,6 +100,16 @@ postgresql-restore:
   generatable: true
   keys: {{ dict (toString $v.postgresql.auth.restore.passwordKey) 24 | toJson }}
   consumers: ["postgresql-roles", "restore"]
+postgresql-exporter:
+  component: postgresql
+  suffix: exporter
+  description: "PostgreSQL exporter role (pg_monitor only): the exporter sidecar of the PostgreSQL pod (monitoring.enabled)"
+  existingSecretKey: monitoring.postgresExporter.existingSecret
+  existingSecret: {{ $v.monitoring.postgresExporter.existingSecret | toString | quote }}
+  enabled: {{ and $v.postgresql.enabled $v.monitoring.enabled }}
+  generatable: true
+  keys: {{ dict (toString $v.monitoring.postgresExporter.passwordKey) 24 | toJson }}
+  consumers: ["postgresql-roles", "postgresql"]
 connect-auth:
   component: connect-auth
   description: "Spark Connect client token (Spark 4.x, connect.auth): the Connect server checks it, Jupyter sends it"

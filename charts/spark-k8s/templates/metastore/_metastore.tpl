@@ -11,10 +11,31 @@ on the JVM command line, in an env var, or in the image entrypoint's `set -x` tr
 {{ include "spark-k8s.s3Env" . }}
 {{- end }}
 
+{{/*
+Env of the metastore server container: spark-k8s.metastore.env, with (monitoring.enabled) the Prometheus JMX exporter
+javaagent in SERVICE_OPTS, which the image's entrypoint passes to the metastore JVM only (HADOOP_CLIENT_OPTS,
+apache/hive packaging/src/docker/entrypoint.sh), not to schematool or the init containers.
+*/}}
+{{- define "spark-k8s.metastore.serverEnv" -}}
+{{ include "spark-k8s.metastore.schemaEnv" (dict "Values" .Values "agent" (include "spark-k8s.metastore.agentOpts" .)) }}
+{{ include "spark-k8s.s3Env" . }}
+{{- end }}
+
+{{/* -javaagent option of the JMX exporter (jar in /opt/hive/lib, config from the ConfigMap), or "" without monitoring. */}}
+{{- define "spark-k8s.metastore.agentOpts" -}}
+{{- if .Values.monitoring.enabled }}
+{{- printf "-javaagent:/opt/hive/lib/%s=%d:/opt/jmx-exporter/jmx-exporter.yaml" (include "spark-k8s.metastore.agentJarName" .) (int .Values.monitoring.jmxExporter.port) }}
+{{- end }}
+{{- end }}
+
+{{- define "spark-k8s.metastore.agentJarName" -}}
+{{- base (include "spark-k8s.mavenPath" .Values.monitoring.jmxExporter.jar.coordinate) }}
+{{- end }}
+
 {{/* Env of the schematool Job: no S3 keys, as schematool only talks to the database (its row in templates/_components.tpl has no S3 flow either). */}}
 {{- define "spark-k8s.metastore.schemaEnv" -}}
 - name: SERVICE_OPTS
-  value: {{ printf "-Xmx%s" .Values.metastore.heap | quote }}
+  value: {{ printf "-Xmx%s %s" .Values.metastore.heap (.agent | default "") | trim | quote }}
 - name: HADOOP_OPTIONAL_TOOLS
   value: hadoop-aws
 - name: DB_DRIVER
@@ -25,7 +46,9 @@ on the JVM command line, in an env var, or in the image entrypoint's `set -x` tr
 checking its SHA-256, unless the image bundles it (jars.bundled: images/metastore). Renders the list item, or nothing. */}}
 {{- define "spark-k8s.metastore.fetchJars" -}}
 {{- if not .Values.jars.bundled }}
-{{- include "spark-k8s.jarsInitContainer" (dict "root" . "image" .Values.connect.image "jars" (list .Values.metastore.jdbcDriver) "target" "/jars") }}
+{{- $jars := list .Values.metastore.jdbcDriver }}
+{{- if .Values.monitoring.enabled }}{{ $jars = append $jars .Values.monitoring.jmxExporter.jar }}{{ end }}
+{{- include "spark-k8s.jarsInitContainer" (dict "root" . "image" .Values.connect.image "jars" $jars "target" "/jars") }}
 {{- end }}
 {{- end }}
 
@@ -106,6 +129,18 @@ echo "rendered hive-site.xml"
 - name: extra-jars
   mountPath: {{ printf "/opt/hive/lib/%s" (include "spark-k8s.metastore.jdbcJarName" .) | quote }}
   subPath: {{ include "spark-k8s.metastore.jdbcJarName" . | quote }}
+  readOnly: true
+{{- if .Values.monitoring.enabled }}
+- name: extra-jars
+  mountPath: {{ printf "/opt/hive/lib/%s" (include "spark-k8s.metastore.agentJarName" .) | quote }}
+  subPath: {{ include "spark-k8s.metastore.agentJarName" . | quote }}
+  readOnly: true
+{{- end }}
+{{- end }}
+{{- if .Values.monitoring.enabled }}
+- name: config-template
+  mountPath: /opt/jmx-exporter/jmx-exporter.yaml
+  subPath: jmx-exporter.yaml
   readOnly: true
 {{- end }}
 - name: tmp

@@ -122,8 +122,9 @@ networkPolicy.extraEgress. Takes root, component.
 {{- end }}
 
 {{/*
-The ingress rules (YAML list) of one component: from every enabled row whose egress reaches it, and from the
-connectClients / uiClients peers its row names. Takes root, component.
+The ingress rules (YAML list) of one component: from every enabled row whose egress reaches it, from the
+connectClients / uiClients peers its row names, and (monitoring.enabled) from monitoring.prometheus to its metrics port.
+Takes root, component.
 */}}
 {{- define "spark-k8s.netpol.ingressRules" -}}
 {{- $root := .root }}
@@ -151,6 +152,12 @@ connectClients / uiClients peers its row names. Takes root, component.
 {{- range .ports }}{{ $ports = append $ports (dict "protocol" "TCP" "port" (int (index $row.ports .))) }}{{ end }}
 {{- $rules = append $rules (dict "from" $peers "ports" $ports) }}
 {{- end }}
+{{- end }}
+{{- /* The release's Prometheus (monitoring.prometheus: one peer, both selectors) scrapes the row's metrics port only. */}}
+{{- if and $root.Values.monitoring.enabled $row.metrics }}
+{{- $prom := $root.Values.monitoring.prometheus }}
+{{- $peer := dict "namespaceSelector" $prom.namespaceSelector "podSelector" $prom.podSelector }}
+{{- $rules = append $rules (dict "from" (list $peer) "ports" (list (dict "protocol" "TCP" "port" (int (index $row.ports $row.metrics.port))))) }}
 {{- end }}
 {{- toYaml (uniq $rules) }}
 {{- end }}

@@ -79,6 +79,8 @@ spark.deploy.recoveryMode and spark.deploy.recoveryDirectory in core/.../interna
 {{- $_ := set $conf "spark.deploy.recoveryMode" "FILESYSTEM" }}
 {{- $_ := set $conf "spark.deploy.recoveryDirectory" "/recovery" }}
 {{- end }}
+{{- /* The master and applications metrics instances on the master UI (monitoring.enabled). */}}
+{{- $conf = merge $conf (include "spark-k8s.monitoring.sparkConf" . | fromYaml) }}
 {{- toYaml (mergeOverwrite $conf $m.sparkConf) }}
 {{- end }}
 
@@ -90,5 +92,7 @@ spark.deploy.recoveryMode and spark.deploy.recoveryDirectory in core/.../interna
 {{- $_ := set $conf "spark.worker.cleanup.interval" ($w.cleanup.interval | toString) }}
 {{- $_ := set $conf "spark.worker.cleanup.appDataTtl" ($w.cleanup.appDataTtl | toString) }}
 {{- end }}
+{{- /* The worker metrics instance on the worker UI (monitoring.enabled). */}}
+{{- $conf = merge $conf (include "spark-k8s.monitoring.sparkConf" . | fromYaml) }}
 {{- toYaml (mergeOverwrite $conf $w.sparkConf) }}
 {{- end }}
