@@ -24,6 +24,7 @@ public sealed record ScanReport(bool Succeeded, int Apps, int LogsRead, long Byt
 public sealed class CostExporter(CostServeOptions options, TimeProvider time)
 {
     private readonly IncrementalCostScanner _scanner = new(options.Events, options.S3, options.Cost);
+    private readonly List<AppCost> _removedThisMonth = [];
     private volatile bool _ready;
 
     public CostMetrics Metrics { get; } = new();
@@ -41,7 +42,8 @@ public sealed class CostExporter(CostServeOptions options, TimeProvider time)
             var now = time.GetUtcNow();
             var sinceMs = SinceFilter.Parse(options.Since, now);
             var apps = sinceMs is null ? outcome.Apps : [.. outcome.Apps.Where(a => a.StartMs >= sinceMs)];
-            var (series, folded) = CostMetrics.Aggregate(apps, options.Cost.GroupBy, now, options.MaxSeries);
+            KeepThisMonth(outcome.Removed ?? [], now);
+            var (series, folded) = CostMetrics.Aggregate(apps, options.Cost.GroupBy, now, options.MaxSeries, _removedThisMonth);
             var duration = time.GetElapsedTime(started);
             Metrics.Publish(series, folded, outcome with { Apps = apps }, now, duration);
             _ready = true;
@@ -53,6 +55,18 @@ public sealed class CostExporter(CostServeOptions options, TimeProvider time)
             Metrics.ScanFailed(duration);
             return new ScanReport(false, 0, 0, 0, 0, 0, 0, duration, ex.Message);
         }
+    }
+
+    /// <summary>
+    /// Apps of the current month whose logs were deleted (the History Server's cleaner keeps 7 days by default) still
+    /// count in the month-to-date cost, so a budget is not reset by log retention. They are held in memory only: after
+    /// a restart the month-to-date figure covers the logs that still exist (docs/en/cost-and-sizing.md).
+    /// </summary>
+    private void KeepThisMonth(IReadOnlyList<AppCost> removed, DateTimeOffset now)
+    {
+        var monthStartMs = CostMetrics.MonthStartMs(now);
+        _removedThisMonth.RemoveAll(a => a.StartMs < monthStartMs);
+        _removedThisMonth.AddRange(removed.Where(a => a.StartMs >= monthStartMs));
     }
 
     /// <summary>Scans now and then every <see cref="CostServeOptions.Interval"/> until cancelled.</summary>

@@ -118,15 +118,19 @@ public sealed class CostMetrics
     /// team totals stay exact. If there are more than <paramref name="maxSeries"/> such per-team remainders, the
     /// smallest are summed into team "(other)" too: there are never more than 2 × maxSeries + 1 label sets.
     /// </summary>
-    public static (Dictionary<CostSeries, CostFigures> Series, int Folded) Aggregate(IEnumerable<AppCost> apps, AttributionKey team, DateTimeOffset now, int maxSeries)
+    /// <param name="removedThisMonth">Apps of this month whose logs are gone: they count in month-to-date only.</param>
+    public static (Dictionary<CostSeries, CostFigures> Series, int Folded) Aggregate(IEnumerable<AppCost> apps, AttributionKey team, DateTimeOffset now, int maxSeries, IEnumerable<AppCost>? removedThisMonth = null)
     {
-        var monthStartMs = new DateTimeOffset(now.UtcDateTime.Year, now.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var monthStartMs = MonthStartMs(now);
         var exact = new Dictionary<CostSeries, CostFigures>();
         foreach (var app in apps)
         {
-            var key = new CostSeries(Label(team.ValueOf(app)), Label(app.Namespace ?? AttributionKey.None), Label(app.AppName.Length == 0 ? AttributionKey.None : app.AppName), Label(new AttributionKey("job").ValueOf(app)));
-            var figures = CostFigures.Of(app, app.StartMs >= monthStartMs);
-            exact[key] = exact.TryGetValue(key, out var sum) ? sum.Add(figures) : figures;
+            Merge(exact, Key(app, team), CostFigures.Of(app, app.StartMs >= monthStartMs));
+        }
+
+        foreach (var app in removedThisMonth ?? [])
+        {
+            Merge(exact, Key(app, team), new CostFigures(0, 0, app.CostUsd, 0, 0));
         }
 
         if (exact.Count <= maxSeries)
@@ -156,6 +160,13 @@ public sealed class CostMetrics
 
         return (result, ordered.Count - maxSeries);
     }
+
+    /// <summary>Start of the current UTC calendar month, epoch milliseconds.</summary>
+    public static long MonthStartMs(DateTimeOffset now) =>
+        new DateTimeOffset(now.UtcDateTime.Year, now.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    private static CostSeries Key(AppCost app, AttributionKey team) =>
+        new(Label(team.ValueOf(app)), Label(app.Namespace ?? AttributionKey.None), Label(app.AppName.Length == 0 ? AttributionKey.None : app.AppName), Label(new AttributionKey("job").ValueOf(app)));
 
     private static void Merge(Dictionary<CostSeries, CostFigures> series, CostSeries key, CostFigures figures) =>
         series[key] = series.TryGetValue(key, out var sum) ? sum.Add(figures) : figures;

@@ -7,7 +7,8 @@ using SparkK8s.Core.EventLogs;
 namespace SparkK8s.Core.Cost.Serve;
 
 /// <summary>The outcome of one scan: every app priced (read now or remembered), what was skipped, and what was read.</summary>
-public sealed record ScanOutcome(IReadOnlyList<AppCost> Apps, IReadOnlyList<SkippedLog> Skipped, int LogsRead, long BytesRead);
+/// <param name="Removed">Apps priced earlier whose logs are gone since (the History Server's cleaner): still part of the month they ran in.</param>
+public sealed record ScanOutcome(IReadOnlyList<AppCost> Apps, IReadOnlyList<SkippedLog> Skipped, int LogsRead, long BytesRead, IReadOnlyList<AppCost>? Removed = null);
 
 /// <summary>
 /// Prices the event logs behind an events location and remembers, per log, what it priced: every part's path, size and
@@ -75,8 +76,9 @@ public sealed class IncrementalCostScanner(string events, S3Options? s3, CostOpt
             }
         }
 
+        var removed = _priced.Where(p => !next.ContainsKey(p.Key) && p.Value.Cost is not null).Select(p => p.Value.Cost!).ToList();
         _priced = next;
-        return new ScanOutcome(apps, skipped, logsRead, bytesRead);
+        return new ScanOutcome(apps, skipped, logsRead, bytesRead, removed);
     }
 
     /// <summary>

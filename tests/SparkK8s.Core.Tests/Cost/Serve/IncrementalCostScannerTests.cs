@@ -110,3 +110,43 @@ public class IncrementalCostScannerTests
         outcome.Skipped.Should().BeEmpty();
     }
 }
+
+public class CostExporterTests
+{
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    [Fact]
+    public async Task An_app_of_this_month_whose_log_is_cleaned_up_still_counts_in_month_to_date_but_not_in_cost()
+    {
+        using var logs = new TempDirectory("cost-serve");
+        var start = new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var path = logs.WriteFile("app-cleaned", SparkEventLogBuilder.SimpleApp("app-cleaned", start: start).Build());
+        var exporter = new CostExporter(
+            new CostServeOptions(logs.Path, null, IncrementalCostScannerTests.CostOptionsFor("team"), null, 10, TimeSpan.FromMinutes(5)),
+            new FixedClock(new DateTimeOffset(2026, 12, 20, 0, 0, 0, TimeSpan.Zero)));
+        (await exporter.ScanOnceAsync(TestContext.Current.CancellationToken)).Succeeded.Should().BeTrue();
+        var before = await ScrapeAsync(exporter);
+
+        File.Delete(path);
+        (await exporter.ScanOnceAsync(TestContext.Current.CancellationToken)).Apps.Should().Be(0);
+        var after = await ScrapeAsync(exporter);
+
+        Value(before, "spark_k8s_cost_month_to_date_dollars").Should().BeGreaterThan(0);
+        Value(after, "spark_k8s_cost_month_to_date_dollars").Should().Be(Value(before, "spark_k8s_cost_month_to_date_dollars"), "the budget is not reset by log retention");
+        Value(after, "spark_k8s_cost_dollars").Should().Be(0, "the cost of the logs present no longer has it");
+    }
+
+    private static async Task<string> ScrapeAsync(CostExporter exporter)
+    {
+        using var text = new MemoryStream();
+        await exporter.Metrics.Registry.CollectAndExportAsTextAsync(text, TestContext.Current.CancellationToken);
+        return System.Text.Encoding.UTF8.GetString(text.ToArray());
+    }
+
+    private static double Value(string exposition, string metric) =>
+        exposition.Split('\n').Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+}
