@@ -19,6 +19,7 @@ public class PodSecurityTests
         { "3.5", "standalone.enabled=true,connect.backend=standalone" },
         { "4.1", "standalone.enabled=true,connect.backend=standalone,jars.bundled=true" },
         { "4.1", "standalone.enabled=true,spark.decommission.enabled=true" },
+        { "3.5", "costExporter.enabled=true" },
     };
 
     private static async Task<IReadOnlyList<KubeObject>> WorkloadsAsync(string version, string set)
@@ -34,6 +35,11 @@ public class PodSecurityTests
         if (set.Contains("connect.backend=standalone", StringComparison.Ordinal))
         {
             expected.Remove("executor");
+        }
+
+        if (set.Contains("costExporter.enabled=true", StringComparison.Ordinal))
+        {
+            expected.Add("cost-exporter");
         }
 
         workloads.Select(w => w.Labels[Rendered.ComponentLabel]).Distinct().Should().BeEquivalentTo(expected);

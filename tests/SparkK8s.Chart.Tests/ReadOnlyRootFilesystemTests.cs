@@ -31,8 +31,8 @@ public class ReadOnlyRootFilesystemTests
         {
             yield return RenderInput.Version(version);
             yield return RenderInput.Version(version, "standalone.enabled=true", "standalone.master.recovery.enabled=true");
-            yield return new RenderInput(Sets: [$"spark.version={version}", "backup.enabled=true"], ValuesYaml: "restore: {enabled: true, backupId: metastore-20261121T020000Z}");
             yield return RenderInput.Version(version, "monitoring.enabled=true");
+            yield return new RenderInput(Sets: [$"spark.version={version}", "backup.enabled=true", "costExporter.enabled=true"], ValuesYaml: "restore: {enabled: true, backupId: metastore-20261121T020000Z}");
         }
     }
 
@@ -84,6 +84,8 @@ public class ReadOnlyRootFilesystemTests
         { "CronJob/backup/backup", ["/tmp"] },
         { "CronJob/backup-verify/backup-verify", ["/tmp"] },
         { "Job/restore/restore", ["/tmp"] },
+        // The cost exporter (images/tools, `spark-k8s cost serve`): HOME is /tmp; it keeps its state in memory.
+        { "Deployment/cost-exporter/cost-exporter", ["/tmp"] },
     };
 
     [Theory]

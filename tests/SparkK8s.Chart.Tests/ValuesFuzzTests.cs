@@ -37,6 +37,7 @@ public class ValuesFuzzTests
         ["standalone"] = new JsonObject { ["enabled"] = true },
         ["backup"] = new JsonObject { ["enabled"] = true, ["verify"] = new JsonObject { ["enabled"] = true } },
         ["restore"] = new JsonObject { ["enabled"] = true, ["backupId"] = "latest" },
+        ["costExporter"] = new JsonObject { ["enabled"] = true, ["nodeType"] = "m5.2xlarge", ["since"] = "90d" },
         // A scheduled job with a Secret env var, so each job value reaches the CronJob, its ConfigMap or its pod templates.
         ["jobs"] = new JsonObject
         {

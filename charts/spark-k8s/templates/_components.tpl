@@ -9,7 +9,7 @@ Row fields:
   ports    port name -> number, as the Services and containerPorts name them;
   pods     true for components that run pods (they get a ServiceAccount and a NetworkPolicy);
   apiToken true for components whose pods talk to the Kubernetes API (their ServiceAccount token is mounted);
-  identity the s3.workloadIdentity purpose (values key: spark, historyServer, backup) whose cloud identity annotates
+  identity the s3.workloadIdentity purpose (values key: spark, historyServer, backup, costExporter) whose cloud identity annotates
            the component's ServiceAccount when s3.workloadIdentity.provider is set (templates/credentials/_identity.tpl);
            absent for pods that reach no S3;
   egress   the flows the component's pods start (only for pods: true); each entry is one of
@@ -312,6 +312,18 @@ restore:
   ports: {}
   egress:
     {{- $backupEgress | nindent 4 }}
+# spark-k8s cost serve: lists and reads this release's event logs on S3 (read-only key), serves /metrics to Prometheus.
+cost-exporter:
+  enabled: {{ $v.costExporter.enabled }}
+  image: costExporter.image
+  pods: true
+  identity: costExporter
+  ports:
+    metrics: {{ int $v.costExporter.port }}
+  metrics: {port: metrics, path: /metrics, scheme: http, monitor: service}
+  egress:
+    - {peer: s3, url: {{ $s3 | quote }}}
+    - {peer: dns}
 {{- $jobsOn := gt (len $v.jobs) 0 }}
 {{- $submitJobs := false }}
 {{- range $name, $job := $v.jobs }}{{ if eq ($job.type | default $v.jobDefaults.type) "submit" }}{{ $submitJobs = true }}{{ end }}{{ end }}

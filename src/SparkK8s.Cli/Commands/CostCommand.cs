@@ -16,11 +16,7 @@ public static class CostCommand
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "An event log file, a rolling log directory (eventlog_v2_*), a directory of event logs, or an s3:// / s3a:// prefix." };
-        var prices = new Option<string?>("--prices") { Description = "A YAML price catalog that overrides the built-in one (see docs/en/cost-and-sizing.md)." };
-        var nodeType = new Option<string?>("--node-type") { Description = "Node type from the price catalog to price with (default: the catalog's defaultNodeType)." };
-        var spot = new Option<bool>("--spot") { Description = "Price executors at the catalog's spot discount (the driver stays on-demand)." };
-        var groupBy = new Option<string>("--group-by") { Description = "Attribute costs by: team, job (the chart's batch job name), namespace, user, app, or any label key (spark.kubernetes.{driver,executor}.label.KEY).", DefaultValueFactory = _ => "team" };
-        var since = new Option<string?>("--since") { Description = "Only apps started at or after T: an ISO date/time (2026-11-01, 2026-11-01T08:00Z) or a duration back from now (7d, 24h)." };
+        var pricing = new CostPricingOptions("Attribute costs by: team, job (the chart's batch job name), namespace, user, app, or any label key (spark.kubernetes.{driver,executor}.label.KEY).");
         var byApp = new Option<bool>("--by-app") { Description = "Also list every application (table); CSV lists apps instead of groups." };
         var failOnWaste = new Option<double?>("--fail-on-waste") { Description = "Exit 1 when any app wasted at least PCT percent of its cost (0-100)." };
         var output = OutputOptions.Create(OutputFormat.Table, OutputFormat.Json, OutputFormat.Csv);
@@ -28,12 +24,13 @@ public static class CostCommand
 
         var command = new Command("cost", "Cost and waste of Spark applications from their event logs, attributed by team, namespace, user or app.");
         command.Arguments.Add(path);
-        foreach (var option in new Option[] { prices, nodeType, spot, groupBy, since, byApp, failOnWaste, output })
+        foreach (var option in pricing.All.Concat([byApp, failOnWaste, output]))
         {
             command.Options.Add(option);
         }
 
         input.AddTo(command);
+        command.Subcommands.Add(CostServeCommand.Create());
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var format = parseResult.GetValue(output);
@@ -43,9 +40,8 @@ public static class CostCommand
                 throw new UserInputException("--fail-on-waste: give a percentage between 0 and 100, for example --fail-on-waste 40.");
             }
 
-            var sinceMs = SinceFilter.Parse(parseResult.GetValue(since), DateTimeOffset.UtcNow);
-            var catalog = PriceCatalog.Load(parseResult.GetValue(prices));
-            var options = new CostOptions(catalog.Node(parseResult.GetValue(nodeType)), parseResult.GetValue(spot), catalog.SpotDiscount, AttributionKey.Parse(parseResult.GetValue(groupBy)), catalog.CatalogDate);
+            var sinceMs = SinceFilter.Parse(parseResult.GetValue(pricing.Since), DateTimeOffset.UtcNow);
+            var options = pricing.Build(parseResult);
             var terminal = Terminal.For(parseResult);
 
             var (apps, skipped) = await input.ReadAsync(

@@ -17,15 +17,20 @@ public sealed record AttributionKey(string Key)
     public static AttributionKey Parse(string? text) =>
         new(string.IsNullOrWhiteSpace(text) ? "team" : text.Trim());
 
-    public string ValueOf(ApplicationSummary app)
+    public string ValueOf(ApplicationSummary app) => ValueOf(app.Namespace, app.User, app.AppName, app.Labels);
+
+    /// <summary>The same attribution for a priced app (<see cref="AppCost"/> keeps the fields it is made from).</summary>
+    public string ValueOf(AppCost app) => ValueOf(app.Namespace, app.User, app.AppName, app.Labels);
+
+    private string ValueOf(string? @namespace, string user, string appName, IReadOnlyDictionary<string, string> labels)
     {
         var value = Key.ToLowerInvariant() switch
         {
-            "namespace" => app.Namespace,
-            "user" => app.User,
-            "app" => app.AppName,
-            "job" => app.Labels.TryGetValue(JobLabel, out var job) ? job : app.Labels.GetValueOrDefault("job"),
-            _ => app.Labels.TryGetValue(Key, out var label) ? label : null,
+            "namespace" => @namespace,
+            "user" => user,
+            "app" => appName,
+            "job" => labels.TryGetValue(JobLabel, out var job) ? job : labels.GetValueOrDefault("job"),
+            _ => labels.TryGetValue(Key, out var label) ? label : null,
         };
         return string.IsNullOrEmpty(value) ? None : value;
     }

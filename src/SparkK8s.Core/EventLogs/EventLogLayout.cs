@@ -60,7 +60,7 @@ public static partial class EventLogLayout
         var finished = singles.Select(s => s.RelativePath).Where(p => !p.EndsWith(InProgressSuffix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
         var handles = singles
             .Where(s => !(s.RelativePath.EndsWith(InProgressSuffix, StringComparison.Ordinal) && finished.Contains(s.RelativePath[..^InProgressSuffix.Length])))
-            .Select(s => new EventLogHandle(s.Name, [new EventLogPart(s.Name, s.Open)], s.RelativePath.EndsWith(InProgressSuffix, StringComparison.Ordinal)))
+            .Select(s => new EventLogHandle(s.Name, [new EventLogPart(s.Name, s.Open, s.Stamp)], s.RelativePath.EndsWith(InProgressSuffix, StringComparison.Ordinal)))
             .OrderBy(h => h.Name, StringComparer.Ordinal)
             .ToList();
         handles.AddRange(rolling.Values.Where(r => r.Parts.Count > 0).Select(r => r.ToHandle()));
@@ -114,7 +114,7 @@ public static partial class EventLogLayout
                 string.Create(CultureInfo.InvariantCulture,
                     $"the rolling log has gaps in its part numbers (missing events_{string.Join(", events_", missing.Take(10))}{(missing.Count > 10 ? ", ..." : "")}): the events in the missing parts are not counted."),
             ];
-            return new EventLogHandle(name, [.. parts.Select(p => new EventLogPart(p.Value.Entry.Name, p.Value.Entry.Open))], _inProgress, warnings);
+            return new EventLogHandle(name, [.. parts.Select(p => new EventLogPart(p.Value.Entry.Name, p.Value.Entry.Open, p.Value.Entry.Stamp))], _inProgress, warnings);
         }
     }
 }

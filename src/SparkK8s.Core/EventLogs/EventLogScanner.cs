@@ -44,7 +44,8 @@ public sealed class EventLogScanner : IDisposable
     public static Task<EventLogScanner> OpenAsync(string input, S3Options? s3, string argumentName, CancellationToken cancellationToken) =>
         OpenAsync(input, s3, argumentName, EventLogReaderOptions.Default, cancellationToken);
 
-    public static async Task<EventLogScanner> OpenAsync(string input, S3Options? s3, string argumentName, EventLogReaderOptions options, CancellationToken cancellationToken)
+    /// <param name="allowEmpty">An existing directory or S3 prefix with no logs yet is an empty input, not an error (an exporter that starts before the first app).</param>
+    public static async Task<EventLogScanner> OpenAsync(string input, S3Options? s3, string argumentName, EventLogReaderOptions options, CancellationToken cancellationToken, bool allowEmpty = false)
     {
         if (string.IsNullOrWhiteSpace(input))
         {
@@ -59,7 +60,7 @@ public sealed class EventLogScanner : IDisposable
             {
                 var entries = await location.ListAsync(client, cancellationToken).ConfigureAwait(false);
                 var logs = EventLogLayout.Group(entries);
-                return logs.Count == 0
+                return logs.Count == 0 && !allowEmpty
                     ? throw new UserInputException($"{argumentName}: no Spark event logs under {input}; check the bucket and prefix.")
                     : new EventLogScanner(input, () => logs.Select(l => new WalkItem(l.Name, l, null)), entries.Count == 1 || (logs.Count == 1 && logs[0].Parts.Count > 1), client, argumentName, options);
             }
@@ -81,7 +82,7 @@ public sealed class EventLogScanner : IDisposable
                 var rollingItself = EventLogLayout.IsRollingDirectoryName(Path.GetFileName(root));
 
                 // The walk stops at the first log: a usage error for an empty tree comes before any output.
-                return LocalEventLogWalker.Walk(root, OpenFile).Any(i => i.Log is not null)
+                return allowEmpty || LocalEventLogWalker.Walk(root, OpenFile).Any(i => i.Log is not null)
                     ? new EventLogScanner(input, () => LocalEventLogWalker.Walk(root, OpenFile), rollingItself, null, argumentName, options)
                     : throw new UserInputException($"{argumentName}: no Spark event logs in directory '{input}'; point at a directory holding event log files (spark.eventLog.dir).");
             case FileKind.Other:

@@ -87,9 +87,9 @@ public sealed record S3Location(string Bucket, string Prefix)
     internal async Task<IReadOnlyList<EventLogEntry>> ListAsync(IAmazonS3 client, CancellationToken cancellationToken)
     {
         var keys = await ListKeysAsync(client, Prefix, cancellationToken).ConfigureAwait(false);
-        if (keys.Contains(Prefix) && Prefix.Length > 0 && !Prefix.EndsWith('/'))
+        if (keys.Find(o => o.Key == Prefix) is { } single && Prefix.Length > 0 && !Prefix.EndsWith('/'))
         {
-            keys = [Prefix];
+            keys = [single];
         }
         else if (Prefix.Length > 0 && !Prefix.EndsWith('/'))
         {
@@ -97,10 +97,11 @@ public sealed record S3Location(string Bucket, string Prefix)
         }
 
         var root = Prefix.Length == 0 || Prefix.EndsWith('/') ? Prefix : Prefix[..(Prefix.LastIndexOf('/') + 1)];
-        return [.. keys.Where(k => !k.EndsWith('/')).Select(key => new EventLogEntry(
-            key[root.Length..],
-            Uri(key),
-            ct => OpenAsync(client, key, ct)))];
+        return [.. keys.Where(o => !o.Key.EndsWith('/')).Select(o => new EventLogEntry(
+            o.Key[root.Length..],
+            Uri(o.Key),
+            ct => OpenAsync(client, o.Key, ct),
+            new PartStamp(o.Size ?? -1, o.ETag ?? o.LastModified?.ToUniversalTime().Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "")))];
     }
 
     private async Task<Stream> OpenAsync(IAmazonS3 client, string key, CancellationToken cancellationToken)
@@ -120,9 +121,9 @@ public sealed record S3Location(string Bucket, string Prefix)
         }
     }
 
-    private async Task<List<string>> ListKeysAsync(IAmazonS3 client, string prefix, CancellationToken cancellationToken)
+    private async Task<List<S3Object>> ListKeysAsync(IAmazonS3 client, string prefix, CancellationToken cancellationToken)
     {
-        var keys = new List<string>();
+        var keys = new List<S3Object>();
         var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix };
         try
         {
@@ -130,7 +131,7 @@ public sealed record S3Location(string Bucket, string Prefix)
             do
             {
                 response = await client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
-                keys.AddRange((response.S3Objects ?? []).Select(o => o.Key));
+                keys.AddRange(response.S3Objects ?? []);
                 request.ContinuationToken = response.NextContinuationToken;
             }
             while (response.IsTruncated == true);

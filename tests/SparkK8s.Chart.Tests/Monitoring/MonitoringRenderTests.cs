@@ -24,6 +24,7 @@ public sealed class MonitoringRenderTests
         ["metastore"] = "metrics",
         ["postgresql"] = "metrics",
         ["minio"] = "s3",
+        ["cost-exporter"] = "metrics",
     };
 
     public static TheoryData<string, string> Renders()

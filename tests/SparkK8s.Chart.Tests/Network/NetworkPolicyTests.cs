@@ -46,7 +46,7 @@ public class NetworkPolicyTests
     private static Task<Rendered> RenderEverythingAsync(string version, params string[] sets) =>
         ChartRender.RenderAsync(new RenderInput(
             Files: ["presets/jupyter-connect-k8s.yaml"],
-            Sets: [$"spark.version={version}", "backup.enabled=true", "backup.verify.enabled=true", "restore.enabled=true", "restore.backupId=latest", .. sets]));
+            Sets: [$"spark.version={version}", "backup.enabled=true", "backup.verify.enabled=true", "restore.enabled=true", "restore.backupId=latest", "costExporter.enabled=true", .. sets]));
 
     private static bool UsesInChartS3(Rendered rendered) => rendered.OfKind("StatefulSet").Any(s => s.Labels[Rendered.ComponentLabel] == "minio");
 
@@ -73,7 +73,7 @@ public class NetworkPolicyTests
         var pods = ReleaseNetwork.Pods(rendered);
         var required = ReleaseNetwork.Required(pods, inChartS3: true, inChartDatabase: true);
 
-        pods.Select(ReleaseNetwork.Component).Should().Contain(["backup", "backup-verify", "restore"]);
+        pods.Select(ReleaseNetwork.Component).Should().Contain(["backup", "backup-verify", "restore", "cost-exporter"]);
         ReleaseNetwork.Mismatches(new NetworkPolicyEvaluator(rendered.Objects), pods, required).Should().BeEmpty();
     }
 

@@ -117,7 +117,7 @@ public static class ReleaseNetwork
         };
         if (inChartS3)
         {
-            flows.AddRange(new[] { "connect", "executor", "standalone-worker", "job-driver", "job-executor", "history-server", "metastore", "backup", "backup-verify", "restore" }.Select(s => new Flow(s, "minio", "s3")));
+            flows.AddRange(new[] { "connect", "executor", "standalone-worker", "job-driver", "job-executor", "history-server", "metastore", "backup", "backup-verify", "restore", "cost-exporter" }.Select(s => new Flow(s, "minio", "s3")));
         }
 
         if (inChartDatabase)

@@ -26,7 +26,7 @@ s3:
   enabled: {{ or $minio (and $staticS3 $sharedTarget) }}
   generatable: {{ $minio }}
   keys: {{ dict $ak 20 $sk 40 | toJson }}
-  consumers: {{ ternary (list "minio" "minio-buckets") (list "(fallback of s3-spark, s3-history, s3-backup)") $minio | toJson }}
+  consumers: {{ ternary (list "minio" "minio-buckets") (list "(fallback of s3-spark, s3-history, s3-backup, s3-cost)") $minio | toJson }}
 s3-spark:
   component: s3
   suffix: spark
@@ -60,6 +60,17 @@ s3-backup:
   fallback: s3
   keys: {{ dict $ak 20 $sk 40 | toJson }}
   consumers: ["backup", "backup-verify", "restore", "minio-buckets"]
+s3-cost:
+  component: s3
+  suffix: cost
+  description: "Cost exporter: list and get on this release's event-log prefix of the events bucket only"
+  existingSecretKey: s3.credentials.costExporter.existingSecret
+  existingSecret: {{ $v.s3.credentials.costExporter.existingSecret | toString | quote }}
+  enabled: {{ and $staticS3 $v.costExporter.enabled }}
+  generatable: {{ $minio }}
+  fallback: s3
+  keys: {{ dict $ak 20 $sk 40 | toJson }}
+  consumers: ["cost-exporter", "minio-buckets"]
 postgresql:
   component: postgresql
   description: "PostgreSQL superuser (adminPasswordKey: PostgreSQL and the roles Job only) and the metastore role (passwordKey)"

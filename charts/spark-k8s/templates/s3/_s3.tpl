@@ -1,7 +1,8 @@
 {{/*
 S3 helpers: the endpoint (s3.endpoint or the in-chart MinIO), the credentials of each purpose and the S3A
 credentials provider. Purposes (least privilege, templates/credentials/_credentials.tpl has their Secrets):
-spark (Connect, executors, metastore), history (History Server), backup (backup, verify and restore Jobs).
+spark (Connect, executors, metastore), history (History Server), backup (backup, verify and restore Jobs),
+cost (the cost exporter: read-only on the release's event-log prefix).
 */}}
 
 {{/* The S3 endpoint: s3.endpoint, or the in-chart MinIO Service. */}}
@@ -27,7 +28,7 @@ spark (Connect, executors, metastore), history (History Server), backup (backup,
 
 {{/*
 Env vars with the S3 credentials of one purpose (read by the S3A credentials provider and the backup CLI), plus the
-region. Takes the root context (purpose spark) or root and purpose (spark, history, backup). With AWS workload
+region. Takes the root context (purpose spark) or root and purpose (spark, history, backup, cost). With AWS workload
 identity there are no keys: the EKS webhooks inject the token file or the Pod Identity agent's variables.
 */}}
 {{- define "spark-k8s.s3Env" -}}
@@ -98,6 +99,16 @@ history:
   objectActions: {{ $historyObjects | toJson }}
   bucketActions: {{ ternary (concat $list $listUploads) $list $compacts | toJson }}
 {{- end }}
+{{- /* The cost exporter lists and reads this release's event logs and nothing else: s3:ListBucket only under the
+event-log prefix (condition s3:prefix), s3:GetObject only on keys below it; no write, no delete. */}}
+{{- if (index $rows "s3-cost").enabled }}
+cost:
+  id: s3-cost
+  buckets: {{ list $v.s3.buckets.events | toJson }}
+  prefix: {{ include "spark-k8s.eventLogPrefix" . | quote }}
+  objectActions: {{ $read | toJson }}
+  bucketActions: ["s3:ListBucket"]
+{{- end }}
 {{- if (index $rows "s3-backup").enabled }}
 backup:
   id: s3-backup
@@ -107,15 +118,21 @@ backup:
 {{- end }}
 {{- end }}
 
-{{/* The IAM policy document of one purpose (JSON). Takes a row of spark-k8s.s3.purposes. */}}
+{{/* The IAM policy document of one purpose (JSON). Takes a row of spark-k8s.s3.purposes (prefix optional). */}}
 {{- define "spark-k8s.s3.policy" -}}
 {{- $objects := list }}
 {{- $buckets := list }}
+{{- $prefix := .prefix | default "" }}
 {{- range .buckets }}
-{{- $objects = append $objects (printf "arn:aws:s3:::%s/*" .) }}
+{{- $objects = append $objects (ternary (printf "arn:aws:s3:::%s/%s/*" . $prefix) (printf "arn:aws:s3:::%s/*" .) (ne $prefix "")) }}
 {{- $buckets = append $buckets (printf "arn:aws:s3:::%s" .) }}
 {{- end }}
+{{- $bucketStatement := dict "Effect" "Allow" "Action" .bucketActions "Resource" $buckets }}
+{{- if $prefix }}
+{{- /* A row with a prefix may list only under it (IAM condition key s3:prefix, which MinIO evaluates too). */}}
+{{- $_ := set $bucketStatement "Condition" (dict "StringLike" (dict "s3:prefix" (list $prefix (printf "%s/*" $prefix)))) }}
+{{- end }}
 {{- toJson (dict "Version" "2012-10-17" "Statement" (list
-  (dict "Effect" "Allow" "Action" .bucketActions "Resource" $buckets)
+  $bucketStatement
   (dict "Effect" "Allow" "Action" .objectActions "Resource" $objects))) }}
 {{- end }}
