@@ -126,7 +126,7 @@ spark_k8s_operator_app.yaml (operator jobs). A file the chart does not ship is l
 {{- if and $v.connect.enabled (eq $v.connect.backend "k8s") }}{{ $names = append $names "spark_k8s_connect_k8s.py" }}{{ end }}
 {{- if and $v.connect.enabled (eq $v.connect.backend "standalone") }}{{ $names = append $names "spark_k8s_connect_standalone.py" }}{{ end }}
 {{- if $k.submit }}{{ $names = append $names "spark_k8s_submit.py" }}{{ end }}
-{{- if $k.operator }}{{ $names = append $names "spark_k8s_operator.py" "spark_k8s_operator_app.yaml" }}{{ end }}
+{{- if $k.operator }}{{ $names = concat $names (list "spark_k8s_operator.py" "spark_k8s_operator_app.yaml") }}{{ end }}
 {{- $files := dict }}
 {{- range $name := $names }}
 {{- with $.Files.Get (printf "files/airflow/dags/%s" $name) }}{{ $_ := set $files $name . }}{{ end }}
@@ -258,14 +258,19 @@ SPARK_K8S_SPARK_CONF: {{ toJson $conf | quote }}
 {{- end }}
 
 {{/*
-Env vars of every Airflow container from Secrets: the database URL (assembled by Kubernetes from the password's
+Env vars of an Airflow container from Secrets: the database URL (assembled by Kubernetes from the password's
 secretKeyRef, $(AIRFLOW_DB_PASSWORD): no password in the manifest), the Fernet key, the API secret key and the JWT
-secret. Takes root, optional connections (true: also the connections and their secret parts).
+secret. Task pods (worker: true) get only the API secret key (their log server checks the API server's signed
+requests with it): in Airflow 3 a task talks to the task execution API with the token the executor hands it, never
+to the database. Takes root, optional connections (true: also the connections and their secret parts), worker.
 */}}
 {{- define "spark-k8s.airflow.secretEnv" -}}
 {{- $root := .root }}
-{{- $db := include "spark-k8s.airflow.db" $root | fromYaml }}
 {{- $keys := include "spark-k8s.credential.secretName" (dict "root" $root "id" "airflow") }}
+{{- $secrets := dict "AIRFLOW__API__SECRET_KEY" "api-secret-key" }}
+{{- if not .worker }}
+{{- $db := include "spark-k8s.airflow.db" $root | fromYaml }}
+{{- $secrets = merge $secrets (dict "AIRFLOW__CORE__FERNET_KEY" "fernet-key" "AIRFLOW__API_AUTH__JWT_SECRET" "jwt-secret") }}
 - name: AIRFLOW_DB_PASSWORD
   valueFrom:
     secretKeyRef:
@@ -273,7 +278,8 @@ secret. Takes root, optional connections (true: also the connections and their s
       key: {{ $db.key | quote }}
 - name: AIRFLOW__DATABASE__SQL_ALCHEMY_CONN
   value: {{ printf "postgresql+psycopg2://%s:$(AIRFLOW_DB_PASSWORD)@%s:%v/%s?sslmode=%s" (urlquery $db.username) $db.host $db.port $db.database $db.sslmode | quote }}
-{{- range $env, $key := dict "AIRFLOW__CORE__FERNET_KEY" "fernet-key" "AIRFLOW__API__SECRET_KEY" "api-secret-key" "AIRFLOW__API_AUTH__JWT_SECRET" "jwt-secret" }}
+{{- end }}
+{{- range $env, $key := $secrets }}
 - name: {{ $env }}
   valueFrom:
     secretKeyRef:
@@ -323,6 +329,11 @@ envFrom:
   mountPath: {{ printf "%s/volume" $dags | quote }}
   readOnly: true
 {{- end }}
+{{- if not (or $d.gitSync.enabled $d.persistence.enabled (and $d.examples (include "spark-k8s.airflow.exampleFiles" .root | fromYaml))) }}
+- name: dags-local
+  mountPath: {{ printf "%s/local" $dags | quote }}
+  readOnly: true
+{{- end }}
 {{- if .podTemplate }}
 - name: pod-template
   mountPath: /opt/airflow/pod-templates
@@ -364,6 +375,11 @@ envFrom:
   persistentVolumeClaim:
     claimName: {{ required "airflow.dags.persistence.existingClaim: name the PersistentVolumeClaim with the DAG files" $d.persistence.existingClaim | quote }}
     readOnly: true
+{{- end }}
+{{- if not (or $d.gitSync.enabled $d.persistence.enabled (and $d.examples (include "spark-k8s.airflow.exampleFiles" $root | fromYaml))) }}
+- name: dags-local
+  emptyDir:
+    sizeLimit: 16Mi
 {{- end }}
 {{- if .podTemplate }}
 - name: pod-template

@@ -16,7 +16,7 @@ the spark-k8s CLI plus the PostgreSQL client, as uid 1654 (the .NET images' "app
 {{- define "spark-k8s.backup.active" -}}
 {{- $v := .root.Values }}
 {{- $on := dict "metastore" $v.metastore.enabled "airflow" $v.airflow.enabled }}
-{{- and .entry.enabled (or (not (hasKey $on .name)) (index $on .name) .entry.host) }}
+{{- if and .entry.enabled (or (not (hasKey $on .name)) (index $on .name) .entry.host) }}true{{ else }}false{{ end }}
 {{- end }}
 
 {{/*
