@@ -58,6 +58,9 @@ public static class SparkChecks
         new DecommissionSettingsCheck(),
         new VolcanoSchedulerCheck(),
         new ConnectWithoutAuthenticationCheck(),
+        new AirflowSparkConnectConnectionCheck(),
+        new AirflowJobServiceAccountCheck(),
+        new AirflowOperatorFlavourCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
