@@ -221,7 +221,6 @@ SPARK_K8S_SPARK_CONF: {{ toJson $conf | quote }}
 {{- $_ := set $cfg "AIRFLOW__CORE__DAGS_FOLDER" (index (include "spark-k8s.airflow.bundles" . | fromJsonArray) 0).kwargs.path }}
 {{- $_ := set $cfg "AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST" (include "spark-k8s.airflow.bundles" .) }}
 {{- $_ := set $cfg "AIRFLOW__API__PORT" (toString $a.apiServer.port) }}
-{{- $_ := set $cfg "AIRFLOW__API__BASE_URL" (include "spark-k8s.airflow.apiUrl" .) }}
 {{- $_ := set $cfg "AIRFLOW__API__EXPOSE_CONFIG" "False" }}
 {{- $_ := set $cfg "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK" "True" }}
 {{- $_ := set $cfg "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT" (toString $a.scheduler.healthCheckPort) }}
