@@ -9,6 +9,10 @@ namespace SparkK8s.Chart.Tests;
 /// <summary>Every preset x environment x Spark version renders, as the documented install command does.</summary>
 public class PresetMatrixTests
 {
+    /// <summary>The Airflow components (issue 11): "airflow" labels its ConfigMaps and Secrets.</summary>
+    private static readonly string[] Airflow =
+        ["airflow", "airflow-api-server", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer", "airflow-statsd", "airflow-migrate", "airflow-db"];
+
     private static readonly Dictionary<string, string[]> PresetComponents = new()
     {
         // The Jobs' components (metastore-schema, minio-buckets, postgresql-roles) label their ServiceAccounts and NetworkPolicies.
@@ -18,13 +22,20 @@ public class PresetMatrixTests
         ["cost-optimized"] = ["connect", "history-server", "minio", "minio-buckets"],
         ["batch-submit"] = ["history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles", "job-submitter", "job-driver", "job-executor"],
         ["batch-operator"] = ["history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles", "job-application", "job-driver", "job-executor"],
+        ["airflow-connect-k8s"] = [.. Airflow, "connect", "history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles"],
+        ["airflow-connect-standalone"] = [.. Airflow, "connect", "standalone-master", "standalone-worker", "history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles"],
+        ["airflow-k8s-submit"] = [.. Airflow, "history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles", "job-submitter", "job-driver", "job-executor"],
+        ["airflow-operator"] = [.. Airflow, "history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles", "job-application", "job-driver", "job-executor"],
     };
+
 
     /// <summary>What runs each preset's jobs: submit presets Jobs and CronJobs, operator presets (Scheduled)SparkApplications.</summary>
     private static readonly Dictionary<string, string[]> PresetJobKinds = new()
     {
         ["batch-submit"] = ["CronJob", "Job"],
         ["batch-operator"] = ["ScheduledSparkApplication", "SparkApplication"],
+        ["airflow-k8s-submit"] = ["CronJob", "Job"],
+        ["airflow-operator"] = ["ScheduledSparkApplication", "SparkApplication"],
     };
 
     private static IEnumerable<string> Names(string folder) =>

@@ -33,6 +33,7 @@ public class ReadOnlyRootFilesystemTests
             yield return RenderInput.Version(version, "standalone.enabled=true", "standalone.master.recovery.enabled=true");
             yield return RenderInput.Version(version, "monitoring.enabled=true");
             yield return new RenderInput(Sets: [$"spark.version={version}", "backup.enabled=true", "costExporter.enabled=true"], ValuesYaml: "restore: {enabled: true, backupId: metastore-20261121T020000Z}");
+            yield return RenderInput.Version(version, "airflow.enabled=true", "airflow.executor=KubernetesExecutor", "airflow.dags.gitSync.enabled=true", "airflow.dags.gitSync.repo=https://git.example.com/dags.git");
         }
     }
 
@@ -80,6 +81,26 @@ public class ReadOnlyRootFilesystemTests
         { "Deployment/jupyter/seed-home", ["/seed-home"] },
         { "Deployment/jupyter/install-spark-client", ["/home/jovyan/work", "/tmp"] },
         { "Deployment/jupyter/jupyter", ["/home/jovyan", "/home/jovyan/work", "/tmp"] },
+        // apache/airflow (uid 50000): AIRFLOW_HOME /opt/airflow (airflow.cfg and FAB's webserver_config.py are written
+        // there on first start), the task and component logs, /tmp; the DAG mounts are read-only. git-sync writes only its
+        // checkout root and HOME (/tmp); the statsd-exporter writes nothing.
+        { "Deployment/airflow-api-server/api-server", ["/opt/airflow", "/opt/airflow/logs", "/tmp"] },
+        { "Deployment/airflow-api-server/wait-for-migrations", ["/opt/airflow", "/opt/airflow/logs", "/tmp"] },
+        { "Deployment/airflow-scheduler/scheduler", ["/opt/airflow", "/opt/airflow/logs", "/tmp"] },
+        { "Deployment/airflow-scheduler/wait-for-migrations", ["/opt/airflow", "/opt/airflow/logs", "/tmp"] },
+        { "Deployment/airflow-dag-processor/dag-processor", ["/opt/airflow", "/opt/airflow/logs", "/tmp"] },
+        { "Deployment/airflow-dag-processor/wait-for-migrations", ["/opt/airflow", "/opt/airflow/logs", "/tmp"] },
+        { "Deployment/airflow-triggerer/triggerer", ["/opt/airflow", "/opt/airflow/logs", "/tmp"] },
+        { "Deployment/airflow-triggerer/wait-for-migrations", ["/opt/airflow", "/opt/airflow/logs", "/tmp"] },
+        { "Deployment/airflow-scheduler/git-sync", ["/git", "/tmp"] },
+        { "Deployment/airflow-dag-processor/git-sync", ["/git", "/tmp"] },
+        { "Deployment/airflow-triggerer/git-sync", ["/git", "/tmp"] },
+        { "Job/airflow-migrate/migrate", ["/opt/airflow", "/opt/airflow/logs", "/tmp"] },
+        { "Job/airflow-db/db", ["/opt/airflow", "/opt/airflow/logs", "/tmp"] },
+        { "Job/airflow-db/wait-for-migrations", ["/opt/airflow", "/opt/airflow/logs", "/tmp"] },
+        { "template/airflow-worker/base", ["/opt/airflow", "/opt/airflow/logs", "/tmp"] },
+        { "template/airflow-worker/git-sync-init", ["/git", "/tmp"] },
+        { "Deployment/airflow-statsd/statsd-exporter", [] },
         // images/tools (the backup CLI on the .NET runtime): HOME and the working directory are /tmp.
         { "CronJob/backup/backup", ["/tmp"] },
         { "CronJob/backup-verify/backup-verify", ["/tmp"] },

@@ -61,6 +61,9 @@ public static class SparkChecks
         new ExampleOperatorDagLineCheck(),
         new ExampleOperatorDagTemplateCheck(),
         new TracingAgentImageCheck(),
+        new AirflowSparkConnectConnectionCheck(),
+        new AirflowJobServiceAccountCheck(),
+        new AirflowOperatorFlavourCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
