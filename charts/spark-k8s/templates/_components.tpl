@@ -6,6 +6,7 @@ Row fields:
   enabled  whether the release renders the component;
   image    the values path of its image map ("connect.image"), or "" for a component that runs no image of its own;
   spark    true for components that run the Spark image (their version label is the Spark release);
+  version  the version label of a component whose image tag is not its release (mlflow: mlflow.version);
   ports    port name -> number, as the Services and containerPorts name them;
   pods     true for components that run pods (they get a ServiceAccount and a NetworkPolicy);
   apiToken true for components whose pods talk to the Kubernetes API (their ServiceAccount token is mounted);
@@ -165,10 +166,28 @@ jupyter:
   egress:
     - {to: connect, port: grpc}
     - {to: connect, port: ui}
+    - {to: mlflow, port: http}
     - {peer: dns}
     {{- if $v.jupyter.installPackages }}
     - {peer: downloads, url: {{ $v.jupyter.pipIndexUrl | default "https://pypi.org/simple" | quote }}}
     {{- end }}
+  ingress:
+    - {from: uiClients, ports: [http]}
+{{- $mlflowDb := include "spark-k8s.mlflow.database" . | fromYaml }}
+# The MLflow tracking server: its database, the artifact bucket (it proxies every client's artifacts, so clients
+# reach only its http port), the UI from uiClients.
+mlflow:
+  enabled: {{ $v.mlflow.enabled }}
+  image: mlflow.image
+  version: {{ $v.mlflow.version | quote }}
+  pods: true
+  identity: mlflow
+  ports:
+    http: {{ int $v.mlflow.port }}
+  egress:
+    - {peer: postgresql, host: {{ $mlflowDb.host | quote }}, port: {{ int $mlflowDb.port }}}
+    - {peer: s3, url: {{ $s3 | quote }}}
+    - {peer: dns}
   ingress:
     - {from: uiClients, ports: [http]}
 metastore:
@@ -227,7 +246,7 @@ minio-buckets:
     - {peer: dns}
 {{- $backupDbs := 0 }}
 {{- range $name, $entry := $v.backup.databases }}
-{{- if and $entry.enabled (or (ne $name "metastore") $v.metastore.enabled $entry.host) }}{{ $backupDbs = add1 $backupDbs }}{{ end }}
+{{- if eq (include "spark-k8s.backup.active" (dict "root" $ "name" $name "entry" $entry)) "true" }}{{ $backupDbs = add1 $backupDbs }}{{ end }}
 {{- end }}
 {{- $backupEgress := "[]" }}
 {{- if or $v.backup.enabled $v.restore.enabled }}{{ $backupEgress = include "spark-k8s.netpol.backupEgress" . }}{{ end }}
@@ -353,7 +372,7 @@ secrets:
 {{- $entries := list }}
 {{- range $name, $entry := .Values.backup.databases }}
 {{- /* The same entries as backup/cronjob.yaml: the metastore entry only with a metastore or a host of its own. */}}
-{{- if and $entry.enabled (or (ne $name "metastore") $.Values.metastore.enabled $entry.host) }}
+{{- if eq (include "spark-k8s.backup.active" (dict "root" $ "name" $name "entry" $entry)) "true" }}
 {{- $db := include "spark-k8s.backup.database" (dict "root" $ "name" $name "entry" $entry) | fromYaml }}
 {{- $entries = append $entries (dict "peer" "postgresql" "host" $db.host "port" (int $db.port)) }}
 {{- end }}

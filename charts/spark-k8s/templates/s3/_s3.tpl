@@ -1,7 +1,8 @@
 {{/*
 S3 helpers: the endpoint (s3.endpoint or the in-chart MinIO), the credentials of each purpose and the S3A
 credentials provider. Purposes (least privilege, templates/credentials/_credentials.tpl has their Secrets):
-spark (Connect, executors, metastore), history (History Server), backup (backup, verify and restore Jobs).
+spark (Connect, executors, metastore), history (History Server), backup (backup, verify and restore Jobs),
+mlflow (the MLflow tracking server, which proxies every client's artifacts).
 */}}
 
 {{/* The S3 endpoint: s3.endpoint, or the in-chart MinIO Service. */}}
@@ -97,6 +98,13 @@ history:
   buckets: {{ list $v.s3.buckets.events | toJson }}
   objectActions: {{ $historyObjects | toJson }}
   bucketActions: {{ ternary (concat $list $listUploads) $list $compacts | toJson }}
+{{- end }}
+{{- if (index $rows "s3-mlflow").enabled }}
+mlflow:
+  id: s3-mlflow
+  buckets: {{ list $v.s3.buckets.mlflow | toJson }}
+  objectActions: {{ concat $read $write | toJson }}
+  bucketActions: {{ concat $list $listUploads | toJson }}
 {{- end }}
 {{- if (index $rows "s3-backup").enabled }}
 backup:
