@@ -110,8 +110,8 @@ env = os.environ
 def quote(value):
     return urllib.parse.quote(value, safe="")
 def uri(database):
-    return "postgresql+psycopg2://%s:%s@%s:%s/%s" % (
-        quote(env["MLFLOW_DB_USER"]), quote(env["MLFLOW_DB_PASSWORD"]), env["MLFLOW_DB_HOST"], env["MLFLOW_DB_PORT"], quote(database))
+    credentials = quote(env["MLFLOW_DB_USER"]) + ":" + quote(env["MLFLOW_DB_PASSWORD"])
+    return "postgresql+psycopg2://" + credentials + "@" + env["MLFLOW_DB_HOST"] + ":" + env["MLFLOW_DB_PORT"] + "/" + quote(database)
 env["MLFLOW_BACKEND_STORE_URI"] = uri(env["MLFLOW_DB_NAME"])
 if env.get("MLFLOW_AUTH_DB_NAME"):
     settings = {
