@@ -77,6 +77,8 @@ public class ReadOnlyRootFilesystemTests
         { "Deployment/jupyter/seed-home", ["/seed-home"] },
         { "Deployment/jupyter/install-spark-client", ["/home/jovyan/work", "/tmp"] },
         { "Deployment/jupyter/jupyter", ["/home/jovyan", "/home/jovyan/work", "/tmp"] },
+        // ghcr.io/mlflow/mlflow: HOME, uvicorn's and boto3's temporary files and the auth config the start script writes.
+        { "Deployment/mlflow/mlflow", ["/tmp"] },
         // images/tools (the backup CLI on the .NET runtime): HOME and the working directory are /tmp.
         { "CronJob/backup/backup", ["/tmp"] },
         { "CronJob/backup-verify/backup-verify", ["/tmp"] },

@@ -114,15 +114,17 @@ public static class ReleaseNetwork
             new("job-executor", "job-driver", "blockmanager"),
             new("job-executor", "job-executor", "blockmanager"),
             new("job-driver", "metastore", "thrift"),
+            // MLflow: notebooks log runs and artifacts over HTTP only (proxied artifact serving, issue 11 §3).
+            new("jupyter", "mlflow", "http"),
         };
         if (inChartS3)
         {
-            flows.AddRange(new[] { "connect", "executor", "standalone-worker", "job-driver", "job-executor", "history-server", "metastore", "backup", "backup-verify", "restore" }.Select(s => new Flow(s, "minio", "s3")));
+            flows.AddRange(new[] { "connect", "executor", "standalone-worker", "job-driver", "job-executor", "history-server", "metastore", "backup", "backup-verify", "restore", "mlflow" }.Select(s => new Flow(s, "minio", "s3")));
         }
 
         if (inChartDatabase)
         {
-            flows.AddRange(new[] { "metastore", "metastore-schema", "postgresql-roles", "backup", "backup-verify", "restore" }.Select(s => new Flow(s, "postgresql", "postgresql")));
+            flows.AddRange(new[] { "metastore", "metastore-schema", "postgresql-roles", "backup", "backup-verify", "restore", "mlflow" }.Select(s => new Flow(s, "postgresql", "postgresql")));
         }
 
         return flows.Where(f => present.Contains(f.Source) && present.Contains(f.Destination)).ToHashSet();

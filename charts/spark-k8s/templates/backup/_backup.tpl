@@ -15,7 +15,7 @@ the spark-k8s CLI plus the PostgreSQL client, as uid 1654 (the .NET images' "app
 */}}
 {{- define "spark-k8s.backup.active" -}}
 {{- $component := get (dict "metastore" .root.Values.metastore.enabled "mlflow" .root.Values.mlflow.enabled) .name }}
-{{- and .entry.enabled (or (not (hasKey (dict "metastore" true "mlflow" true) .name)) $component .entry.host) }}
+{{- if and .entry.enabled (or (not (hasKey (dict "metastore" true "mlflow" true) .name)) $component .entry.host) }}true{{ else }}false{{ end }}
 {{- end }}
 
 {{/*

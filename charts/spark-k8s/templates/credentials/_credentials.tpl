@@ -118,9 +118,9 @@ spark-auth:
   generatable: true
   keys: {{ dict (toString $v.connect.rpcAuth.key) 64 | toJson }}
   consumers: ["connect", "executor"]
-mlflow-db:
-  component: mlflow
-  suffix: db
+postgresql-mlflow:
+  component: postgresql
+  suffix: mlflow
   description: "Owner role of the MLflow databases in the chart's PostgreSQL (mlflow.database): the roles Job and MLflow"
   existingSecretKey: mlflow.database.existingSecret
   existingSecret: {{ $v.mlflow.database.existingSecret | toString | quote }}

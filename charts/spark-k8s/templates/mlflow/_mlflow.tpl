@@ -19,14 +19,14 @@ named by MLFLOW_AUTH_CONFIG_PATH).
 
 {{/*
 The MLflow databases (YAML map: host, port, database, authDatabase, username, secret, key): the chart's PostgreSQL
-with the mlflow role (created by the roles Job, password from the mlflow-db credential), else mlflow.externalDatabase.
+with the mlflow role (created by the roles Job, password from the postgresql-mlflow credential), else mlflow.externalDatabase.
 Every string is quoted (toYaml), so names such as 0123 stay strings through fromYaml.
 */}}
 {{- define "spark-k8s.mlflow.database" -}}
 {{- $m := .Values.mlflow }}
 {{- if .Values.postgresql.enabled }}
 {{- $secret := "" }}
-{{- if $m.enabled }}{{ $secret = include "spark-k8s.credential.secretName" (dict "root" . "id" "mlflow-db") }}{{ end }}
+{{- if $m.enabled }}{{ $secret = include "spark-k8s.credential.secretName" (dict "root" . "id" "postgresql-mlflow") }}{{ end }}
 {{- toYaml (dict
   "host" (printf "%s.%s.svc" (include "spark-k8s.componentName" (dict "root" . "component" "postgresql")) .Release.Namespace)
   "port" 5432
@@ -99,7 +99,7 @@ mlflow.allowedHosts.
 Start script of the MLflow container (Python 3, the image's interpreter; its arguments are the mlflow command line).
 It builds the backend store URI from the parts in the environment, with the password percent-encoded, and passes it
 as MLFLOW_BACKEND_STORE_URI (never as an argument); with basic auth it writes the auth config (configparser syntax:
-"%" doubled) to /tmp/mlflow/basic_auth.ini, mode 0600, and names it in MLFLOW_AUTH_CONFIG_PATH. The passwords leave
+"%" doubled) to the file MLFLOW_AUTH_CONFIG_PATH names (on the /tmp emptyDir), mode 0600. The passwords leave
 the environment of the server process. Values reach it only through the environment, never as script text
 (tests/SparkK8s.Chart.Tests/MlflowChartTests.cs runs it).
 */}}
@@ -123,14 +123,13 @@ if env.get("MLFLOW_AUTH_DB_NAME"):
     for name, value in settings.items():
         if value != value.strip() or "\n" in value or "\r" in value or not value:
             sys.exit("mlflow auth: %s is empty, has line breaks or surrounding spaces, which the auth config file cannot hold" % name)
-    os.makedirs("/tmp/mlflow", mode=0o700, exist_ok=True)
-    path = "/tmp/mlflow/basic_auth.ini"
+    path = env["MLFLOW_AUTH_CONFIG_PATH"]
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as config:
         config.write("[mlflow]\n")
         for name, value in settings.items():
             config.write("%s = %s\n" % (name, value.replace("%", "%%")))
-    env["MLFLOW_AUTH_CONFIG_PATH"] = path
 for name in ("MLFLOW_DB_PASSWORD", "MLFLOW_AUTH_ADMIN_PASSWORD"):
     env.pop(name, None)
 os.execvp(sys.argv[1], sys.argv[1:])
