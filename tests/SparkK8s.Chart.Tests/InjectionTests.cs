@@ -79,7 +79,7 @@ public class InjectionTests
 
         var postgres = rendered.Single("StatefulSet", "postgresql").Container("postgresql");
         var roles = rendered.OfKind("Job").Single(j => j.Name.Contains("postgresql-roles", StringComparison.Ordinal)).Containers().Single();
-        ((string?)roles.EnvVar("APP_USER")["value"]).Should().Be(user, "the roles Job creates the metastore's role");
+        ((string?)roles.EnvVar("DB_METASTORE_OWNER")["value"]).Should().Be(user, "the roles Job creates the metastore's role");
         ((string?)postgres.EnvVar("POSTGRES_DB")["value"]).Should().Be(database);
 
         ((string?)roles.EnvVar("BACKUP_USER")["value"]).Should().Be("0777", "the roles Job creates the backup role");

@@ -41,7 +41,7 @@ public class MlflowChartTests
         Value(rendered.OfKind("Job").Single(j => j.Name.StartsWith(Prefix + "minio-buckets", StringComparison.Ordinal)).Container("create-buckets"), "BUCKETS")
             .Should().NotContain("mlflow");
         rendered.OfKind("Job").Single(j => j.Name.StartsWith(Prefix + "postgresql-roles", StringComparison.Ordinal)).Container("roles").Env()
-            .Select(e => (string?)e["name"]).Should().NotContain(n => n!.StartsWith("MLFLOW", StringComparison.Ordinal));
+            .Select(e => (string?)e["name"]).Should().NotContain(n => n!.StartsWith("DB_MLFLOW", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -112,10 +112,13 @@ public class MlflowChartTests
         Value(container, "MLFLOW_AUTH_CONFIG_PATH").Should().StartWith("/tmp/", "the only writable path of the container");
 
         var roles = rendered.OfKind("Job").Single(j => j.Name.StartsWith(Prefix + "postgresql-roles", StringComparison.Ordinal)).Container("roles");
-        Value(roles, "MLFLOW_USER").Should().Be("mlflow");
-        Value(roles, "MLFLOW_DATABASE").Should().Be("mlflow");
-        Value(roles, "MLFLOW_AUTH_DATABASE").Should().Be("mlflow_auth");
-        SecretRef(roles, "MLFLOW_PASSWORD").Should().Be((Prefix + "postgresql-mlflow", "password"));
+        // Two rows of the application-database table, one owner role.
+        Value(roles, "DB_MLFLOW_OWNER").Should().Be("mlflow");
+        Value(roles, "DB_MLFLOW_NAME").Should().Be("mlflow");
+        Value(roles, "DB_MLFLOW_AUTH_OWNER").Should().Be("mlflow");
+        Value(roles, "DB_MLFLOW_AUTH_NAME").Should().Be("mlflow_auth");
+        SecretRef(roles, "DB_MLFLOW_PASSWORD").Should().Be((Prefix + "postgresql-mlflow", "password"));
+        SecretRef(roles, "DB_MLFLOW_AUTH_PASSWORD").Should().Be((Prefix + "postgresql-mlflow", "password"));
         var secret = rendered.OfKind("Secret").Single(s => s.Name == Prefix + "mlflow-auth");
         secret.Body["data"]!.AsObject().Select(p => p.Key).Should().BeEquivalentTo("admin-password", "flask-secret-key");
         ((string?)secret.Body["metadata"]!["annotations"]!["helm.sh/resource-policy"]).Should().Be("keep");
@@ -167,6 +170,17 @@ public class MlflowChartTests
             "s3.endpoint=https://s3.eu-central-1.amazonaws.com", "s3.credentials.existingSecret=shared-s3",
             "mlflow.externalDatabase.host=pg.example.com", "mlflow.externalDatabase.existingSecret=mlflow-pg");
         SecretRef(fallback.Single("Deployment", "mlflow").Container("mlflow"), "AWS_ACCESS_KEY_ID").Should().Be(("shared-s3", "AWS_ACCESS_KEY_ID"));
+    }
+
+    [Fact]
+    public async Task An_external_host_wins_over_the_charts_postgresql()
+    {
+        var rendered = await RenderAsync(On, "mlflow.externalDatabase.host=pg.example.com", "mlflow.externalDatabase.existingSecret=mlflow-pg");
+
+        Value(rendered.Single("Deployment", "mlflow").Container("mlflow"), "MLFLOW_DB_HOST").Should().Be("pg.example.com");
+        rendered.OfKind("Job").Single(j => j.Name.StartsWith(Prefix + "postgresql-roles", StringComparison.Ordinal)).Container("roles").Env()
+            .Select(e => (string?)e["name"]).Should().NotContain(n => n!.StartsWith("DB_MLFLOW", StringComparison.Ordinal), "no database of MLflow in the chart's PostgreSQL");
+        rendered.OfKind("Secret").Should().NotContain(s => s.Name == Prefix + "postgresql-mlflow");
     }
 
     [Fact]

@@ -224,8 +224,8 @@ public class SecretsTests
 
         var roles = rendered.OfKind("Job").Single(j => j.Name.Contains("postgresql-roles", StringComparison.Ordinal)).Containers().Single();
         ((string?)roles.EnvVar("PGUSER")["value"]).Should().Be("postgres");
-        ((string?)roles.EnvVar("APP_USER")["value"]).Should().Be("hive");
-        ((string?)roles.EnvVar("APP_PASSWORD")["valueFrom"]!["secretKeyRef"]!["name"]).Should().Be(secret);
+        ((string?)roles.EnvVar("DB_METASTORE_OWNER")["value"]).Should().Be("hive");
+        ((string?)roles.EnvVar("DB_METASTORE_PASSWORD")["valueFrom"]!["secretKeyRef"]!["name"]).Should().Be(secret);
         ((string?)((JsonArray)roles["command"]!)[2]).Should().Contain("NOSUPERUSER");
     }
 

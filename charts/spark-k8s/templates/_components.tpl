@@ -8,6 +8,8 @@ Row fields:
   spark    true for components that run the Spark image (their version label is the Spark release);
   version  the version label of a component whose image tag is not its release (mlflow: mlflow.version);
   ports    port name -> number, as the Services and containerPorts name them;
+  protocols port name -> UDP for the ports that are not TCP (the default);
+  metrics  for pods that export Prometheus metrics: {port: <port name>, path, scheme, monitor: service|pod};
   pods     true for components that run pods (they get a ServiceAccount and a NetworkPolicy);
   apiToken true for components whose pods talk to the Kubernetes API (their ServiceAccount token is mounted);
   identity the s3.workloadIdentity purpose (values key: spark, historyServer, backup) whose cloud identity annotates
@@ -23,6 +25,7 @@ Row fields:
              {peer: postgresql, host: <host>, port: <n>}  the in-chart PostgreSQL when host is its Service, else
                                         networkPolicy.egress.databaseCidrs on that port;
              {peer: downloads, url: <repository>}  networkPolicy.egress.downloadCidrs on the URL's port (Maven, pip);
+             {peer: git, url: <repository>}  networkPolicy.egress.gitCidrs on the URL's port (https 443, ssh 22);
              {peer: dns}                kube-dns (networkPolicy.dns), UDP and TCP;
              {peer: kubeApi}            networkPolicy.kubeApi.cidrs on networkPolicy.kubeApi.ports;
            networkPolicy.extraEgress entries naming the component (or naming none) are added to every row;
@@ -337,6 +340,142 @@ job-executor:
     {{- with $jars }}
     - {peer: downloads, url: {{ . | quote }}}
     {{- end }}
+{{- $af := $v.airflow }}
+{{- $afOn := $af.enabled }}
+{{- $afDb := include "spark-k8s.airflow.db" . | fromYaml }}
+{{- $afK8s := and $afOn (eq $af.executor "KubernetesExecutor") }}
+{{- $afKube := eq (include "spark-k8s.airflow.tasksUseKubeApi" .) "true" }}
+{{- $afGit := and $afOn $af.dags.gitSync.enabled }}
+{{- $afStatsd := and $afOn $af.statsd.enabled }}
+{{- /* Airflow 3 (templates/airflow): every component reaches its metadata database and sends StatsD; task processes
+(the scheduler's with the LocalExecutor, the task pods' with the KubernetesExecutor) reach the API server's task
+execution API, Spark Connect, S3 and, for submit and operator DAGs, the Kubernetes API; the API server fetches task
+logs from the log servers of the pods that ran them. */}}
+# Objects of Airflow that belong to no single component (configuration, variables, DAG ConfigMaps, its Secrets).
+airflow:
+  enabled: {{ $afOn }}
+  image: airflow.image
+  ports: {}
+airflow-api-server:
+  enabled: {{ $afOn }}
+  image: airflow.image
+  pods: true
+  ports:
+    http: {{ int $af.apiServer.port }}
+  egress:
+    - {peer: postgresql, host: {{ $afDb.host | quote }}, port: {{ int $afDb.port }}}
+    - {to: airflow-scheduler, port: logs}
+    - {to: airflow-triggerer, port: logs}
+    - {to: airflow-worker, port: logs}
+    - {to: airflow-statsd, port: statsd}
+    - {peer: dns}
+  ingress:
+    - {from: uiClients, ports: [http]}
+airflow-scheduler:
+  enabled: {{ $afOn }}
+  image: airflow.image
+  pods: true
+  identity: spark
+  apiToken: {{ or $afK8s (and $afOn $afKube (not $afK8s)) }}
+  ports:
+    health: {{ int $af.scheduler.healthCheckPort }}
+    logs: {{ int $af.scheduler.logServerPort }}
+  egress:
+    - {peer: postgresql, host: {{ $afDb.host | quote }}, port: {{ int $afDb.port }}}
+    - {to: airflow-api-server, port: http}
+    - {to: airflow-statsd, port: statsd}
+    {{- if not $afK8s }}
+    - {to: connect, port: grpc}
+    - {to: mlflow, port: http}
+    - {peer: s3, url: {{ $s3 | quote }}}
+    {{- end }}
+    {{- if or $afK8s $afKube }}
+    - {peer: kubeApi}
+    {{- end }}
+    {{- if $afGit }}
+    - {peer: git, url: {{ $af.dags.gitSync.repo | quote }}}
+    {{- end }}
+    - {peer: dns}
+airflow-dag-processor:
+  enabled: {{ $afOn }}
+  image: airflow.image
+  pods: true
+  ports: {}
+  egress:
+    - {peer: postgresql, host: {{ $afDb.host | quote }}, port: {{ int $afDb.port }}}
+    - {to: airflow-api-server, port: http}
+    - {to: airflow-statsd, port: statsd}
+    {{- if $afGit }}
+    - {peer: git, url: {{ $af.dags.gitSync.repo | quote }}}
+    {{- end }}
+    - {peer: dns}
+airflow-triggerer:
+  enabled: {{ $afOn }}
+  image: airflow.image
+  pods: true
+  identity: spark
+  ports:
+    logs: {{ int $af.triggerer.logServerPort }}
+  egress:
+    - {peer: postgresql, host: {{ $afDb.host | quote }}, port: {{ int $afDb.port }}}
+    - {to: airflow-api-server, port: http}
+    - {to: airflow-statsd, port: statsd}
+    - {peer: s3, url: {{ $s3 | quote }}}
+    {{- if $afGit }}
+    - {peer: git, url: {{ $af.dags.gitSync.repo | quote }}}
+    {{- end }}
+    - {peer: dns}
+# Task pods of the KubernetesExecutor (its pod template, airflow/pod-template.yaml): the executor in the scheduler
+# creates them; they report to the API server's task execution API, not to the database.
+airflow-worker:
+  enabled: {{ $afK8s }}
+  image: airflow.image
+  pods: true
+  identity: spark
+  apiToken: {{ and $afK8s $afKube }}
+  ports:
+    logs: {{ int $af.scheduler.logServerPort }}
+  egress:
+    - {to: airflow-api-server, port: http}
+    - {to: airflow-statsd, port: statsd}
+    - {to: connect, port: grpc}
+    - {to: mlflow, port: http}
+    - {peer: s3, url: {{ $s3 | quote }}}
+    {{- if $afKube }}
+    - {peer: kubeApi}
+    {{- end }}
+    {{- if $afGit }}
+    - {peer: git, url: {{ $af.dags.gitSync.repo | quote }}}
+    {{- end }}
+    - {peer: dns}
+# prometheus/statsd_exporter: StatsD in on UDP, Prometheus metrics out on /metrics.
+airflow-statsd:
+  enabled: {{ $afStatsd }}
+  image: airflow.statsd.image
+  pods: true
+  ports:
+    statsd: {{ int $af.statsd.port }}
+    metrics: {{ int $af.statsd.metricsPort }}
+  protocols:
+    statsd: UDP
+  metrics: {port: metrics, path: /metrics, scheme: http, monitor: service}
+  egress: []
+airflow-migrate:
+  enabled: {{ $afOn }}
+  image: airflow.image
+  pods: true
+  ports: {}
+  egress:
+    - {peer: postgresql, host: {{ $afDb.host | quote }}, port: {{ int $afDb.port }}}
+    - {peer: dns}
+airflow-db:
+  enabled: {{ $afOn }}
+  image: airflow.image
+  pods: true
+  ports: {}
+  egress:
+    - {peer: postgresql, host: {{ $afDb.host | quote }}, port: {{ int $afDb.port }}}
+    - {peer: dns}
 s3:
   enabled: true
   image: ""
@@ -371,7 +510,7 @@ secrets:
 {{- define "spark-k8s.netpol.backupEgress" -}}
 {{- $entries := list }}
 {{- range $name, $entry := .Values.backup.databases }}
-{{- /* The same entries as backup/cronjob.yaml: the metastore entry only with a metastore or a host of its own. */}}
+{{- /* The same entries as backup/cronjob.yaml (spark-k8s.backup.active). */}}
 {{- if eq (include "spark-k8s.backup.active" (dict "root" $ "name" $name "entry" $entry)) "true" }}
 {{- $db := include "spark-k8s.backup.database" (dict "root" $ "name" $name "entry" $entry) | fromYaml }}
 {{- $entries = append $entries (dict "peer" "postgresql" "host" $db.host "port" (int $db.port)) }}

@@ -75,19 +75,28 @@ spec:
 {{/*
 A generated secret value: the existing Secret's value when the release already has one
 (lookup; helm template has no cluster and always generates), else a random one.
-Takes root, name (Secret name), key, length. Returns the base64 value.
+Takes root, name (Secret name), key, length and optional format: "fernet" (a Fernet key) or "value:<text>" (that
+fixed text, e.g. a user name). Returns the base64 value.
 */}}
 {{- define "spark-k8s.generatedSecretValue" -}}
 {{- $existing := lookup "v1" "Secret" .root.Release.Namespace .name }}
+{{- $format := toString (.format | default "") }}
 {{- if and $existing $existing.data (hasKey $existing.data .key) }}
 {{- index $existing.data .key }}
+{{- else if hasPrefix "value:" $format }}
+{{- trimPrefix "value:" $format | b64enc }}
+{{- else if eq $format "fernet" }}
+{{- /* A Fernet key: URL-safe base64 of 32 bytes, 43 characters and "=" (cryptography's Fernet, which Airflow's
+[core] fernet_key takes); 43 random letters and digits decode to 32 bytes. */}}
+{{- printf "%s=" (randAlphaNum 43) | b64enc }}
 {{- else }}
 {{- randAlphaNum (int .length) | b64enc }}
 {{- end }}
 {{- end }}
 
 {{/*
-A generated Secret: metadata plus base64 data keys. Takes root, component, optional suffix (name <fullname>-<component>-<suffix>), keys (map key -> length) and
+A generated Secret: metadata plus base64 data keys. Takes root, component, optional suffix (name <fullname>-<component>-<suffix>), keys (map key -> length), optional
+formats (map key -> format of spark-k8s.generatedSecretValue) and
 existingSecretKey (the values key that names an existing Secret instead, for the messages below).
 - helm.sh/resource-policy: keep: `helm uninstall` leaves the Secret, so a reinstall under the same release name and
   namespace finds it through lookup and reuses its values; the PostgreSQL volume (a StatefulSet PVC, which uninstall
@@ -112,7 +121,7 @@ metadata:
 type: Opaque
 data:
   {{- range $key, $length := .keys }}
-  {{ $key | quote }}: {{ include "spark-k8s.generatedSecretValue" (dict "root" $.root "name" $name "key" $key "length" $length) | quote }}
+  {{ $key | quote }}: {{ include "spark-k8s.generatedSecretValue" (dict "root" $.root "name" $name "key" $key "length" $length "format" (index ($.formats | default dict) $key)) | quote }}
   {{- end }}
 {{- end }}
 

@@ -106,6 +106,18 @@ public sealed class Rendered(IReadOnlyList<KubeObject> objects, RenderInput inpu
                 yield return executor;
             }
 
+            // The Airflow KubernetesExecutor's task pod template (component airflow-worker).
+            foreach (var map in OfKind("ConfigMap").Where(o => o.Name.EndsWith("-airflow-pod-template", StringComparison.Ordinal)))
+            {
+                if ((string?)map.Body["data"]?["pod_template.yaml"] is { } text)
+                {
+                    var name = $"{map.Name}-worker";
+                    var body = (System.Text.Json.Nodes.JsonObject)ManifestParser.ParseYaml(text, name)!;
+                    body["metadata"]!["name"] = name;
+                    yield return new KubeObject(body, name);
+                }
+            }
+
             foreach (var map in OfKind("ConfigMap").Where(o => o.Labels.GetValueOrDefault(ComponentLabel) == "job-submitter"))
             {
                 foreach (var role in new[] { "driver", "executor" })

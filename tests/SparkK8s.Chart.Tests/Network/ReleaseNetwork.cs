@@ -63,6 +63,13 @@ public static class ReleaseNetwork
                 pods.Add(new NetworkPod($"{template.Name}-1", ns, labels, ports));
                 pods.Add(new NetworkPod($"{template.Name}-2", ns, labels, ports));
             }
+            else if (component == "airflow-worker")
+            {
+                // Two task pods of the KubernetesExecutor, made from its pod template (the executor adds labels of its own).
+                var labels = template.PodLabels().Append(new KeyValuePair<string, string>("airflow-worker", "1")).ToDictionary();
+                pods.Add(new NetworkPod($"{template.Name}-1", ns, labels, Ports(template.PodSpec!)));
+                pods.Add(new NetworkPod($"{template.Name}-2", ns, labels, Ports(template.PodSpec!)));
+            }
             else if (component == "job-driver")
             {
                 // Spark adds the driver's ports to the driver pod (BasicDriverFeatureStep: driver-rpc-port, blockmanager,
@@ -117,14 +124,37 @@ public static class ReleaseNetwork
             // MLflow: notebooks log runs and artifacts over HTTP only (proxied artifact serving, issue 11 §3).
             new("jupyter", "mlflow", "http"),
         };
+        // Airflow 3 (issue 11): every component sends StatsD to the exporter; the API server fetches task logs from the
+        // log servers; task processes (the scheduler's with the LocalExecutor, the task pods' with the
+        // KubernetesExecutor) call the API server's task execution API and reach Spark Connect and S3.
+        var kubernetesExecutor = present.Contains("airflow-worker");
+        var taskRunner = kubernetesExecutor ? "airflow-worker" : "airflow-scheduler";
+        flows.AddRange(
+        [
+            new("airflow-api-server", "airflow-scheduler", "logs"),
+            new("airflow-api-server", "airflow-triggerer", "logs"),
+            new("airflow-api-server", "airflow-worker", "logs"),
+            new("airflow-scheduler", "airflow-api-server", "http"),
+            new("airflow-dag-processor", "airflow-api-server", "http"),
+            new("airflow-triggerer", "airflow-api-server", "http"),
+            new("airflow-worker", "airflow-api-server", "http"),
+            new(taskRunner, "connect", "grpc"),
+            // Tasks log runs and artifacts to the release's MLflow (its HTTP port only, like the notebooks).
+            new(taskRunner, "mlflow", "http"),
+        ]);
+        flows.AddRange(new[] { "airflow-api-server", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer", "airflow-worker" }.Select(s => new Flow(s, "airflow-statsd", "statsd")));
         if (inChartS3)
         {
-            flows.AddRange(new[] { "connect", "executor", "standalone-worker", "job-driver", "job-executor", "history-server", "metastore", "backup", "backup-verify", "restore", "mlflow" }.Select(s => new Flow(s, "minio", "s3")));
+            flows.AddRange(new[] { "connect", "executor", "standalone-worker", "job-driver", "job-executor", "history-server", "metastore", "backup", "backup-verify", "restore", "airflow-triggerer", taskRunner, "mlflow" }.Select(s => new Flow(s, "minio", "s3")));
         }
 
         if (inChartDatabase)
         {
-            flows.AddRange(new[] { "metastore", "metastore-schema", "postgresql-roles", "backup", "backup-verify", "restore", "mlflow" }.Select(s => new Flow(s, "postgresql", "postgresql")));
+            flows.AddRange(new[]
+            {
+                "metastore", "metastore-schema", "postgresql-roles", "backup", "backup-verify", "restore",
+                "airflow-api-server", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer", "airflow-migrate", "airflow-db", "mlflow",
+            }.Select(s => new Flow(s, "postgresql", "postgresql")));
         }
 
         return flows.Where(f => present.Contains(f.Source) && present.Contains(f.Destination)).ToHashSet();

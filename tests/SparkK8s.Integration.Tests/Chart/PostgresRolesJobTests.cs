@@ -9,8 +9,9 @@ using Xunit;
 namespace SparkK8s.Integration.Tests.Chart;
 
 /// <summary>
-/// The chart's PostgreSQL roles Job, run for real: its rendered script against a local PostgreSQL server gives the
-/// metastore a non-superuser role that owns the database, and running it again changes nothing but the password.
+/// The chart's PostgreSQL roles Job, run for real: its rendered script (one block per row of the application-database
+/// table, templates/postgresql/_databases.tpl) against a local PostgreSQL server gives each application a
+/// non-superuser role that owns its database, and running it again changes nothing but the password.
 /// </summary>
 [Collection(BackupCollection.Name)]
 public sealed class PostgresRolesJobTests(PostgresServerFixture postgres)
@@ -37,11 +38,13 @@ public sealed class PostgresRolesJobTests(PostgresServerFixture postgres)
         start.Environment["PATH"] = $"{PostgresServerFixture.BinDirectory}:{Environment.GetEnvironmentVariable("PATH")}";
         start.Environment["PGHOST"] = postgres.Host;
         start.Environment["PGPORT"] = postgres.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["PGDATABASE"] = database;
+        start.Environment["PGDATABASE"] = "postgres";
         start.Environment["PGUSER"] = PostgresServerFixture.SuperUser;
         start.Environment["PGPASSWORD"] = PostgresServerFixture.Password;
-        start.Environment["APP_USER"] = user;
-        start.Environment["APP_PASSWORD"] = password;
+        start.Environment["DB_METASTORE_NAME"] = database;
+        start.Environment["DB_METASTORE_OWNER"] = user;
+        start.Environment["DB_METASTORE_PASSWORD"] = password;
+        start.Environment["RESTORE_OWNER"] = user;
         foreach (var (key, value) in extra)
         {
             start.Environment[key] = value;
@@ -187,6 +190,68 @@ public sealed class PostgresRolesJobTests(PostgresServerFixture postgres)
         {
             await using var create = new NpgsqlCommand("CREATE TABLE public.\"RESTORED\" (id int); SELECT tableowner FROM pg_tables WHERE tablename = 'RESTORED'", restorer);
             ((string?)await create.ExecuteScalarAsync(TestContext.Current.CancellationToken)).Should().Be(user);
+        }
+    }
+
+    [Fact]
+    public async Task Every_application_database_of_the_table_is_created_with_its_owner_and_the_script_runs_twice()
+    {
+        var script = await RenderedScriptAsync("airflow.enabled=true", "backup.enabled=true");
+        script.Should().Contain("DB_AIRFLOW_NAME").And.Contain("DB_METASTORE_NAME");
+        var (metastore, airflow) = ($"meta3_{Suffix}", $"airflow3_{Suffix}");
+        var (hive, owner, backup) = ($"hive3_{Suffix}", $"airflow3_{Suffix}", $"backup3_{Suffix}");
+        await using (var admin = await postgres.OpenAsync("postgres", TestContext.Current.CancellationToken))
+        {
+            foreach (var sql in new[]
+            {
+                $"DROP DATABASE IF EXISTS \"{metastore}\"", $"DROP DATABASE IF EXISTS \"{airflow}\"", $"DROP ROLE IF EXISTS \"{backup}\"",
+                $"DROP ROLE IF EXISTS \"{hive}\"", $"DROP ROLE IF EXISTS \"{owner}\"",
+            })
+            {
+                await using var command = new NpgsqlCommand(sql, admin);
+                await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+            }
+        }
+
+        var rows = new Dictionary<string, string>
+        {
+            ["DB_AIRFLOW_NAME"] = airflow, ["DB_AIRFLOW_OWNER"] = owner, ["DB_AIRFLOW_PASSWORD"] = "airflow-pw",
+            ["BACKUP_USER"] = backup, ["BACKUP_PASSWORD"] = "backup-pw",
+        };
+
+        // Neither database exists before the first run: the Job creates both; the second run finds them and succeeds.
+        await RunAsync(script, metastore, hive, "hive-pw", rows);
+        await RunAsync(script, metastore, hive, "hive-pw", rows);
+
+        await using (var admin = await postgres.OpenAsync("postgres", TestContext.Current.CancellationToken))
+        {
+            await using var query = new NpgsqlCommand(
+                "SELECT d.datname, pg_get_userbyid(d.datdba), r.rolsuper, r.rolcreaterole FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba "
+                + "WHERE d.datname IN (@a, @b) ORDER BY d.datname", admin);
+            query.Parameters.AddWithValue("a", airflow);
+            query.Parameters.AddWithValue("b", metastore);
+            await using var reader = await query.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+            var owners = new Dictionary<string, string>();
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                owners[reader.GetString(0)] = reader.GetString(1);
+                new[] { reader.GetBoolean(2), reader.GetBoolean(3) }.Should().OnlyContain(b => !b, "an application owner is no superuser and cannot create roles");
+            }
+
+            owners.Should().Equal(new Dictionary<string, string> { [airflow] = owner, [metastore] = hive });
+        }
+
+        await using (var app = await OpenAsAsync(airflow, owner, "airflow-pw"))
+        {
+            await using var create = new NpgsqlCommand("CREATE TABLE public.dag (dag_id text)", app);
+            await create.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        // The backup role may connect to the new database as well (GRANT CONNECT for every row).
+        await using (var reader = await OpenAsAsync(airflow, backup, "backup-pw"))
+        {
+            await using var select = new NpgsqlCommand("SELECT count(*) FROM public.dag", reader);
+            (await select.ExecuteScalarAsync(TestContext.Current.CancellationToken)).Should().Be(0L);
         }
     }
 }

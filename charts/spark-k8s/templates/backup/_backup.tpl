@@ -10,39 +10,48 @@ the spark-k8s CLI plus the PostgreSQL client, as uid 1654 (the .NET images' "app
 {{- end }}
 
 {{/*
-"true" when one backup.databases entry is backed up: it is enabled and, for the entries of the chart's own databases
-(metastore, mlflow), the component is on or the entry names a host of its own. Takes root, name, entry.
+"true" when one backup.databases entry is backed up: enabled, and for the entries of the chart's own databases
+(metastore, airflow, mlflow) only while that component runs, unless the entry names a host of its own. Takes root, name, entry.
 */}}
 {{- define "spark-k8s.backup.active" -}}
-{{- $component := get (dict "metastore" .root.Values.metastore.enabled "mlflow" .root.Values.mlflow.enabled) .name }}
-{{- if and .entry.enabled (or (not (hasKey (dict "metastore" true "mlflow" true) .name)) $component .entry.host) }}true{{ else }}false{{ end }}
+{{- $v := .root.Values }}
+{{- $on := dict "metastore" $v.metastore.enabled "airflow" $v.airflow.enabled "mlflow" $v.mlflow.enabled }}
+{{- if and .entry.enabled (or (not (hasKey $on .name)) (index $on .name) .entry.host) }}true{{ else }}false{{ end }}
 {{- end }}
 
 {{/*
 Connection of one backup.databases entry (YAML map: host, port, database, username, secret, key).
-Empty fields of the "metastore" and "mlflow" entries come from that component's database (with the chart's
-PostgreSQL, as the backup or restore role); other entries must be complete.
-Takes root, name, entry.
+Empty fields of the "metastore", "airflow" and "mlflow" entries come from that component's database; other entries must be
+complete. Takes root, name, entry, optional purpose (backup, restore).
 */}}
 {{- define "spark-k8s.backup.database" -}}
 {{- $e := .entry }}
 {{- $defaults := dict }}
-{{- if has .name (list "metastore" "mlflow") }}
+{{- $inChart := false }}
 {{- if eq .name "metastore" }}
 {{- $defaults = include "spark-k8s.metastoreDb" .root | fromYaml }}
-{{- else }}
+{{- $inChart = .root.Values.postgresql.enabled }}
+{{- else if eq .name "airflow" }}
+{{- $defaults = include "spark-k8s.airflow.db" .root | fromYaml }}
+{{- $inChart = eq (include "spark-k8s.airflow.inChartDb" .root) "true" }}
+{{- else if eq .name "mlflow" }}
 {{- $defaults = include "spark-k8s.mlflow.database" .root | fromYaml }}
+{{- $inChart = eq (include "spark-k8s.mlflow.inChartDb" .root) "true" }}
 {{- end }}
 {{- /* The chart's PostgreSQL has a role per purpose (postgresql/roles-job.yaml): backups and verify connect as the
-backup role, a restore as the restore role; never as the metastore's own role. */}}
+backup role (pg_read_all_data, CONNECT on every application database), a restore of the metastore as the restore role;
+never as the application's own role. A restore of another database connects as that database's owner. */}}
+{{- if $inChart }}
 {{- $rows := include "spark-k8s.credentials" .root | fromYaml }}
-{{- $role := index .root.Values.postgresql.auth (.purpose | default "backup") }}
-{{- $id := printf "postgresql-%s" (.purpose | default "backup") }}
-{{- /* A restore of the mlflow database keeps MLflow's owner role: the restore role acts as the metastore role. */}}
-{{- if and (index $rows $id).enabled (or (eq .name "metastore") (ne (.purpose | default "backup") "restore")) }}
+{{- $purpose := .purpose | default "backup" }}
+{{- if or (eq $purpose "backup") (eq .name "metastore") }}
+{{- $role := index .root.Values.postgresql.auth $purpose }}
+{{- $id := printf "postgresql-%s" $purpose }}
+{{- if (index $rows $id).enabled }}
 {{- $_ := set $defaults "username" (toString $role.username) }}
 {{- $_ := set $defaults "secret" (include "spark-k8s.credential.secretName" (dict "root" .root "id" $id)) }}
 {{- $_ := set $defaults "key" (toString $role.passwordKey) }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- $port := int ($defaults.port | default 5432) }}
@@ -58,7 +67,7 @@ backup role, a restore as the restore role; never as the metastore's own role. *
   "key" ($e.passwordKey | default $defaults.key) }}
 {{- range $field, $key := dict "host" "host" "database" "database" "username" "username" "secret" "existingSecret" "key" "passwordKey" }}
 {{- if not (index $db $field) }}
-{{- fail (printf "backup.databases.%s.%s: set it (only the metastore and mlflow entries take their connection from the chart)" $.name $key) }}
+{{- fail (printf "backup.databases.%s.%s: set it (only the metastore, airflow and mlflow entries take their connection from the chart)" $.name $key) }}
 {{- end }}
 {{- end }}
 {{- toYaml $db }}

@@ -16,7 +16,7 @@ Adding a credential is one row here; docs/en/security/credentials.md has the sam
 {{- $staticS3 := eq (include "spark-k8s.s3.staticKeys" .) "true" }}
 {{- $backups := or $v.backup.enabled $v.restore.enabled }}
 {{- $pgRoles := and $v.postgresql.enabled $backups }}
-{{- $sparkS3 := or $v.connect.enabled $v.metastore.enabled }}
+{{- $sparkS3 := or $v.connect.enabled $v.metastore.enabled $v.airflow.enabled }}
 {{- $sharedTarget := has (include "spark-k8s.secrets.provider" .) (list "generated" "existing") }}
 s3:
   component: s3
@@ -37,7 +37,7 @@ s3-spark:
   generatable: {{ $minio }}
   fallback: s3
   keys: {{ dict $ak 20 $sk 40 | toJson }}
-  consumers: ["connect", "executor", "metastore", "minio-buckets"]
+  consumers: ["connect", "executor", "metastore", "minio-buckets", "airflow-scheduler", "airflow-triggerer", "airflow-worker"]
 s3-history:
   component: s3
   suffix: history
@@ -124,7 +124,7 @@ postgresql-mlflow:
   description: "Owner role of the MLflow databases in the chart's PostgreSQL (mlflow.database): the roles Job and MLflow"
   existingSecretKey: mlflow.database.existingSecret
   existingSecret: {{ $v.mlflow.database.existingSecret | toString | quote }}
-  enabled: {{ and $v.mlflow.enabled $v.postgresql.enabled }}
+  enabled: {{ include "spark-k8s.mlflow.inChartDb" . | eq "true" }}
   generatable: true
   keys: {{ dict (toString $v.mlflow.database.passwordKey) 24 | toJson }}
   consumers: ["postgresql-roles", "mlflow"]
@@ -138,6 +138,37 @@ mlflow-auth:
   generatable: true
   keys: {{ dict (toString $v.mlflow.auth.passwordKey) 24 (toString $v.mlflow.auth.secretKeyKey) 48 | toJson }}
   consumers: ["mlflow"]
+postgresql-airflow:
+  component: postgresql
+  suffix: airflow
+  description: "Owner role of Airflow's database in the chart's PostgreSQL (application-database table)"
+  existingSecretKey: airflow.database.existingSecret
+  existingSecret: {{ $v.airflow.database.existingSecret | toString | quote }}
+  enabled: {{ include "spark-k8s.airflow.inChartDb" . | eq "true" }}
+  generatable: true
+  keys: {{ dict (toString $v.airflow.database.passwordKey) 24 | toJson }}
+  consumers: ["postgresql-roles", "airflow-api-server", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer", "airflow-migrate", "airflow-db"]
+airflow:
+  component: airflow
+  description: "Airflow's keys: fernet-key ([core] fernet_key), api-secret-key ([api] secret_key), jwt-secret ([api_auth] jwt_secret)"
+  existingSecretKey: airflow.secrets.existingSecret
+  existingSecret: {{ $v.airflow.secrets.existingSecret | toString | quote }}
+  enabled: {{ $v.airflow.enabled }}
+  generatable: true
+  keys: {{ dict "fernet-key" 43 "api-secret-key" 48 "jwt-secret" 64 | toJson }}
+  formats: {"fernet-key": fernet}
+  consumers: ["airflow-api-server", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer", "airflow-worker", "airflow-migrate", "airflow-db"]
+airflow-admin:
+  component: airflow
+  suffix: admin
+  description: "Airflow admin user (FAB auth manager): username and password that POST /auth/token accepts"
+  existingSecretKey: airflow.admin.existingSecret
+  existingSecret: {{ $v.airflow.admin.existingSecret | toString | quote }}
+  enabled: {{ $v.airflow.enabled }}
+  generatable: true
+  keys: {{ dict "username" 5 "password" 24 | toJson }}
+  formats: {"username": "value:admin"}
+  consumers: ["airflow-db", "API clients"]
 jupyter:
   component: jupyter
   description: JupyterLab token

@@ -17,14 +17,20 @@ named by MLFLOW_AUTH_CONFIG_PATH).
 {{- toYaml $image }}
 {{- end }}
 
+{{/* "true" when MLflow keeps its databases in the chart's PostgreSQL (a row of the application-database table). */}}
+{{- define "spark-k8s.mlflow.inChartDb" -}}
+{{- and .Values.mlflow.enabled .Values.postgresql.enabled (not .Values.mlflow.externalDatabase.host) }}
+{{- end }}
+
 {{/*
 The MLflow databases (YAML map: host, port, database, authDatabase, username, secret, key): the chart's PostgreSQL
-with the mlflow role (created by the roles Job, password from the postgresql-mlflow credential), else mlflow.externalDatabase.
+with the mlflow role (the roles Job creates it from the application-database table, password from the
+postgresql-mlflow credential), else mlflow.externalDatabase (also with the chart's PostgreSQL when its host is set).
 Every string is quoted (toYaml), so names such as 0123 stay strings through fromYaml.
 */}}
 {{- define "spark-k8s.mlflow.database" -}}
 {{- $m := .Values.mlflow }}
-{{- if .Values.postgresql.enabled }}
+{{- if or (eq (include "spark-k8s.mlflow.inChartDb" .) "true") (and (not $m.enabled) .Values.postgresql.enabled (not $m.externalDatabase.host)) }}
 {{- $secret := "" }}
 {{- if $m.enabled }}{{ $secret = include "spark-k8s.credential.secretName" (dict "root" . "id" "postgresql-mlflow") }}{{ end }}
 {{- toYaml (dict
@@ -73,23 +79,26 @@ mlflow.allowedHosts.
 {{- if has $b.mlflow (list $b.events $b.warehouse $b.backups (.Values.backup.target.bucket | default $b.backups)) }}
 {{- fail "s3.buckets.mlflow: must differ from s3.buckets.events, warehouse and backups (and backup.target.bucket): the MLflow server's key is read-write on its bucket, and Spark's or the backups' keys must not reach the artifacts" }}
 {{- end }}
-{{- if not .Values.postgresql.enabled }}
+{{- if ne (include "spark-k8s.mlflow.inChartDb" .) "true" }}
 {{- if not $m.externalDatabase.host }}
-{{- fail "mlflow.externalDatabase.host: set it (and mlflow.externalDatabase.existingSecret) when postgresql.enabled is false" }}
+{{- fail "mlflow.externalDatabase.host: set it (and mlflow.externalDatabase.existingSecret) when postgresql.enabled is false, or keep postgresql.enabled true so MLflow gets a database in the chart's PostgreSQL" }}
 {{- end }}
 {{- if not $m.externalDatabase.existingSecret }}
-{{- fail "mlflow.externalDatabase.existingSecret: name a Secret with the MLflow database password when postgresql.enabled is false" }}
+{{- fail "mlflow.externalDatabase.existingSecret: name the Secret with the password of mlflow.externalDatabase.username (key mlflow.externalDatabase.passwordKey)" }}
 {{- end }}
 {{- else }}
 {{- $taken := list (toString .Values.postgresql.auth.username) (toString .Values.postgresql.auth.adminUsername) (toString .Values.postgresql.auth.backup.username) (toString .Values.postgresql.auth.restore.username) }}
+{{- if .Values.airflow.enabled }}{{ $taken = append $taken (toString .Values.airflow.database.username) }}{{ end }}
 {{- if has (toString $m.database.username) $taken }}
-{{- fail (printf "mlflow.database.username: %q is already a role of the chart's PostgreSQL (metastore, superuser, backup or restore); give MLflow its own role" (toString $m.database.username)) }}
+{{- fail (printf "mlflow.database.username: %q is already a role of the chart's PostgreSQL (metastore, superuser, backup, restore or Airflow); give MLflow its own role" (toString $m.database.username)) }}
 {{- end }}
-{{- if has (toString $m.database.name) (list (toString .Values.postgresql.auth.database) "postgres" "template0" "template1") }}
-{{- fail (printf "mlflow.database.name: %q is the metastore's or a system database; give MLflow its own database" (toString $m.database.name)) }}
+{{- $dbTaken := list (toString .Values.postgresql.auth.database) "postgres" "template0" "template1" }}
+{{- if .Values.airflow.enabled }}{{ $dbTaken = append $dbTaken (toString .Values.airflow.database.name) }}{{ end }}
+{{- if has (toString $m.database.name) $dbTaken }}
+{{- fail (printf "mlflow.database.name: %q is the metastore's, Airflow's or a system database; give MLflow its own database" (toString $m.database.name)) }}
 {{- end }}
 {{- end }}
-{{- if and $m.auth.enabled (eq (toString $m.auth.database) (toString (ternary $m.database.name $m.externalDatabase.database .Values.postgresql.enabled))) }}
+{{- if and $m.auth.enabled (eq (toString $m.auth.database) (toString (ternary $m.database.name $m.externalDatabase.database (eq (include "spark-k8s.mlflow.inChartDb" .) "true")))) }}
 {{- fail "mlflow.auth.database: must differ from the MLflow tracking database (the auth app keeps its own tables and migrations)" }}
 {{- end }}
 {{- end }}

@@ -11,11 +11,11 @@ matchLabels:
   app.kubernetes.io/component: {{ .component | quote }}
 {{- end }}
 
-{{/* TCP port of a URL: its explicit port, else 443 for https and 80 for http. */}}
+{{/* TCP port of a URL: its explicit port, else 443 for https, 80 for http and 22 for ssh. */}}
 {{- define "spark-k8s.netpol.urlPort" -}}
 {{- $u := urlParse . }}
 {{- $explicit := regexFind ":[0-9]+$" $u.host | trimPrefix ":" }}
-{{- if $explicit }}{{ $explicit }}{{ else if eq $u.scheme "http" }}80{{ else }}443{{ end }}
+{{- if $explicit }}{{ $explicit }}{{ else if eq $u.scheme "http" }}80{{ else if eq $u.scheme "ssh" }}22{{ else }}443{{ end }}
 {{- end }}
 
 {{/* An egress rule to CIDRs on TCP ports (YAML map). Takes cidrs, ports. */}}
@@ -56,7 +56,7 @@ that leaves the release. Takes root, entry.
 {{- toYaml (dict "protocol" "TCP" "port" (int (index $range 0)) "endPort" (int (index $range 1))) }}
 {{- else }}
 {{- if not (hasKey .row.ports .flow.port) }}{{ fail (printf "chart bug: component %q has an egress flow to port %q of %q, which has no such port" .source .flow.port .component) }}{{ end }}
-{{- toYaml (dict "protocol" "TCP" "port" (int (index .row.ports .flow.port))) }}
+{{- toYaml (dict "protocol" (index (.row.protocols | default dict) .flow.port | default "TCP") "port" (int (index .row.ports .flow.port))) }}
 {{- end }}
 {{- end }}
 
@@ -86,6 +86,8 @@ networkPolicy.extraEgress. Takes root, component.
 {{- if .host }}{{ $rules = append $rules (include "spark-k8s.netpol.cidrRule" (dict "cidrs" $np.egress.databaseCidrs "ports" (list .port)) | fromYaml) }}{{ end }}
 {{- else if eq (toString .peer) "downloads" }}
 {{- if .url }}{{ $rules = append $rules (include "spark-k8s.netpol.cidrRule" (dict "cidrs" $np.egress.downloadCidrs "ports" (list (include "spark-k8s.netpol.urlPort" .url))) | fromYaml) }}{{ end }}
+{{- else if eq (toString .peer) "git" }}
+{{- if .url }}{{ $rules = append $rules (include "spark-k8s.netpol.cidrRule" (dict "cidrs" $np.egress.gitCidrs "ports" (list (include "spark-k8s.netpol.urlPort" .url))) | fromYaml) }}{{ end }}
 {{- else if eq (toString .peer) "kubeApi" }}
 {{- $rules = append $rules (include "spark-k8s.netpol.cidrRule" (dict "cidrs" $np.kubeApi.cidrs "ports" $np.kubeApi.ports) | fromYaml) }}
 {{- else if eq (toString .peer) "dns" }}
