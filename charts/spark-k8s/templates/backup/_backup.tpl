@@ -16,7 +16,8 @@ the spark-k8s CLI plus the PostgreSQL client, as uid 1654 (the .NET images' "app
 {{- define "spark-k8s.backup.active" -}}
 {{- $v := .root.Values }}
 {{- $on := dict "metastore" $v.metastore.enabled "airflow" $v.airflow.enabled "mlflow" $v.mlflow.enabled }}
-{{- if and .entry.enabled (or (not (hasKey $on .name)) (index $on .name) .entry.host) }}true{{ else }}false{{ end }}
+{{- /* The mlflow entry follows mlflow.enabled only: its connection defaults come from MLflow's settings. */}}
+{{- if and .entry.enabled (or (not (hasKey $on .name)) (index $on .name) (and .entry.host (ne .name "mlflow"))) }}true{{ else }}false{{ end }}
 {{- end }}
 
 {{/*
