@@ -174,6 +174,27 @@ public class BackupChartTests
     }
 
     [Fact]
+    public async Task The_mlflow_database_is_backed_up_and_verified_only_when_mlflow_is_on()
+    {
+        var off = await RenderAsync(Enabled, "backup.verify.enabled=true");
+        off.OfKind("CronJob").Select(c => c.Name).Should().NotContain(n => n.Contains("mlflow", StringComparison.Ordinal));
+
+        var on = await RenderAsync(Enabled, "backup.verify.enabled=true", "mlflow.enabled=true");
+        on.OfKind("CronJob").Select(c => c.Name).Should().BeEquivalentTo(
+            "spark-spark-k8s-backup-metastore", "spark-spark-k8s-backup-mlflow", "spark-spark-k8s-backup-verify-metastore", "spark-spark-k8s-backup-verify-mlflow");
+        var mlflow = on.OfKind("CronJob").Single(c => c.Name == "spark-spark-k8s-backup-mlflow").Containers().Single();
+        // The backup role (pg_read_all_data) reads MLflow's database too; MLflow's own role never backs up.
+        Args(mlflow).Should().ContainInOrder("--name", "mlflow", "--database", "postgresql://hive_backup@spark-spark-k8s-postgresql.spark.svc:5432/mlflow");
+        SecretRef(mlflow, "PGPASSWORD").Should().Be(("spark-spark-k8s-postgresql-backup", "password"));
+
+        var external = await RenderAsync(Enabled, "mlflow.enabled=true", "postgresql.enabled=false", "metastore.enabled=false",
+            "mlflow.externalDatabase.host=pg.example.com", "mlflow.externalDatabase.existingSecret=mlflow-pg", "mlflow.externalDatabase.database=tracking");
+        var externalJob = external.OfKind("CronJob").Single(c => c.Name == "spark-spark-k8s-backup-mlflow").Containers().Single();
+        Args(externalJob).Should().ContainInOrder("--database", "postgresql://mlflow@pg.example.com:5432/tracking");
+        SecretRef(externalJob, "PGPASSWORD").Should().Be(("mlflow-pg", "password"));
+    }
+
+    [Fact]
     public async Task External_database_and_s3_are_taken_from_the_chart_settings()
     {
         var rendered = await ChartRender.RenderAsync(new RenderInput(
@@ -227,8 +248,8 @@ public class BackupChartTests
 
     [Theory]
     [InlineData("restore: {enabled: true}", "restore.backupId")]
-    [InlineData("restore: {enabled: true, backupId: latest, database: mlflow}", "restore.database")]
-    [InlineData("backup: {enabled: true, databases: {mlflow: {enabled: true, host: db}}}", "backup.databases.mlflow.database")]
+    [InlineData("restore: {enabled: true, backupId: latest, database: analytics}", "restore.database")]
+    [InlineData("backup: {enabled: true, databases: {analytics: {enabled: true, host: db}}}", "backup.databases.analytics.database")]
     [InlineData("backup: {enabled: true, schedule: 'daily'}", "schedule")]
     [InlineData("backup: {enabled: true, retentionDays: 0}", "retentionDays")]
     [InlineData("backup: {enabled: true, databases: {Bad_Name: {enabled: true}}}", "Bad_Name")]

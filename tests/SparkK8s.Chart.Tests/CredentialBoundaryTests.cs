@@ -16,11 +16,11 @@ public class CredentialBoundaryTests
     private static readonly string[] S3Keys = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
     private static readonly string[] SparkPods = ["connect", "executor", "metastore", "metastore-schema", "history-server", "jupyter"];
 
-    /// <summary>Everything on: backups, verify runs, a restore and monitoring (the PostgreSQL exporter's role), so every credential is in play.</summary>
+    /// <summary>Everything on: backups, verify runs, a restore, monitoring (the PostgreSQL exporter's role) and MLflow with basic auth, so every credential is in play.</summary>
     public static RenderInput Everything(string version = "4.1", params string[] sets) => new(Sets:
     [
         $"spark.version={version}", "backup.enabled=true", "backup.verify.enabled=true", "restore.enabled=true", "restore.backupId=latest",
-        "monitoring.enabled=true", .. sets,
+        "monitoring.enabled=true", "mlflow.enabled=true", "mlflow.auth.enabled=true", .. sets,
     ]);
 
     private static IEnumerable<SecretKeyRef> Pair(string secret) => S3Keys.Select(k => new SecretKeyRef(Prefix + secret, k));
@@ -46,10 +46,13 @@ public class CredentialBoundaryTests
             ["history-server"] = Pair("s3-history"),
             ["jupyter"] = [Key("jupyter", "token"), .. connectToken],
             ["minio"] = Pair("s3"),
-            ["minio-buckets"] = [.. Pair("s3"), .. spark, .. Pair("s3-history"), .. Pair("s3-backup")],
+            ["minio-buckets"] = [.. Pair("s3"), .. spark, .. Pair("s3-history"), .. Pair("s3-backup"), .. Pair("s3-mlflow")],
             // The exporter sidecar reads its own pg_monitor role's password, nothing else.
             ["postgresql"] = [Key("postgresql", "admin-password"), Key("postgresql-exporter", "password")],
-            ["postgresql-roles"] = [Key("postgresql", "admin-password"), Key("postgresql", "password"), Key("postgresql-backup", "password"), Key("postgresql-restore", "password"), Key("postgresql-exporter", "password")],
+            ["postgresql-roles"] = [Key("postgresql", "admin-password"), Key("postgresql", "password"), Key("postgresql-backup", "password"), Key("postgresql-restore", "password"), Key("postgresql-mlflow", "password"), Key("postgresql-exporter", "password")],
+            // MLflow proxies the artifacts: its own S3 key (the mlflow bucket only), its database role, the auth app's admin
+            // password and Flask secret key; no client holds any of them.
+            ["mlflow"] = [.. Pair("s3-mlflow"), Key("postgresql-mlflow", "password"), Key("mlflow-auth", "admin-password"), Key("mlflow-auth", "flask-secret-key")],
             ["backup"] = [.. Pair("s3-backup"), Key("postgresql-backup", "password")],
             ["backup-verify"] = [.. Pair("s3-backup"), Key("postgresql-backup", "password")],
             ["restore"] = [.. Pair("s3-backup"), Key("postgresql-restore", "password")],
@@ -70,7 +73,7 @@ public class CredentialBoundaryTests
     public async Task No_spark_pod_holds_the_minio_root_the_backup_key_or_a_database_admin_password(string version)
     {
         var rendered = await ChartRender.RenderAsync(Everything(version));
-        string[] forbidden = [Prefix + "s3", Prefix + "s3-backup", Prefix + "postgresql-backup", Prefix + "postgresql-restore", Prefix + "postgresql-exporter"];
+        string[] forbidden = [Prefix + "s3", Prefix + "s3-backup", Prefix + "postgresql-backup", Prefix + "postgresql-restore", Prefix + "postgresql-exporter", Prefix + "s3-mlflow", Prefix + "postgresql-mlflow", Prefix + "mlflow-auth"];
 
         using var scope = new AssertionScope();
         foreach (var (workload, component, keys) in SecretHoldings.ByWorkload(rendered).Where(h => SparkPods.Contains(h.Component)))
@@ -105,6 +108,7 @@ public class CredentialBoundaryTests
         Resources(Policy(rendered, "spark")).Should().BeEquivalentTo(
             ["arn:aws:s3:::spark-events", "arn:aws:s3:::spark-events/*", "arn:aws:s3:::spark-warehouse", "arn:aws:s3:::spark-warehouse/*"]);
         Resources(Policy(rendered, "backup")).Should().BeEquivalentTo(["arn:aws:s3:::spark-backups", "arn:aws:s3:::spark-backups/*"]);
+        Resources(Policy(rendered, "mlflow")).Should().BeEquivalentTo(["arn:aws:s3:::mlflow", "arn:aws:s3:::mlflow/*"], "the MLflow server reaches its artifact bucket only");
         Actions(Policy(rendered, "spark")).Should().Contain("s3:DeleteObject", "Spark writes and overwrites tables and event logs");
         // The cleaner (on by default) deletes expired logs; compaction writes .compact files. Still only the events bucket.
         Actions(Policy(rendered, "history")).Should().Contain(["s3:DeleteObject", "s3:PutObject"]);
@@ -112,7 +116,7 @@ public class CredentialBoundaryTests
         Actions(Policy(cleanerOnly, "history")).Should().BeEquivalentTo(["s3:GetObject", "s3:DeleteObject", "s3:ListBucket", "s3:GetBucketLocation"], "the cleaner deletes, it does not write");
         Resources(Policy(rendered, "history")).Should().OnlyContain(r => r.StartsWith("arn:aws:s3:::spark-events", StringComparison.Ordinal));
 
-        foreach (var purpose in new[] { "spark", "history", "backup" })
+        foreach (var purpose in new[] { "spark", "history", "backup", "mlflow" })
         {
             var policy = Policy(rendered, purpose);
             ((string?)policy["Version"]).Should().Be("2012-10-17");

@@ -62,6 +62,7 @@ public class CredentialScriptTests
             ["spark"] = ("spark-user", "spark-secret-0123456789"),
             ["history"] = ("history-user", "history-secret-0123456789"),
             ["backup"] = ("backup-user", "backup-secret-0123456789"),
+            ["mlflow"] = ("mlflow-user", "mlflow-secret-0123456789"),
         };
         foreach (var (purpose, (access, secret)) in secrets)
         {
@@ -116,6 +117,7 @@ public class CredentialScriptTests
         }
 
         args.Should().Contain("ARGS mb --ignore-existing s3/spark-backups");
+        args.Should().Contain("ARGS mb --ignore-existing s3/mlflow", "MLflow's artifact bucket");
         (first.Output + second.Output).Should().NotContain(allSecrets[0]).And.NotContain(secrets["backup"].Secret);
 
         // Any other attach failure fails the Job.

@@ -20,6 +20,7 @@ public class PresetMatrixTests
         ["connect-k8s-minimal"] = ["connect"],
         ["jupyter-connect-standalone"] = ["connect", "standalone-master", "standalone-worker", "history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles", "jupyter"],
         ["cost-optimized"] = ["connect", "history-server", "minio", "minio-buckets"],
+        ["jupyter-mlflow-connect-k8s"] = ["connect", "history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles", "jupyter", "mlflow"],
         ["batch-submit"] = ["history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles", "job-submitter", "job-driver", "job-executor"],
         ["batch-operator"] = ["history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles", "job-application", "job-driver", "job-executor"],
         ["airflow-connect-k8s"] = [.. Airflow, "connect", "history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles"],

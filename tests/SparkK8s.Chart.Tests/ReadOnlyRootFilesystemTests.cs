@@ -101,6 +101,8 @@ public class ReadOnlyRootFilesystemTests
         { "template/airflow-worker/base", ["/opt/airflow", "/opt/airflow/logs", "/tmp"] },
         { "template/airflow-worker/git-sync-init", ["/git", "/tmp"] },
         { "Deployment/airflow-statsd/statsd-exporter", [] },
+        // ghcr.io/mlflow/mlflow: HOME, uvicorn's and boto3's temporary files and the auth config the start script writes.
+        { "Deployment/mlflow/mlflow", ["/tmp"] },
         // images/tools (the backup CLI on the .NET runtime): HOME and the working directory are /tmp.
         { "CronJob/backup/backup", ["/tmp"] },
         { "CronJob/backup-verify/backup-verify", ["/tmp"] },

@@ -132,7 +132,7 @@ public class SecretsTests
 
         // And no generated value appears outside its Secret, with every credential of the chart generated.
         var values = rendered.OfKind("Secret").SelectMany(s => s.Body["data"]!.AsObject().Select(p => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)p.Value!)))).ToList();
-        values.Should().HaveCount(version == "3.5" ? 15 : 16, "MinIO root and three purpose key pairs, PostgreSQL admin, metastore, backup, restore and exporter passwords, Jupyter token, the RPC secret and (4.x) the Connect token");
+        values.Should().HaveCount(version == "3.5" ? 20 : 21, "MinIO root and four purpose key pairs, PostgreSQL admin, metastore, backup, restore, exporter and MLflow passwords, the MLflow admin password and Flask key, Jupyter token, the RPC secret and (4.x) the Connect token");
         var everythingElse = string.Join("\n", rendered.Objects.Where(o => o.Kind != "Secret").Select(o => o.Body.ToJsonString()));
         values.Should().OnlyContain(v => !everythingElse.Contains(v, StringComparison.Ordinal));
     }

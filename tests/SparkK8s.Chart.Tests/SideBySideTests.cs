@@ -17,7 +17,7 @@ public class SideBySideTests
         return (old, current);
     }
 
-    public static TheoryData<string> Presets() => new("", "jupyter-connect-k8s", "connect-k8s-minimal", "batch-submit", "batch-operator", "jupyter-connect-standalone", "cost-optimized");
+    public static TheoryData<string> Presets() => new("", "jupyter-connect-k8s", "connect-k8s-minimal", "batch-submit", "batch-operator", "jupyter-connect-standalone", "cost-optimized", "jupyter-mlflow-connect-k8s");
 
     [Theory]
     [MemberData(nameof(Presets))]

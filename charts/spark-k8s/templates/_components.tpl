@@ -6,6 +6,7 @@ Row fields:
   enabled  whether the release renders the component;
   image    the values path of its image map ("connect.image"), or "" for a component that runs no image of its own;
   spark    true for components that run the Spark image (their version label is the Spark release);
+  version  the version label of a component whose image tag is not its release (mlflow: mlflow.version);
   ports    port name -> number, as the Services and containerPorts name them;
   protocols port name -> UDP for the ports that are not TCP (the default);
   metrics  for pods that export Prometheus metrics: {port: <port name>, path, scheme, monitor: service|pod};
@@ -204,10 +205,28 @@ jupyter:
   egress:
     - {to: connect, port: grpc}
     - {to: connect, port: ui}
+    - {to: mlflow, port: http}
     - {peer: dns}
     {{- if $v.jupyter.installPackages }}
     - {peer: downloads, url: {{ $v.jupyter.pipIndexUrl | default "https://pypi.org/simple" | quote }}}
     {{- end }}
+  ingress:
+    - {from: uiClients, ports: [http]}
+{{- $mlflowDb := include "spark-k8s.mlflow.database" . | fromYaml }}
+# The MLflow tracking server: its database, the artifact bucket (it proxies every client's artifacts, so clients
+# reach only its http port), the UI from uiClients.
+mlflow:
+  enabled: {{ $v.mlflow.enabled }}
+  image: mlflow.image
+  version: {{ $v.mlflow.version | quote }}
+  pods: true
+  identity: mlflow
+  ports:
+    http: {{ int $v.mlflow.port }}
+  egress:
+    - {peer: postgresql, host: {{ $mlflowDb.host | quote }}, port: {{ int $mlflowDb.port }}}
+    - {peer: s3, url: {{ $s3 | quote }}}
+    - {peer: dns}
   ingress:
     - {from: uiClients, ports: [http]}
 metastore:
@@ -436,6 +455,7 @@ airflow-scheduler:
     - {to: airflow-statsd, port: statsd}
     {{- if not $afK8s }}
     - {to: connect, port: grpc}
+    - {to: mlflow, port: http}
     - {peer: s3, url: {{ $s3 | quote }}}
     {{- end }}
     {{- if or $afK8s $afKube }}
@@ -488,6 +508,7 @@ airflow-worker:
     - {to: airflow-api-server, port: http}
     - {to: airflow-statsd, port: statsd}
     - {to: connect, port: grpc}
+    - {to: mlflow, port: http}
     - {peer: s3, url: {{ $s3 | quote }}}
     {{- if $afKube }}
     - {peer: kubeApi}

@@ -68,6 +68,7 @@ alphanumeric at both ends). Takes root, component.
 {{- range splitList "." $row.image }}{{ $image = index $image . }}{{ end }}
 {{- $version = $image.tag | default .root.Chart.Version }}
 {{- end }}
+{{- with $row.version }}{{ $version = . }}{{ end }}
 {{- $cut := $version | toString | trunc 63 }}
 {{- regexReplaceAll "^[^A-Za-z0-9]+" (regexReplaceAll "[^A-Za-z0-9]+$" $cut "") "" }}
 {{- end }}

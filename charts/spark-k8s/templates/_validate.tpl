@@ -41,6 +41,7 @@ values key to set when it has none. */}}
 {{- fail "postgresql.auth.restore.username: must differ from postgresql.auth.backup.username (the restore role acts as the metastore role, the backup role only reads)" }}
 {{- end }}
 {{- end }}
+{{- include "spark-k8s.mlflow.validate" . }}
 {{- if and .Values.jupyter.enabled (not .Values.connect.enabled) }}
 {{- fail "jupyter.enabled: Jupyter talks to the Spark Connect server; enable connect.enabled too" }}
 {{- end }}

@@ -3,17 +3,22 @@ using SparkK8s.Cli.Output;
 using SparkK8s.Core.Docs;
 using SparkK8s.Core.Errors;
 using SparkK8s.Core.Files;
+using SparkK8s.Core.Presets;
 using Spectre.Console;
 
 namespace SparkK8s.Cli.Commands;
 
-/// <summary><c>spark-k8s docs values</c>: generates (or with --check verifies) the values reference from values.yaml comments.</summary>
+/// <summary>
+/// <c>spark-k8s docs values</c>: generates (or with --check verifies) the values reference from values.yaml comments;
+/// <c>spark-k8s docs presets</c>: the README's preset table from the preset catalog.
+/// </summary>
 public static class DocsCommand
 {
     public static Command Create()
     {
         var docs = new Command("docs", "Generate reference documentation.");
         docs.Subcommands.Add(CreateValues());
+        docs.Subcommands.Add(CreatePresets());
         return docs;
     }
 
@@ -82,6 +87,53 @@ public static class DocsCommand
             }
 
             return stale || undocumented.Count > 0 ? CliApplication.ExitFindings : CliApplication.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command CreatePresets()
+    {
+        var chart = new ChartCommandOptions();
+        var readme = new Option<string?>("--readme") { Description = "Markdown file whose preset table to rewrite (default: README.md of the checkout)." };
+        var check = new Option<bool>("--check") { Description = "Do not write; exit 1 if the table differs from the preset catalog." };
+        var command = new Command("presets", "Write the preset table (preset, backend, components, description) into README.md between its presets markers.");
+        chart.AddTo(command, withHelm: false);
+        command.Options.Add(readme);
+        command.Options.Add(check);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var terminal = Terminal.For(parseResult);
+            var chartDirectory = chart.ChartDirectory(parseResult);
+            var target = Path.GetFullPath(parseResult.GetValue(readme) ?? Path.Combine(chartDirectory, "..", "..", "README.md"));
+            if (!File.Exists(target))
+            {
+                throw new UserInputException($"--readme: '{target}' does not exist; give the Markdown file that holds the preset table.");
+            }
+
+            var presets = await new PresetCatalog(chartDirectory).ListAsync(cancellationToken).ConfigureAwait(false);
+            var current = await File.ReadAllTextAsync(target, cancellationToken).ConfigureAwait(false);
+            var updated = PresetTable.Splice(current, PresetTable.Render(presets), "--readme");
+            var stale = current != updated;
+            var isCheck = parseResult.GetValue(check);
+            if (!isCheck && stale)
+            {
+                // The file is the user's (a README): replaced as a whole through a temporary file, never half-written.
+                await new GeneratedFile("--readme", PresetTable.Begin, "'spark-k8s docs presets'")
+                    .WriteAsync(target, updated, force: true, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (parseResult.GetValue(chart.Output) == OutputFormat.Json)
+            {
+                OutputOptions.WriteJson(terminal.Out, new { file = target, check = isCheck, stale, presets = presets.Select(p => p.Name) });
+            }
+            else
+            {
+                terminal.Ansi.WriteLine(Markup.Escape(isCheck
+                    ? stale ? $"{target}: the preset table is stale: run 'spark-k8s docs presets' and commit it." : $"{target}: the preset table is up to date ({presets.Count} presets)."
+                    : stale ? $"Wrote the preset table of {target} ({presets.Count} presets)." : $"{target}: the preset table is already up to date ({presets.Count} presets)."));
+            }
+
+            return isCheck && stale ? CliApplication.ExitFindings : CliApplication.ExitOk;
         });
         return command;
     }

@@ -121,6 +121,8 @@ public static class ReleaseNetwork
             new("job-executor", "job-driver", "blockmanager"),
             new("job-executor", "job-executor", "blockmanager"),
             new("job-driver", "metastore", "thrift"),
+            // MLflow: notebooks log runs and artifacts over HTTP only (proxied artifact serving, issue 11 §3).
+            new("jupyter", "mlflow", "http"),
         };
         // Airflow 3 (issue 11): every component sends StatsD to the exporter; the API server fetches task logs from the
         // log servers; task processes (the scheduler's with the LocalExecutor, the task pods' with the
@@ -137,11 +139,13 @@ public static class ReleaseNetwork
             new("airflow-triggerer", "airflow-api-server", "http"),
             new("airflow-worker", "airflow-api-server", "http"),
             new(taskRunner, "connect", "grpc"),
+            // Tasks log runs and artifacts to the release's MLflow (its HTTP port only, like the notebooks).
+            new(taskRunner, "mlflow", "http"),
         ]);
         flows.AddRange(new[] { "airflow-api-server", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer", "airflow-worker" }.Select(s => new Flow(s, "airflow-statsd", "statsd")));
         if (inChartS3)
         {
-            flows.AddRange(new[] { "connect", "executor", "standalone-worker", "job-driver", "job-executor", "history-server", "metastore", "backup", "backup-verify", "restore", "airflow-triggerer", taskRunner, "cost-exporter" }.Select(s => new Flow(s, "minio", "s3")));
+            flows.AddRange(new[] { "connect", "executor", "standalone-worker", "job-driver", "job-executor", "history-server", "metastore", "backup", "backup-verify", "restore", "airflow-triggerer", taskRunner, "cost-exporter", "mlflow" }.Select(s => new Flow(s, "minio", "s3")));
         }
 
         if (inChartDatabase)
@@ -149,7 +153,7 @@ public static class ReleaseNetwork
             flows.AddRange(new[]
             {
                 "metastore", "metastore-schema", "postgresql-roles", "backup", "backup-verify", "restore",
-                "airflow-api-server", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer", "airflow-migrate", "airflow-db",
+                "airflow-api-server", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer", "airflow-migrate", "airflow-db", "mlflow",
             }.Select(s => new Flow(s, "postgresql", "postgresql")));
         }
 

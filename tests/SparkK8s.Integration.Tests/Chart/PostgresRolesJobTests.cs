@@ -254,4 +254,67 @@ public sealed class PostgresRolesJobTests(PostgresServerFixture postgres)
             (await select.ExecuteScalarAsync(TestContext.Current.CancellationToken)).Should().Be(0L);
         }
     }
+
+    [Fact]
+    public async Task Mlflow_gets_its_tracking_and_auth_databases_under_one_owner_and_the_script_runs_twice()
+    {
+        var script = await RenderedScriptAsync("mlflow.enabled=true", "mlflow.auth.enabled=true", "backup.enabled=true");
+        script.Should().Contain("DB_MLFLOW_NAME").And.Contain("DB_MLFLOW_AUTH_NAME");
+        var (metastore, tracking, auth) = ($"meta4_{Suffix}", $"mlflow4_{Suffix}", $"mlflow4_auth_{Suffix}");
+        var (hive, owner, backup) = ($"hive4_{Suffix}", $"mlflow4_{Suffix}", $"backup4_{Suffix}");
+        await using (var admin = await postgres.OpenAsync("postgres", TestContext.Current.CancellationToken))
+        {
+            foreach (var sql in new[]
+            {
+                $"DROP DATABASE IF EXISTS \"{metastore}\"", $"DROP DATABASE IF EXISTS \"{tracking}\"", $"DROP DATABASE IF EXISTS \"{auth}\"",
+                $"DROP ROLE IF EXISTS \"{backup}\"", $"DROP ROLE IF EXISTS \"{hive}\"", $"DROP ROLE IF EXISTS \"{owner}\"",
+            })
+            {
+                await using var command = new NpgsqlCommand(sql, admin);
+                await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+            }
+        }
+
+        // Both rows name the same owner and credential (templates/postgresql/_databases.tpl: mlflow, mlflow-auth).
+        var rows = new Dictionary<string, string>
+        {
+            ["DB_MLFLOW_NAME"] = tracking, ["DB_MLFLOW_OWNER"] = owner, ["DB_MLFLOW_PASSWORD"] = "mlflow-pw",
+            ["DB_MLFLOW_AUTH_NAME"] = auth, ["DB_MLFLOW_AUTH_OWNER"] = owner, ["DB_MLFLOW_AUTH_PASSWORD"] = "mlflow-pw",
+            ["BACKUP_USER"] = backup, ["BACKUP_PASSWORD"] = "backup-pw",
+        };
+        await RunAsync(script, metastore, hive, "hive-pw", rows);
+        await RunAsync(script, metastore, hive, "hive-pw", rows);
+
+        await using (var admin = await postgres.OpenAsync("postgres", TestContext.Current.CancellationToken))
+        {
+            await using var query = new NpgsqlCommand(
+                "SELECT d.datname, pg_get_userbyid(d.datdba), r.rolsuper, r.rolcreaterole, r.rolreplication, r.rolbypassrls FROM pg_database d "
+                + "JOIN pg_roles r ON r.oid = d.datdba WHERE d.datname IN (@a, @b)", admin);
+            query.Parameters.AddWithValue("a", tracking);
+            query.Parameters.AddWithValue("b", auth);
+            await using var reader = await query.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+            var owners = new Dictionary<string, string>();
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                owners[reader.GetString(0)] = reader.GetString(1);
+                new[] { reader.GetBoolean(2), reader.GetBoolean(3), reader.GetBoolean(4), reader.GetBoolean(5) }.Should().OnlyContain(b => !b, "MLflow's role is no superuser");
+            }
+
+            owners.Should().Equal(new Dictionary<string, string> { [tracking] = owner, [auth] = owner });
+        }
+
+        // MLflow creates its tables itself (alembic migrations) in both databases; the backup role can read them.
+        foreach (var database in new[] { tracking, auth })
+        {
+            await using (var app = await OpenAsAsync(database, owner, "mlflow-pw"))
+            {
+                await using var create = new NpgsqlCommand("CREATE TABLE public.alembic_version (version_num varchar(32))", app);
+                await create.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+            }
+
+            await using var reader = await OpenAsAsync(database, backup, "backup-pw");
+            await using var select = new NpgsqlCommand("SELECT count(*) FROM public.alembic_version", reader);
+            (await select.ExecuteScalarAsync(TestContext.Current.CancellationToken)).Should().Be(0L, database);
+        }
+    }
 }

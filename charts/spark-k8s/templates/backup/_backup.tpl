@@ -11,17 +11,18 @@ the spark-k8s CLI plus the PostgreSQL client, as uid 1654 (the .NET images' "app
 
 {{/*
 "true" when one backup.databases entry is backed up: enabled, and for the entries of the chart's own databases
-(metastore, airflow) only while that component runs, unless the entry names a host of its own. Takes root, name, entry.
+(metastore, airflow, mlflow) only while that component runs, unless the entry names a host of its own. Takes root, name, entry.
 */}}
 {{- define "spark-k8s.backup.active" -}}
 {{- $v := .root.Values }}
-{{- $on := dict "metastore" $v.metastore.enabled "airflow" $v.airflow.enabled }}
-{{- if and .entry.enabled (or (not (hasKey $on .name)) (index $on .name) .entry.host) }}true{{ else }}false{{ end }}
+{{- $on := dict "metastore" $v.metastore.enabled "airflow" $v.airflow.enabled "mlflow" $v.mlflow.enabled }}
+{{- /* The mlflow entry follows mlflow.enabled only: its connection defaults come from MLflow's settings. */}}
+{{- if and .entry.enabled (or (not (hasKey $on .name)) (index $on .name) (and .entry.host (ne .name "mlflow"))) }}true{{ else }}false{{ end }}
 {{- end }}
 
 {{/*
 Connection of one backup.databases entry (YAML map: host, port, database, username, secret, key).
-Empty fields of the "metastore" and "airflow" entries come from that component's database; other entries must be
+Empty fields of the "metastore", "airflow" and "mlflow" entries come from that component's database; other entries must be
 complete. Takes root, name, entry, optional purpose (backup, restore).
 */}}
 {{- define "spark-k8s.backup.database" -}}
@@ -34,6 +35,9 @@ complete. Takes root, name, entry, optional purpose (backup, restore).
 {{- else if eq .name "airflow" }}
 {{- $defaults = include "spark-k8s.airflow.db" .root | fromYaml }}
 {{- $inChart = eq (include "spark-k8s.airflow.inChartDb" .root) "true" }}
+{{- else if eq .name "mlflow" }}
+{{- $defaults = include "spark-k8s.mlflow.database" .root | fromYaml }}
+{{- $inChart = eq (include "spark-k8s.mlflow.inChartDb" .root) "true" }}
 {{- end }}
 {{- /* The chart's PostgreSQL has a role per purpose (postgresql/roles-job.yaml): backups and verify connect as the
 backup role (pg_read_all_data, CONNECT on every application database), a restore of the metastore as the restore role;
@@ -64,7 +68,7 @@ never as the application's own role. A restore of another database connects as t
   "key" ($e.passwordKey | default $defaults.key) }}
 {{- range $field, $key := dict "host" "host" "database" "database" "username" "username" "secret" "existingSecret" "key" "passwordKey" }}
 {{- if not (index $db $field) }}
-{{- fail (printf "backup.databases.%s.%s: set it (only the metastore and airflow entries take their connection from the chart)" $.name $key) }}
+{{- fail (printf "backup.databases.%s.%s: set it (only the metastore, airflow and mlflow entries take their connection from the chart)" $.name $key) }}
 {{- end }}
 {{- end }}
 {{- toYaml $db }}

@@ -71,6 +71,17 @@ s3-cost:
   fallback: s3
   keys: {{ dict $ak 20 $sk 40 | toJson }}
   consumers: ["cost-exporter", "minio-buckets"]
+s3-mlflow:
+  component: s3
+  suffix: mlflow
+  description: "MLflow tracking server (proxied artifact serving): read-write on the mlflow bucket only"
+  existingSecretKey: s3.credentials.mlflow.existingSecret
+  existingSecret: {{ $v.s3.credentials.mlflow.existingSecret | toString | quote }}
+  enabled: {{ and $staticS3 $v.mlflow.enabled }}
+  generatable: {{ $minio }}
+  fallback: s3
+  keys: {{ dict $ak 20 $sk 40 | toJson }}
+  consumers: ["mlflow", "minio-buckets"]
 postgresql:
   component: postgresql
   description: "PostgreSQL superuser (adminPasswordKey: PostgreSQL and the roles Job only) and the metastore role (passwordKey)"
@@ -128,6 +139,26 @@ spark-auth:
   generatable: true
   keys: {{ dict (toString $v.connect.rpcAuth.key) 64 | toJson }}
   consumers: ["connect", "executor"]
+postgresql-mlflow:
+  component: postgresql
+  suffix: mlflow
+  description: "Owner role of the MLflow databases in the chart's PostgreSQL (mlflow.database): the roles Job and MLflow"
+  existingSecretKey: mlflow.database.existingSecret
+  existingSecret: {{ $v.mlflow.database.existingSecret | toString | quote }}
+  enabled: {{ include "spark-k8s.mlflow.inChartDb" . | eq "true" }}
+  generatable: true
+  keys: {{ dict (toString $v.mlflow.database.passwordKey) 24 | toJson }}
+  consumers: ["postgresql-roles", "mlflow"]
+mlflow-auth:
+  component: mlflow
+  suffix: auth
+  description: "MLflow basic auth (mlflow.auth): the admin password and the Flask secret key of the server"
+  existingSecretKey: mlflow.auth.existingSecret
+  existingSecret: {{ $v.mlflow.auth.existingSecret | toString | quote }}
+  enabled: {{ and $v.mlflow.enabled $v.mlflow.auth.enabled }}
+  generatable: true
+  keys: {{ dict (toString $v.mlflow.auth.passwordKey) 24 (toString $v.mlflow.auth.secretKeyKey) 48 | toJson }}
+  consumers: ["mlflow"]
 postgresql-airflow:
   component: postgresql
   suffix: airflow

@@ -1,5 +1,6 @@
 {{/* pip requirement specifiers of the Spark Connect client, each pinned from the version table: the client at the
-exact Spark release, the line's clientPackages and pythonPackages (the versions images/jupyter bakes in) (YAML list). */}}
+exact Spark release, the line's clientPackages and pythonPackages (the versions images/jupyter bakes in), and with
+mlflow.enabled the MLflow client at mlflow.version (YAML list). */}}
 {{- define "spark-k8s.jupyter.packages" -}}
 {{- $release := include "spark-k8s.release" . | fromYaml }}
 {{- $packages := list (printf "%s==%s" $release.pythonClientPackage $release.sparkVersion) }}
@@ -8,6 +9,10 @@ exact Spark release, the line's clientPackages and pythonPackages (the versions 
 {{- end }}
 {{- range $name := keys $release.pythonPackages | sortAlpha }}
 {{- $packages = append $packages (printf "%s==%s" $name (index $release.pythonPackages $name)) }}
+{{- end }}
+{{- if .Values.mlflow.enabled }}
+{{- /* The MLflow client of the server's release: mlflow-skinny is the client-only package (no server, no UI). */}}
+{{- $packages = append $packages (printf "mlflow-skinny==%s" .Values.mlflow.version) }}
 {{- end }}
 {{- range .Values.jupyter.extraPackages }}
 {{- $packages = append $packages . }}

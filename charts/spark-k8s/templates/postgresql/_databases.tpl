@@ -29,6 +29,22 @@ airflow:
   credential: postgresql-airflow
   passwordKey: {{ toString $v.airflow.database.passwordKey | quote }}
   restoreRole: false
+{{- $mlflowInChart := eq (include "spark-k8s.mlflow.inChartDb" .) "true" }}
+mlflow:
+  enabled: {{ $mlflowInChart }}
+  database: {{ toString $v.mlflow.database.name | quote }}
+  owner: {{ toString $v.mlflow.database.username | quote }}
+  credential: postgresql-mlflow
+  passwordKey: {{ toString $v.mlflow.database.passwordKey | quote }}
+  restoreRole: false
+# The users and permissions of MLflow's basic-auth app: a database of its own (its own tables and migrations), same owner.
+mlflow-auth:
+  enabled: {{ and $mlflowInChart $v.mlflow.auth.enabled }}
+  database: {{ toString $v.mlflow.auth.database | quote }}
+  owner: {{ toString $v.mlflow.database.username | quote }}
+  credential: postgresql-mlflow
+  passwordKey: {{ toString $v.mlflow.database.passwordKey | quote }}
+  restoreRole: false
 {{- end }}
 
 {{/* The enabled rows of the application-database table, in name order (YAML list of maps with their "name"). */}}

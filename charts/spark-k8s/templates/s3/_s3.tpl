@@ -3,6 +3,7 @@ S3 helpers: the endpoint (s3.endpoint or the in-chart MinIO), the credentials of
 credentials provider. Purposes (least privilege, templates/credentials/_credentials.tpl has their Secrets):
 spark (Connect, executors, metastore), history (History Server), backup (backup, verify and restore Jobs),
 cost (the cost exporter: read-only on the release's event-log prefix).
+mlflow (the MLflow tracking server, which proxies every client's artifacts).
 */}}
 
 {{/* The S3 endpoint: s3.endpoint, or the in-chart MinIO Service. */}}
@@ -108,6 +109,13 @@ cost:
   prefix: {{ include "spark-k8s.eventLogPrefix" . | quote }}
   objectActions: {{ $read | toJson }}
   bucketActions: ["s3:ListBucket"]
+{{- end }}
+{{- if (index $rows "s3-mlflow").enabled }}
+mlflow:
+  id: s3-mlflow
+  buckets: {{ list $v.s3.buckets.mlflow | toJson }}
+  objectActions: {{ concat $read $write | toJson }}
+  bucketActions: {{ concat $list $listUploads | toJson }}
 {{- end }}
 {{- if (index $rows "s3-backup").enabled }}
 backup:
