@@ -215,6 +215,29 @@ public class AirflowChartTests
     }
 
     [Theory]
+    [InlineData("dev", "spark-spark-k8s-airflow-admin")]
+    [InlineData("prod", "spark-k8s-airflow-admin")]
+    public async Task The_api_server_pod_names_the_admin_secret_smoke_reads(string environment, string secret)
+    {
+        var rendered = await PresetAsync("airflow-connect-k8s", "4.1", environment);
+
+        var annotations = rendered.Single("Deployment", "airflow-api-server").Body["spec"]!["template"]!["metadata"]!["annotations"]!;
+        ((string?)annotations["spark-k8s.io/airflow-admin-secret"]).Should().Be(secret);
+        rendered.Single("Deployment", "airflow-scheduler").Body["spec"]!["template"]!["metadata"]!["annotations"]!["spark-k8s.io/airflow-admin-secret"]
+            .Should().BeNull("only the api-server, which smoke forwards to, names it");
+    }
+
+    [Fact]
+    public async Task Airflow_tasks_get_the_releases_mlflow_tracking_uri_only_with_mlflow()
+    {
+        var with = await PresetAsync("airflow-connect-k8s", "4.1", "dev", "mlflow.enabled=true");
+        Data(with, "-airflow-config").Should().Contain("MLFLOW_TRACKING_URI", "http://spark-spark-k8s-mlflow.spark.svc:5000");
+
+        var without = await PresetAsync("airflow-connect-k8s", "4.1");
+        Data(without, "-airflow-config").Should().NotContainKey("MLFLOW_TRACKING_URI");
+    }
+
+    [Theory]
     [MemberData(nameof(Versions))]
     public async Task Connections_and_variables_follow_the_contract(string version)
     {

@@ -167,6 +167,28 @@ public sealed class AirflowSmokeTests
         checks.TakeLast(2).Should().OnlyContain(c => c.GetProperty("outcome").GetString() == "skipped" && c.GetProperty("detail").GetString()!.Contains("needs --release"));
     }
 
+    [Fact]
+    public async Task The_admin_secret_named_by_the_api_server_pod_is_read_when_existing_secret_renames_it()
+    {
+        // staging and prod set airflow.admin.existingSecret: the chart names that Secret in the api-server pod's annotation.
+        await using var airflow = await FakeAirflowServer.StartAsync();
+        airflow.Dags["spark_k8s_connect_k8s"] = (true, ["spark-k8s-example"]);
+        airflow.RunStates["spark_k8s_connect_k8s"] = ["success"];
+        await using var api = await FakeKubernetesApi.StartAsync();
+        var pod = FakeKubernetesApi.Pod(ApiServerPod, JobSmokeTests.Labels("airflow-api-server"), ready: true, ("http", 8080));
+        pod["metadata"]!["annotations"] = new System.Text.Json.Nodes.JsonObject { ["spark-k8s.io/airflow-admin-secret"] = "spark-k8s-airflow-admin" };
+        api.Pods.Add(pod);
+        api.Secrets.Add(FakeKubernetesApi.Secret("spark-k8s-airflow-admin", JobSmokeTests.Labels("airflow-api-server"), new Dictionary<string, string> { ["username"] = airflow.Username, ["password"] = airflow.Password }));
+        api.ForwardTargets[ApiServerPod] = airflow.Port;
+
+        var (result, check) = await SmokeAsync(api);
+
+        result.ExitCode.Should().Be(0, result.Stderr + result.Stdout);
+        check.GetProperty("outcome").GetString().Should().Be("passed");
+        api.Requests.Should().Contain(r => r.Contains("/secrets/spark-k8s-airflow-admin", StringComparison.Ordinal))
+            .And.NotContain(r => r.Contains($"/secrets/{AdminSecret}", StringComparison.Ordinal));
+    }
+
     private static async Task<(CliResult Result, JsonElement Check)> SmokeAsync(FakeKubernetesApi api, params string[] extra)
     {
         using var directory = new TempDirectory();

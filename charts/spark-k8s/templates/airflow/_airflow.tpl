@@ -238,6 +238,10 @@ SPARK_K8S_SPARK_CONF: {{ toJson $conf | quote }}
 {{- $_ := set $cfg "AIRFLOW__METRICS__STATSD_PORT" (toString $a.statsd.port) }}
 {{- $_ := set $cfg "AIRFLOW__METRICS__STATSD_PREFIX" "airflow" }}
 {{- end }}
+{{- if .Values.mlflow.enabled }}
+{{- /* The release's MLflow tracking server (proxied artifacts: tasks need no S3 key for MLflow). */}}
+{{- $_ := set $cfg "MLFLOW_TRACKING_URI" (include "spark-k8s.mlflow.trackingUri" .) }}
+{{- end }}
 {{- if eq (include "spark-k8s.airflow.kubernetesExecutor" .) "true" }}
 {{- $_ := set $cfg "AIRFLOW__KUBERNETES_EXECUTOR__NAMESPACE" .Release.Namespace }}
 {{- $_ := set $cfg "AIRFLOW__KUBERNETES_EXECUTOR__POD_TEMPLATE_FILE" "/opt/airflow/pod-templates/pod_template.yaml" }}
@@ -517,6 +521,11 @@ spec:
         {{- end }}
       annotations:
         {{- include "spark-k8s.airflow.checksums" $root | trim | nindent 8 }}
+        {{- if eq .component "airflow-api-server" }}
+        {{- /* The admin Secret's name (never its contents): `spark-k8s smoke` reads it here, since with
+        airflow.admin.existingSecret it is not <fullname>-airflow-admin. */}}
+        spark-k8s.io/airflow-admin-secret: {{ include "spark-k8s.credential.secretName" (dict "root" $root "id" "airflow-admin") | quote }}
+        {{- end }}
     spec:
       serviceAccountName: {{ include "spark-k8s.componentName" $ctx | quote }}
       automountServiceAccountToken: {{ $row.apiToken | default false }}

@@ -21,6 +21,15 @@ public sealed class ReleaseExtraChecks(ReleaseCluster cluster, ReleaseTarget tar
     /// <summary>The admin Secret of the contract: &lt;fullname&gt;-airflow-admin, keys username and password.</summary>
     public static string AdminSecret(string release) => $"{ReleaseNames.Fullname(release)}-airflow-admin";
 
+    /// <summary>The api-server pods' annotation naming the admin Secret (set by the chart; airflow.admin.existingSecret renames it).</summary>
+    public const string AdminSecretAnnotation = "spark-k8s.io/airflow-admin-secret";
+
+    /// <summary>The admin Secret a pod names in its annotation, else the contract's default name.</summary>
+    public static string AdminSecret(string release, k8s.Models.V1Pod? pod) =>
+        pod?.Metadata?.Annotations?.TryGetValue(AdminSecretAnnotation, out var name) == true && !string.IsNullOrWhiteSpace(name)
+            ? name
+            : AdminSecret(release);
+
     /// <summary>For `smoke --connect`: both checks need the release on the cluster.</summary>
     public static IReadOnlyList<CheckResult> SkippedWithoutRelease(IProgress<CheckResult>? progress)
     {
@@ -54,7 +63,9 @@ public sealed class ReleaseExtraChecks(ReleaseCluster cluster, ReleaseTarget tar
             throw new ComponentSkippedException($"skipped: release '{target.Release}' has no Airflow (airflow.enabled=false)");
         }
 
-        var secretName = AdminSecret(target.Release);
+        // The api-server pod port-forwarded to names the admin Secret in its annotation.
+        var pod = options.AirflowUrl is null ? await cluster.ReadyPodAsync(AirflowComponent, ct).ConfigureAwait(false) : null;
+        var secretName = AdminSecret(target.Release, pod);
         var secret = await cluster.Session.Api.ReadSecretAsync(target.Namespace, secretName, ct).ConfigureAwait(false)
             ?? throw new OperationFailedException($"the Airflow admin Secret {secretName} does not exist in namespace '{target.Namespace}' (keys username and password; with secrets.provider it is synced by the provider: check its status).");
         string Key(string key) => secret.Data?.TryGetValue(key, out var bytes) == true && bytes.Length > 0
@@ -74,8 +85,7 @@ public sealed class ReleaseExtraChecks(ReleaseCluster cluster, ReleaseTarget tar
             else
             {
                 // What `kubectl port-forward svc/<fullname>-airflow-api-server` does: a ready pod behind the Service, its http port.
-                var pod = await cluster.ReadyPodAsync(AirflowComponent, ct).ConfigureAwait(false);
-                forward = cluster.Forward(pod, ReleaseCluster.ContainerPort(pod, "http", 8080));
+                forward = cluster.Forward(pod!, ReleaseCluster.ContainerPort(pod!, "http", 8080));
                 url = new Uri($"http://127.0.0.1:{forward.LocalPort}/");
             }
 
