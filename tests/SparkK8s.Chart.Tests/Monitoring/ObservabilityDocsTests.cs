@@ -36,6 +36,6 @@ public sealed partial class ObservabilityDocsTests
         }
     }
 
-    [GeneratedRegex(@"^\| `(?<alert>[A-Za-z]+)` \| (?<severity>[a-z, ]+) \| .+ \| \[[a-z-]+\]\(runbooks/(?<runbook>[a-z-]+)\.md\) \|$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\| `(?<alert>[A-Za-z][A-Za-z0-9]*)` \| (?<severity>[a-z, ]+) \| .+ \| \[[a-z-]+\]\(runbooks/(?<runbook>[a-z-]+)\.md\) \|$", RegexOptions.Multiline)]
     private static partial Regex Row();
 }
