@@ -22,6 +22,7 @@ public sealed class AlertRuleTests
         "SparkJobStalled", "SparkHistoryServerDown", "HiveMetastoreDown", "PostgreSQLDown", "PostgreSQLConnectionsNearMax",
         "PostgreSQLDiskFilling", "MinIODown", "MinIODiskFilling", "BackupJobFailed", "BackupRPOExceeded", "BackupVerifyFailed",
         "PodCrashLooping", "PVCFilling", "SparkConnectAvailabilityBudgetBurn", "BackupFreshnessBudgetBurn",
+        "AirflowSchedulerDown", "AirflowDagImportErrors", "AirflowTaskFailureRate",
     ];
 
     private static readonly Lazy<MetricCatalogue> Catalogue = new(MetricCatalogue.LoadDefault);
@@ -83,6 +84,15 @@ public sealed class AlertRuleTests
     public async Task The_required_alerts_exist()
     {
         Alerts(await RuleFileAsync("4.1")).Select(a => (string)a["alert"]!).Distinct().Should().Contain(RequiredAlerts);
+    }
+
+    [Fact]
+    public async Task The_airflow_group_renders_only_with_airflow_and_its_statsd_exporter()
+    {
+        using var scope = new AssertionScope();
+        Promtool.GroupNames(await RuleFileAsync("4.1")).Should().Contain("airflow");
+        Promtool.GroupNames(await RuleFileAsync("4.1", "airflow.enabled=false")).Should().NotContain("airflow");
+        Promtool.GroupNames(await RuleFileAsync("4.1", "airflow.statsd.enabled=false")).Should().NotContain("airflow");
     }
 
     [Theory]

@@ -25,6 +25,7 @@ public sealed class MonitoringRenderTests
         ["postgresql"] = "metrics",
         ["minio"] = "s3",
         ["cost-exporter"] = "metrics",
+        ["airflow-statsd"] = "metrics",
     };
 
     public static TheoryData<string, string> Renders()
