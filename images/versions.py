@@ -201,7 +201,11 @@ def build_args(values, image, line):
         return {
             "SPARK_IMAGE": f"{values['connect']['image']['repository']}:{rel['imageTag']}",
             "MAVEN_REPOSITORY": repository,
-            "JARS": jar_list(rel["extraJars"], f"spark.releases.{line}.extraJars"),
+            # The line's extraJars and the optional components' jars images/spark bakes (Iceberg, Celeborn; RAPIDS
+            # goes into images/spark-gpu only).
+            "JARS": " ".join(filter(None, [jar_list(rel["extraJars"], f"spark.releases.{line}.extraJars")] + [
+                jar_list((rel.get("componentJars") or {}).get(name) or [], f"spark.releases.{line}.componentJars.{name}")
+                for name in ("iceberg", "celeborn")])),
             "SPARK_LINE": line,
             "OTEL_AGENT": otel_agent(values),
             "OTEL_AGENT_PATH": values["tracing"]["agent"]["path"],

@@ -165,7 +165,50 @@ include the Connect server where the distribution does not build it in. */}}
 {{- fail (printf "spark.releases.%s.extraJars must list %s (connectBuiltIn is false), with its sha256" $.Values.spark.version $connect) }}
 {{- end }}
 {{- end }}
-{{- toYaml $release.extraJars }}
+{{- $jars := $release.extraJars }}
+{{- /* Optional components' jars (spark.releases.<line>.componentJars), only for the enabled ones. */}}
+{{- range $component, $on := dict "iceberg" .Values.iceberg.enabled "celeborn" .Values.celeborn.enabled "rapids" .Values.gpu.enabled }}
+{{- if $on }}{{ $jars = concat $jars (index ($release.componentJars | default dict) $component | default list) }}{{ end }}
+{{- end }}
+{{- toYaml $jars }}
+{{- end }}
+
+{{/* Spark properties whose value is a comma-separated list of classes that components and users add to rather than
+replace (spark.sql.extensions: SparkSessionExtensions, StaticSQLConf in apache/spark; spark.plugins: SparkPlugin
+classes, core/.../internal/config/package.scala). */}}
+{{- define "spark-k8s.sparkListProperties" -}}
+{{- list "spark.sql.extensions" "spark.plugins" | toYaml }}
+{{- end }}
+
+{{/* Merges the map "over" into the map "base" in place: over wins, except the list properties, whose entries are
+joined (base first, each class once). Takes base, over. */}}
+{{- define "spark-k8s.mergeSparkConfInto" -}}
+{{- $lists := include "spark-k8s.sparkListProperties" . | fromYamlArray }}
+{{- $base := .base }}
+{{- range $key, $value := .over }}
+{{- if and (has $key $lists) (hasKey $base $key) }}
+{{- $items := list }}
+{{- range concat (splitList "," (toString (index $base $key))) (splitList "," (toString $value)) }}
+{{- $item := trim . }}
+{{- if and $item (not (has $item $items)) }}{{ $items = append $items $item }}{{ end }}
+{{- end }}
+{{- $_ := set $base $key (join "," $items) }}
+{{- else }}
+{{- $_ := set $base $key $value }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Spark properties the enabled platform components add to a Spark application (YAML map): Iceberg catalogs and
+extensions, Celeborn's shuffle manager, RAPIDS on GPU executors. Each component's spark-k8s.<component>.sparkConf
+(templates/<component>/) returns its map. Takes root and role ("connect" or "job"). */}}
+{{- define "spark-k8s.components.sparkConf" -}}
+{{- $conf := dict }}
+{{- range $component := list "iceberg" "celeborn" "gpu" }}
+{{- $part := include (printf "spark-k8s.%s.sparkConf" $component) $ | fromYaml }}
+{{- include "spark-k8s.mergeSparkConfInto" (dict "base" $conf "over" $part) }}
+{{- end }}
+{{- toYaml $conf }}
 {{- end }}
 
 {{/* Spark pods' init containers (jar download) unless the image bundles the jars. Takes root and image. */}}

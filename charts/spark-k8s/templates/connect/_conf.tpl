@@ -94,5 +94,8 @@ driver's RBAC one; the pod template names it too (templates/serviceaccounts.yaml
 {{- /* Spark's Prometheus endpoints on the UI port (monitoring.enabled; templates/monitoring/_monitoring.tpl). */}}
 {{- $conf = merge $conf (include "spark-k8s.monitoring.sparkConf" . | fromYaml) }}
 {{- /* Traces and logs: the agent's and log4j2's JVM options, the structured-logging flag (templates/observability). */}}
-{{- include "spark-k8s.observability.applicationConf" (dict "root" . "conf" (mergeOverwrite $conf $c.sparkConf)) }}
+{{- /* Platform components (Iceberg, Celeborn, GPU), then connect.sparkConf; list properties such as spark.sql.extensions are joined. */}}
+{{- include "spark-k8s.mergeSparkConfInto" (dict "base" $conf "over" (include "spark-k8s.components.sparkConf" (dict "root" . "role" "connect") | fromYaml)) }}
+{{- include "spark-k8s.mergeSparkConfInto" (dict "base" $conf "over" $c.sparkConf) }}
+{{- include "spark-k8s.observability.applicationConf" (dict "root" . "conf" $conf) }}
 {{- end }}

@@ -147,7 +147,9 @@ S3A uploads) its log when it ends, so rolling is off. */}}
 {{- /* The release's executor scheduling and decommissioning (spark.executorScheduling, spark.decommission), in cluster mode. */}}
 {{- $podGroup := ternary (printf "%s/podgroup-template.yaml" (include "spark-k8s.job.confDir" $root)) "" (eq $j.type "submit") }}
 {{- $conf = merge $conf (include "spark-k8s.executorScheduling.conf" (dict "root" $root "deployMode" "cluster" "podGroupTemplateFile" $podGroup) | fromYaml) }}
-{{- toYaml (mergeOverwrite $conf ($j.sparkConf | default dict)) }}
+{{- include "spark-k8s.mergeSparkConfInto" (dict "base" $conf "over" (include "spark-k8s.components.sparkConf" (dict "root" $root "role" "job") | fromYaml)) }}
+{{- include "spark-k8s.mergeSparkConfInto" (dict "base" $conf "over" ($j.sparkConf | default dict)) }}
+{{- toYaml $conf }}
 {{- end }}
 
 {{/* Pod template of a job's driver or executors (the shared Spark pod template). Takes root, job (resolved), role. */}}
