@@ -4,6 +4,8 @@ using FluentAssertions;
 using SparkK8s.Chart.Tests.Infrastructure;
 using SparkK8s.Chart.Tests.Network;
 using SparkK8s.Core.Helm;
+using SparkK8s.Core.Rendering;
+using SparkK8s.Core.Validation.Spark;
 using Xunit;
 
 namespace SparkK8s.Chart.Tests;
@@ -21,6 +23,8 @@ public class IcebergChartTests
     public static TheoryData<string> Versions() => ChartRender.Versions();
 
     private static readonly string[] On = ["iceberg.enabled=true"];
+
+    private static readonly string[] IcebergCheckIds = ["SPK110", "SPK111", "SPK112", "SPK113", "SPK114"];
 
     private const string Rest = "iceberg: {enabled: true, catalogType: rest, rest: {uri: 'https://catalog.example.com/api/catalog', warehouse: analytics, auth: {type: oauth2, existingSecret: iceberg-catalog, scope: 'PRINCIPAL_ROLE:ALL'}}}";
 
@@ -268,6 +272,48 @@ public class IcebergChartTests
         tampered["tables"] = new JsonArray("demo.events'); DROP TABLE x; --");
         var act = () => RunStatementsAsync(script, tampered.ToJsonString());
         (await act.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("not a valid name");
+    }
+
+    public static TheoryData<string, string, string> IcebergPresets()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var preset in new[] { "jupyter-connect-k8s-iceberg", "airflow-iceberg-connect-k8s" })
+        {
+            foreach (var environment in new[] { "dev", "staging", "prod" })
+            {
+                foreach (var version in ChartRender.SparkVersions)
+                {
+                    data.Add(preset, environment, version);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(IcebergPresets))]
+    public async Task The_iceberg_presets_turn_iceberg_on_and_no_iceberg_check_fires(string preset, string environment, string version)
+    {
+        var rendered = await ChartRender.RenderAsync(new RenderInput(Files: [$"presets/{preset}.yaml", $"environments/{environment}.yaml"], Sets: [$"spark.version={version}"]));
+        var model = SparkRenderModel.From(rendered.Objects.Select(o => new RenderedDocument(string.Empty, o)).ToList());
+
+        rendered.SparkDefaults("connect").Should().Contain("spark.sql.extensions", Extensions);
+        SparkChecks.Run(new SparkCheckContext(model, version, KnownSparkProperties.For(version)))
+            .Where(f => IcebergCheckIds.Contains(f.Id)).Should().BeEmpty();
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task No_iceberg_check_fires_on_the_maintenance_or_rest_renders(string version)
+    {
+        foreach (var yaml in new[] { Maintenance, Rest })
+        {
+            var rendered = await ChartRender.RenderAsync(new RenderInput(Sets: [$"spark.version={version}"], ValuesYaml: yaml));
+            var model = SparkRenderModel.From(rendered.Objects.Select(o => new RenderedDocument(string.Empty, o)).ToList());
+            SparkChecks.Run(new SparkCheckContext(model, version, KnownSparkProperties.For(version)))
+                .Where(f => IcebergCheckIds.Contains(f.Id)).Should().BeEmpty(yaml);
+        }
     }
 
     private static async Task<IReadOnlyList<string>> RunStatementsAsync(string script, string plan)
