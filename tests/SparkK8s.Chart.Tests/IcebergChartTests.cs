@@ -121,6 +121,8 @@ public class IcebergChartTests
             // Iceberg resolves env:<NAME> from the driver's environment (EnvironmentUtil in RESTSessionCatalog.initialize).
             ["spark.sql.catalog.lakehouse.credential"] = "env:ICEBERG_REST_CREDENTIAL",
             ["spark.sql.catalog.lakehouse.scope"] = "PRINCIPAL_ROLE:ALL",
+            // Not the REST default ResolvingFileIO, which would pick S3FileIO for s3a:// without the chart's S3 settings.
+            ["spark.sql.catalog.lakehouse.io-impl"] = "org.apache.iceberg.hadoop.HadoopFileIO",
         });
         var env = rendered.Single("Deployment", "connect").Container("spark-connect").EnvVar("ICEBERG_REST_CREDENTIAL");
         ((string?)env["valueFrom"]?["secretKeyRef"]?["name"]).Should().Be("iceberg-catalog");

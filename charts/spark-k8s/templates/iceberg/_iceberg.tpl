@@ -11,8 +11,9 @@ Apache Iceberg (iceberg.*, docs/en/iceberg.md). Upstream facts, from apache/iceb
   RESTSessionCatalog.initialize resolves every property whose value is "env:<NAME>" from the JVM's environment
   (EnvironmentUtil.resolveAll): the chart renders only "env:ICEBERG_REST_CREDENTIAL" (or _TOKEN) and the pods get the
   variable from the credential table's iceberg-rest Secret, so the secret is in no ConfigMap, argument or log.
-- FileIO: HiveCatalog and a REST catalog without io-impl use HadoopFileIO, which reads s3a:// through the line's S3A
-  connector and its credential providers (the same chain, path-style access and endpoint as the rest of the chart).
+- FileIO: HiveCatalog uses HadoopFileIO unless io-impl is set (HiveCatalog.initialize); the REST catalog gets io-impl
+  HadoopFileIO here. HadoopFileIO reads s3a:// through the line's S3A connector and its credential providers (the same
+  chain, path-style access and endpoint as the rest of the chart).
 */}}
 
 {{/* Whether Iceberg is on ("true"/"false"). */}}
@@ -67,6 +68,10 @@ Apache Iceberg (iceberg.*, docs/en/iceberg.md). Upstream facts, from apache/iceb
 {{- else }}
 {{ $p }}.type: rest
 {{ $p }}.uri: {{ $i.rest.uri | quote }}
+{{- /* A REST catalog defaults to ResolvingFileIO (RESTSessionCatalog DEFAULT_FILE_IO_IMPL), which maps s3a:// to
+S3FileIO (ResolvingFileIO SCHEME_TO_FILE_IO); the runtime jar carries iceberg-aws and the 4.1 line's S3A puts AWS SDK v2
+on the class path, so it would load and miss the chart's endpoint, path-style access and credential providers. */}}
+{{ $p }}.io-impl: org.apache.iceberg.hadoop.HadoopFileIO
 {{- with $i.rest.warehouse }}
 {{ $p }}.warehouse: {{ . | quote }}
 {{- end }}
