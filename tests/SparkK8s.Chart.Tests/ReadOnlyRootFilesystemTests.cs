@@ -34,6 +34,7 @@ public class ReadOnlyRootFilesystemTests
             yield return RenderInput.Version(version, "monitoring.enabled=true");
             yield return new RenderInput(Sets: [$"spark.version={version}", "backup.enabled=true", "costExporter.enabled=true"], ValuesYaml: "restore: {enabled: true, backupId: metastore-20261121T020000Z}");
             yield return RenderInput.Version(version, "airflow.enabled=true", "airflow.executor=KubernetesExecutor", "airflow.dags.gitSync.enabled=true", "airflow.dags.gitSync.repo=https://git.example.com/dags.git");
+            yield return RenderInput.Version(version, "iceberg.enabled=true", "iceberg.maintenance.enabled=true", "iceberg.maintenance.tables={demo.events}");
         }
     }
 
@@ -109,6 +110,9 @@ public class ReadOnlyRootFilesystemTests
         { "Job/restore/restore", ["/tmp"] },
         // The cost exporter (images/tools, `spark-k8s cost serve`): HOME is /tmp; it keeps its state in memory.
         { "Deployment/cost-exporter/cost-exporter", ["/tmp"] },
+        // Iceberg maintenance: local-mode Spark (apache/spark image) writes /tmp (spark.local.dir, HOME) and the work dir.
+        { "CronJob/iceberg-maintenance/iceberg-maintenance", ["/tmp", "/opt/spark/work-dir"] },
+        { "CronJob/iceberg-maintenance/fetch-jars", ["/opt/spark/extra-jars"] },
     };
 
     [Theory]

@@ -585,6 +585,31 @@ secrets:
   enabled: true
   image: ""
   ports: {}
+{{- $ice := $v.iceberg }}
+# Iceberg objects that belong to no workload (the iceberg-rest credential's Secret or provider object, templates/credentials).
+iceberg:
+  enabled: {{ $ice.enabled }}
+  image: ""
+  ports: {}
+# Iceberg table maintenance (templates/iceberg/maintenance.yaml): a CronJob whose pod runs Spark in local mode, so it
+# reaches the metastore (hive catalog), S3 and, without baked jars, the Maven repository; never the Kubernetes API. A
+# REST catalog outside the release is allowed with networkPolicy.extraEgress.
+iceberg-maintenance:
+  enabled: {{ and $ice.enabled $ice.maintenance.enabled }}
+  image: connect.image
+  spark: true
+  pods: true
+  identity: spark
+  ports: {}
+  egress:
+    {{- if eq $ice.catalogType "hive" }}
+    - {to: metastore, port: thrift}
+    {{- end }}
+    - {peer: s3, url: {{ $s3 | quote }}}
+    - {peer: dns}
+    {{- with $jars }}
+    - {peer: downloads, url: {{ . | quote }}}
+    {{- end }}
 {{- end }}
 
 {{/* S3 endpoint URL of the chart (s3.endpoint, or the in-chart MinIO), or "" when neither is set (the render fails elsewhere). */}}

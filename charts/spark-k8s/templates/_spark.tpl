@@ -331,6 +331,8 @@ spec:
       env:
         {{- include "spark-k8s.s3Env" $root | nindent 8 }}
         {{- with include "spark-k8s.tracing.env" (dict "root" $root "component" .component) | trim }}{{ . | nindent 8 }}{{ end }}
+        {{- /* The Iceberg REST catalog's credential (iceberg.rest.auth): only drivers talk to the catalog. */}}
+        {{- if eq .role "driver" }}{{ with include "spark-k8s.iceberg.env" $root | trim }}{{ . | nindent 8 }}{{ end }}{{ end }}
         {{- if .rpcAuth }}
         # The executor's bootstrap SparkConf (the one that fetches the driver's properties) holds only the startup
         # properties (SparkConf.isExecutorStartupConf: spark.auth*, spark.network*, spark.rpc*, ports), and Spark reads

@@ -190,6 +190,17 @@ airflow-admin:
   keys: {{ dict "username" 5 "password" 24 | toJson }}
   formats: {"username": "value:admin"}
   consumers: ["airflow-db", "API clients"]
+iceberg-rest:
+  component: iceberg
+  suffix: rest
+  description: "Credential of the external Iceberg REST catalog (iceberg.rest.auth: OAuth2 client credentials or a bearer token), an env var of the Spark drivers"
+  existingSecretKey: iceberg.rest.auth.existingSecret
+  existingSecret: {{ $v.iceberg.rest.auth.existingSecret | toString | quote }}
+  enabled: {{ and $v.iceberg.enabled (eq $v.iceberg.catalogType "rest") (ne $v.iceberg.rest.auth.type "none") }}
+  generatable: false
+  missing: {{ printf "iceberg.rest.auth.existingSecret: name the Secret holding the REST catalog's %s (key %s) for iceberg.rest.auth.type %s; the chart cannot generate the credential of an external catalog" (ternary "client credentials <client_id>:<client_secret>" "bearer token" (eq $v.iceberg.rest.auth.type "oauth2")) $v.iceberg.rest.auth.key $v.iceberg.rest.auth.type | quote }}
+  keys: {{ dict (toString $v.iceberg.rest.auth.key) 48 | toJson }}
+  consumers: ["connect", "iceberg-maintenance", "job drivers"]
 jupyter:
   component: jupyter
   description: JupyterLab token
@@ -237,7 +248,7 @@ Takes root, id.
 {{- $why := ternary "secrets.provider is \"existing\"" "secrets.requireExisting is true" (eq (toString .root.Values.secrets.provider) "existing") }}
 {{- toYaml (dict "mode" "missing" "name" $default "message" (printf "%s: %s: create the Secret first (keys %s; kubectl create secret generic ...) and name it in %s" $row.existingSecretKey $why $keys $row.existingSecretKey)) }}
 {{- else if and (eq $provider "generated") (not $row.generatable) }}
-{{- toYaml (dict "mode" "missing" "name" $default "message" (printf "%s: name a Secret with the S3 credentials (keys %s) when minio.enabled is false: the chart generates keys only for its own MinIO" $row.existingSecretKey $keys)) }}
+{{- toYaml (dict "mode" "missing" "name" $default "message" ($row.missing | default (printf "%s: name a Secret with the S3 credentials (keys %s) when minio.enabled is false: the chart generates keys only for its own MinIO" $row.existingSecretKey $keys))) }}
 {{- else }}
 {{- toYaml (dict "mode" "generated" "name" $default) }}
 {{- end }}

@@ -64,6 +64,11 @@ public static class SparkChecks
         new AirflowSparkConnectConnectionCheck(),
         new AirflowJobServiceAccountCheck(),
         new AirflowOperatorFlavourCheck(),
+        new IcebergRuntimeLineCheck(),
+        new IcebergExtensionsCheck(),
+        new IcebergHiveMetastoreCheck(),
+        new IcebergCatalogSecretCheck(),
+        new IcebergHiveUriCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
