@@ -39,7 +39,7 @@ layout here prints.
 
 {{/* The components whose JVMs the agent traces. */}}
 {{- define "spark-k8s.tracing.components" -}}
-{{- toYaml (list "connect" "executor" "history-server" "standalone-master" "standalone-worker" "metastore") }}
+{{- toYaml (list "connect" "executor" "history-server" "standalone-master" "standalone-worker" "metastore" "job-driver" "job-executor") }}
 {{- end }}
 
 {{/* "true" when tracing is on for this component (a traced component and tracing.enabled). Takes root, component. */}}
@@ -162,16 +162,19 @@ The JVM options of a Spark process (agent, then logs), space-separated, or "". T
 {{/*
 A Spark application's conf (YAML map) with the observability properties added: the structured-logging flag on 4.x
 and the driver's and executors' JVM options, put in front of any extraJavaOptions the values set (so user options
-still apply and may override system properties). Takes root, conf.
+still apply and may override system properties). Takes root, conf, optional driver and executor (the components of
+the driver and executor pods: connect and executor by default, job-driver and job-executor for jobs:).
 */}}
 {{- define "spark-k8s.observability.applicationConf" -}}
 {{- $root := .root }}
+{{- $driverComponent := .driver | default "connect" }}
+{{- $executorComponent := .executor | default "executor" }}
 {{- $conf := merge (dict) .conf }}
 {{- $conf = mergeOverwrite (include "spark-k8s.logging.sparkConf" $root | fromYaml) $conf }}
-{{- $driver := include "spark-k8s.observability.sparkJavaOpts" (dict "root" $root "component" "connect" "daemon" false) }}
-{{- $executor := include "spark-k8s.observability.sparkJavaOpts" (dict "root" $root "component" "executor" "daemon" false) }}
-{{- if eq (include "spark-k8s.tracing.agentOn" (dict "root" $root "component" "executor")) "true" }}
-{{- $executor = printf "%s -Dotel.service.name=%s" $executor (include "spark-k8s.tracing.serviceName" (dict "root" $root "component" "executor")) }}
+{{- $driver := include "spark-k8s.observability.sparkJavaOpts" (dict "root" $root "component" $driverComponent "daemon" false) }}
+{{- $executor := include "spark-k8s.observability.sparkJavaOpts" (dict "root" $root "component" $executorComponent "daemon" false) }}
+{{- if eq (include "spark-k8s.tracing.agentOn" (dict "root" $root "component" $executorComponent)) "true" }}
+{{- $executor = printf "%s -Dotel.service.name=%s" $executor (include "spark-k8s.tracing.serviceName" (dict "root" $root "component" $executorComponent)) }}
 {{- end }}
 {{- range $key, $opts := dict "spark.driver.extraJavaOptions" $driver "spark.executor.extraJavaOptions" $executor }}
 {{- if $opts }}
