@@ -226,6 +226,10 @@ mlflow:
   identity: mlflow
   ports:
     http: {{ int $v.mlflow.port }}
+  {{- if eq (include "spark-k8s.mlflow.metricsOn" .) "true" }}
+  # mlflow server --expose-prometheus: prometheus_flask_exporter on the app's own port (templates/mlflow/_mlflow.tpl).
+  metrics: {port: http, path: /metrics, scheme: http, monitor: service}
+  {{- end }}
   egress:
     - {peer: postgresql, host: {{ $mlflowDb.host | quote }}, port: {{ int $mlflowDb.port }}}
     - {peer: s3, url: {{ $s3 | quote }}}
