@@ -39,6 +39,7 @@ Row fields:
            podPort and selector (monitor: pod only) serve pods another program creates: podPort is the container port
              name those pods carry when it differs from the row's (Spark names the driver UI port spark-ui), selector
              labels that program adds, which the PodMonitor selects besides the component's (spark-role: driver);
+             podTargetLabels the pod labels Prometheus copies onto every series (spark-k8s.io/job);
   ingress  flows from outside the release (in-release ingress comes from the sources' egress entries):
              {from: connectClients, ports: [<port names>]}  networkPolicy.connectClients peers;
              {from: uiClients, ports: [<port names>]}       networkPolicy.uiClients peers.
@@ -390,8 +391,9 @@ job-driver:
   {{- if $mon }}
   # The job drivers' PrometheusServlet and executors' summary on the UI port, as on Connect. Spark creates the driver
   # pods and names their UI container port spark-ui (Constants.UI_PORT_NAME, BasicDriverFeatureStep in apache/spark
-  # resource-managers/kubernetes) and labels them spark-role=driver; podPort and selector say so to the PodMonitor.
-  metrics: {port: ui, podPort: spark-ui, selector: {spark-role: driver}, path: /metrics/prometheus, extraPaths: [/metrics/executors/prometheus], scheme: http, monitor: pod}
+  # resource-managers/kubernetes) and labels them spark-role=driver; podPort and selector say so to the PodMonitor,
+  # and every series gets the job's name (the pods' spark-k8s.io/job label, as spark_k8s_io_job).
+  metrics: {port: ui, podPort: spark-ui, selector: {spark-role: driver}, podTargetLabels: [spark-k8s.io/job], path: /metrics/prometheus, extraPaths: [/metrics/executors/prometheus], scheme: http, monitor: pod}
   {{- end }}
   egress:
     - {to: job-executor, port: blockmanager}

@@ -112,6 +112,9 @@ public sealed class JobObservabilityTests
         // BasicDriverFeatureStep names the UI container port "spark-ui" (Constants.UI_PORT_NAME); the template lists none.
         endpoints.Select(e => (string?)e["port"]).Should().AllBe("spark-ui");
         endpoints.Select(e => (string?)e["path"]).Should().Equal("/metrics/prometheus", "/metrics/executors/prometheus");
+        // Every series names its job: Prometheus copies the pods' job label (spark_k8s_io_job).
+        monitor.Body["spec"]!["podTargetLabels"]!.AsArray().Select(l => (string?)l).Should().Equal("spark-k8s.io/job");
+        driver.Should().ContainKey("spark-k8s.io/job");
         KubeSchema.Validate(monitor).Should().BeEmpty();
     }
 
