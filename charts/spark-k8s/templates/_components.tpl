@@ -36,6 +36,10 @@ Row fields:
              selecting the component's Service, which must carry that port) or a PodMonitor (monitor: pod, the pods'
              container port of that name), and the component's NetworkPolicy lets monitoring.prometheus's pods reach
              that port; the series are listed in charts/spark-k8s/monitoring/catalogue/;
+           podPort and selector (monitor: pod only) serve pods another program creates: podPort is the container port
+             name those pods carry when it differs from the row's (Spark names the driver UI port spark-ui), selector
+             labels that program adds, which the PodMonitor selects besides the component's (spark-role: driver);
+             podTargetLabels the pod labels Prometheus copies onto every series (spark-k8s.io/job);
   ingress  flows from outside the release (in-release ingress comes from the sources' egress entries):
              {from: connectClients, ports: [<port names>]}  networkPolicy.connectClients peers;
              {from: uiClients, ports: [<port names>]}       networkPolicy.uiClients peers.
@@ -223,6 +227,10 @@ mlflow:
   identity: mlflow
   ports:
     http: {{ int $v.mlflow.port }}
+  {{- if eq (include "spark-k8s.mlflow.metricsOn" .) "true" }}
+  # mlflow server --expose-prometheus: prometheus_flask_exporter on the app's own port (templates/mlflow/_mlflow.tpl).
+  metrics: {port: http, path: /metrics, scheme: http, monitor: service}
+  {{- end }}
   egress:
     - {peer: postgresql, host: {{ $mlflowDb.host | quote }}, port: {{ int $mlflowDb.port }}}
     - {peer: s3, url: {{ $s3 | quote }}}
@@ -380,11 +388,21 @@ job-driver:
     driver: 7078
     blockmanager: 7079
     ui: 4040
+  {{- if $mon }}
+  # The job drivers' PrometheusServlet and executors' summary on the UI port, as on Connect. Spark creates the driver
+  # pods and names their UI container port spark-ui (Constants.UI_PORT_NAME, BasicDriverFeatureStep in apache/spark
+  # resource-managers/kubernetes) and labels them spark-role=driver; podPort and selector say so to the PodMonitor,
+  # and every series gets the job's name (the pods' spark-k8s.io/job label, as spark_k8s_io_job).
+  metrics: {port: ui, podPort: spark-ui, selector: {spark-role: driver}, podTargetLabels: [spark-k8s.io/job], path: /metrics/prometheus, extraPaths: [/metrics/executors/prometheus], scheme: http, monitor: pod}
+  {{- end }}
   egress:
     - {to: job-executor, port: blockmanager}
     - {to: metastore, port: thrift}
     - {peer: s3, url: {{ $s3 | quote }}}
     - {peer: kubeApi}
+    {{- with $otlp }}
+    - {peer: otlp, url: {{ . | quote }}}
+    {{- end }}
     - {peer: dns}
     {{- with $jars }}
     - {peer: downloads, url: {{ . | quote }}}
@@ -405,6 +423,9 @@ job-executor:
     - {to: job-driver, port: blockmanager}
     - {to: job-executor, port: blockmanager}
     - {peer: s3, url: {{ $s3 | quote }}}
+    {{- with $otlp }}
+    - {peer: otlp, url: {{ . | quote }}}
+    {{- end }}
     - {peer: dns}
     {{- with $jars }}
     - {peer: downloads, url: {{ . | quote }}}

@@ -26,6 +26,8 @@ public sealed class MonitoringRenderTests
         ["minio"] = "s3",
         ["cost-exporter"] = "metrics",
         ["airflow-statsd"] = "metrics",
+        // mlflow server --expose-prometheus serves /metrics on the app's own port.
+        ["mlflow"] = "http",
     };
 
     public static TheoryData<string, string> Renders()

@@ -147,9 +147,14 @@ S3A uploads) its log when it ends, so rolling is off. */}}
 {{- /* The release's executor scheduling and decommissioning (spark.executorScheduling, spark.decommission), in cluster mode. */}}
 {{- $podGroup := ternary (printf "%s/podgroup-template.yaml" (include "spark-k8s.job.confDir" $root)) "" (eq $j.type "submit") }}
 {{- $conf = merge $conf (include "spark-k8s.executorScheduling.conf" (dict "root" $root "deployMode" "cluster" "podGroupTemplateFile" $podGroup) | fromYaml) }}
+{{- /* Spark's Prometheus endpoints on the driver UI (monitoring.enabled): the same properties as Connect's, scraped by
+the job-driver PodMonitor (templates/monitoring/_monitoring.tpl). */}}
+{{- $conf = merge $conf (include "spark-k8s.monitoring.sparkConf" $root | fromYaml) }}
 {{- include "spark-k8s.mergeSparkConfInto" (dict "base" $conf "over" (include "spark-k8s.components.sparkConf" (dict "root" $root "role" "job") | fromYaml)) }}
 {{- include "spark-k8s.mergeSparkConfInto" (dict "base" $conf "over" ($j.sparkConf | default dict)) }}
-{{- toYaml $conf }}
+{{- /* Traces and logs of the job's driver and executors (templates/observability): the agent's and log4j2's JVM
+options in front of the job's own extraJavaOptions, the structured-logging flag on 4.x. */}}
+{{- include "spark-k8s.observability.applicationConf" (dict "root" $root "conf" $conf "driver" "job-driver" "executor" "job-executor") }}
 {{- end }}
 
 {{/* Pod template of a job's driver or executors (the shared Spark pod template). Takes root, job (resolved), role. */}}

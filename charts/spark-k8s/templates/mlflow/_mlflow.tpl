@@ -71,6 +71,23 @@ mlflow.allowedHosts.
 {{- concat $hosts .Values.mlflow.allowedHosts | uniq | join "," }}
 {{- end }}
 
+{{/*
+"true" when the server exports Prometheus metrics (monitoring.enabled, without basic auth). mlflow server
+--expose-prometheus <dir> (mlflow/cli/__init__.py) sets prometheus_multiproc_dir for the server processes, and the
+Flask app then registers prometheus_flask_exporter's GunicornInternalPrometheusMetrics (mlflow/server/__init__.py,
+mlflow/server/prometheus_exporter.py), which serves /metrics on the app's own port through the uvicorn app that
+mounts it (mlflow/server/fastapi_app.py); the package comes with mlflow[extras], which the -full image installs.
+With mlflow.auth.enabled the basic-auth app asks for a password on every path but /static, /favicon.ico and /health
+(mlflow/server/auth/__init__.py is_unprotected_route), so Prometheus would need an MLflow user's password: the chart
+leaves the exporter off then (docs/en/observability.md).
+*/}}
+{{- define "spark-k8s.mlflow.metricsOn" -}}
+{{- and .Values.mlflow.enabled .Values.monitoring.enabled (not .Values.mlflow.auth.enabled) }}
+{{- end }}
+
+{{/* The exporter's multiprocess directory: one file per metric type and worker process, on the /tmp emptyDir. */}}
+{{- define "spark-k8s.mlflow.metricsDir" -}}/tmp/prometheus{{- end }}
+
 {{/* Combinations the schema cannot express. Takes the root context. */}}
 {{- define "spark-k8s.mlflow.validate" -}}
 {{- $m := .Values.mlflow }}
@@ -108,7 +125,8 @@ mlflow.allowedHosts.
 Start script of the MLflow container (Python 3, the image's interpreter; its arguments are the mlflow command line).
 It builds the backend store URI from the parts in the environment, with the password percent-encoded, and passes it
 as MLFLOW_BACKEND_STORE_URI (never as an argument); with basic auth it writes the auth config (configparser syntax:
-"%" doubled) to the file MLFLOW_AUTH_CONFIG_PATH names (on the /tmp emptyDir), mode 0600. The passwords leave
+"%" doubled) to the file MLFLOW_AUTH_CONFIG_PATH names (on the /tmp emptyDir), mode 0600; with metrics it empties
+the exporter's directory (PROMETHEUS_MULTIPROC_DIR) of a previous container's files. The passwords leave
 the environment of the server process. Values reach it only through the environment, never as script text
 (tests/SparkK8s.Chart.Tests/MlflowChartTests.cs runs it).
 */}}
@@ -139,6 +157,13 @@ if env.get("MLFLOW_AUTH_DB_NAME"):
         config.write("[mlflow]\n")
         for name, value in settings.items():
             config.write("%s = %s\n" % (name, value.replace("%", "%%")))
+metrics_dir = env.get("PROMETHEUS_MULTIPROC_DIR")
+if metrics_dir:
+    # prometheus_client's multiprocess mode wants the directory empty at start; the emptyDir outlives a container restart.
+    os.makedirs(metrics_dir, mode=0o700, exist_ok=True)
+    for name in os.listdir(metrics_dir):
+        if name.endswith(".db"):
+            os.remove(os.path.join(metrics_dir, name))
 for name in ("MLFLOW_DB_PASSWORD", "MLFLOW_AUTH_ADMIN_PASSWORD"):
     env.pop(name, None)
 os.execvp(sys.argv[1], sys.argv[1:])

@@ -10,12 +10,14 @@ Monitoring helpers (monitoring.enabled): the Prometheus Operator objects read th
 {{- toYaml $meta }}
 {{- end }}
 
-{{/* Scrape endpoints (YAML list) of a row's metrics field: one per path on the same port. Takes root, metrics. */}}
+{{/* Scrape endpoints (YAML list) of a row's metrics field: one per path on the same port (podPort names it on pods
+another program creates). Takes root, metrics. */}}
 {{- define "spark-k8s.monitoring.endpoints" -}}
 {{- $sm := .root.Values.monitoring.serviceMonitor }}
 {{- $endpoints := list }}
+{{- $port := .metrics.podPort | default .metrics.port }}
 {{- range prepend (.metrics.extraPaths | default list) .metrics.path }}
-{{- $endpoints = append $endpoints (dict "port" $.metrics.port "path" . "scheme" ($.metrics.scheme | default "http") "interval" $sm.interval "scrapeTimeout" $sm.scrapeTimeout) }}
+{{- $endpoints = append $endpoints (dict "port" $port "path" . "scheme" ($.metrics.scheme | default "http") "interval" $sm.interval "scrapeTimeout" $sm.scrapeTimeout) }}
 {{- end }}
 {{- toYaml $endpoints }}
 {{- end }}

@@ -39,7 +39,7 @@ layout here prints.
 
 {{/* The components whose JVMs the agent traces. */}}
 {{- define "spark-k8s.tracing.components" -}}
-{{- toYaml (list "connect" "executor" "history-server" "standalone-master" "standalone-worker" "metastore") }}
+{{- toYaml (list "connect" "executor" "history-server" "standalone-master" "standalone-worker" "metastore" "job-driver" "job-executor") }}
 {{- end }}
 
 {{/* "true" when tracing is on for this component (a traced component and tracing.enabled). Takes root, component. */}}
@@ -162,16 +162,19 @@ The JVM options of a Spark process (agent, then logs), space-separated, or "". T
 {{/*
 A Spark application's conf (YAML map) with the observability properties added: the structured-logging flag on 4.x
 and the driver's and executors' JVM options, put in front of any extraJavaOptions the values set (so user options
-still apply and may override system properties). Takes root, conf.
+still apply and may override system properties). Takes root, conf, optional driver and executor (the components of
+the driver and executor pods: connect and executor by default, job-driver and job-executor for jobs:).
 */}}
 {{- define "spark-k8s.observability.applicationConf" -}}
 {{- $root := .root }}
+{{- $driverComponent := .driver | default "connect" }}
+{{- $executorComponent := .executor | default "executor" }}
 {{- $conf := merge (dict) .conf }}
 {{- $conf = mergeOverwrite (include "spark-k8s.logging.sparkConf" $root | fromYaml) $conf }}
-{{- $driver := include "spark-k8s.observability.sparkJavaOpts" (dict "root" $root "component" "connect" "daemon" false) }}
-{{- $executor := include "spark-k8s.observability.sparkJavaOpts" (dict "root" $root "component" "executor" "daemon" false) }}
-{{- if eq (include "spark-k8s.tracing.agentOn" (dict "root" $root "component" "executor")) "true" }}
-{{- $executor = printf "%s -Dotel.service.name=%s" $executor (include "spark-k8s.tracing.serviceName" (dict "root" $root "component" "executor")) }}
+{{- $driver := include "spark-k8s.observability.sparkJavaOpts" (dict "root" $root "component" $driverComponent "daemon" false) }}
+{{- $executor := include "spark-k8s.observability.sparkJavaOpts" (dict "root" $root "component" $executorComponent "daemon" false) }}
+{{- if eq (include "spark-k8s.tracing.agentOn" (dict "root" $root "component" $executorComponent)) "true" }}
+{{- $executor = printf "%s -Dotel.service.name=%s" $executor (include "spark-k8s.tracing.serviceName" (dict "root" $root "component" $executorComponent)) }}
 {{- end }}
 {{- range $key, $opts := dict "spark.driver.extraJavaOptions" $driver "spark.executor.extraJavaOptions" $executor }}
 {{- if $opts }}
@@ -244,9 +247,55 @@ still apply and may override system properties). Takes root, conf.
 {{- include "spark-k8s.tracing.env" $ctx }}
 {{- end }}
 
-{{/* "true" when the logging ConfigMap is rendered (Spark 3.5 JSON logs, or the metastore's JSON logs). */}}
+{{/*
+"true" when the Jupyter server logs JSON. jupyter_server 2.x configures its logging through traitlets'
+Application.logging_config, a logging.config.dictConfig dictionary merged into the application's default one
+(traitlets/config/application.py get_default_logging_config: the "console" handler on stderr and the "console"
+formatter); files/logging/jupyter_server_config.json swaps that formatter for python-json-logger's JsonFormatter.
+python-json-logger comes with jupyter_server itself (jupyter_server depends on jupyter_events, which depends on
+python-json-logger), so every jupyter_server 2.x image has it; pythonjsonlogger.jsonlogger is the module name of
+both its 2.x and 3.x lines (3.x keeps it as an alias of pythonjsonlogger.json).
+*/}}
+{{- define "spark-k8s.logging.jupyterJson" -}}
+{{- and .Values.jupyter.enabled (eq (include "spark-k8s.logging.json" .) "true") }}
+{{- end }}
+
+{{/* Where the Jupyter container finds the JSON logging config (a directory of JUPYTER_CONFIG_PATH). */}}
+{{- define "spark-k8s.logging.jupyterConfigDir" -}}/opt/spark-k8s/jupyter{{- end }}
+
+{{/* Env of the Jupyter container for JSON logs (list items), or nothing. */}}
+{{- define "spark-k8s.logging.jupyterEnv" -}}
+{{- if eq (include "spark-k8s.logging.jupyterJson" .) "true" }}
+# Searched after ~/.jupyter and before the image's /etc/jupyter (jupyter_core.paths.jupyter_config_path).
+- name: JUPYTER_CONFIG_PATH
+  value: {{ include "spark-k8s.logging.jupyterConfigDir" . | quote }}
+{{- end }}
+{{- end }}
+
+{{/* The logging ConfigMap mount of the Jupyter container (list item), or nothing. */}}
+{{- define "spark-k8s.logging.jupyterVolumeMount" -}}
+{{- if eq (include "spark-k8s.logging.jupyterJson" .) "true" }}
+- name: logging
+  mountPath: {{ include "spark-k8s.logging.jupyterConfigDir" . | quote }}
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{/* The logging ConfigMap volume of the Jupyter pod (list item, the Jupyter config file only), or nothing. */}}
+{{- define "spark-k8s.logging.jupyterVolume" -}}
+{{- if eq (include "spark-k8s.logging.jupyterJson" .) "true" }}
+- name: logging
+  configMap:
+    name: {{ include "spark-k8s.componentName" (dict "root" . "component" "logging") | quote }}
+    items:
+      - key: jupyter_server_config.json
+        path: jupyter_server_config.json
+{{- end }}
+{{- end }}
+
+{{/* "true" when the logging ConfigMap is rendered (Spark 3.5 JSON logs, the metastore's or the Jupyter server's JSON logs). */}}
 {{- define "spark-k8s.logging.configMapOn" -}}
-{{- or (eq (include "spark-k8s.logging.sparkConfigFile" .) "true") (eq (include "spark-k8s.logging.metastoreJson" .) "true") }}
+{{- or (eq (include "spark-k8s.logging.sparkConfigFile" .) "true") (eq (include "spark-k8s.logging.metastoreJson" .) "true") (eq (include "spark-k8s.logging.jupyterJson" .) "true") }}
 {{- end }}
 
 {{/* PostgreSQL server settings for JSON logs (args list items: -c name=value), or nothing. */}}

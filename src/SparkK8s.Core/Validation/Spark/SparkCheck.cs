@@ -61,6 +61,7 @@ public static class SparkChecks
         new ExampleOperatorDagLineCheck(),
         new ExampleOperatorDagTemplateCheck(),
         new TracingAgentImageCheck(),
+        new JobMetricsCheck(),
         new AirflowSparkConnectConnectionCheck(),
         new AirflowJobServiceAccountCheck(),
         new AirflowOperatorFlavourCheck(),

@@ -39,6 +39,29 @@ public sealed partial class TracingAgentImageCheck() : SparkCheck(
             yield return Found(container.Object, $"{container.Field}.image",
                 $"container {container.Name} starts its JVM with -javaagent:{agent.Groups["path"].Value}, which {image} does not have; the JVM exits at start");
         }
+
+        // A batch job's driver and executors take the agent from the job's own properties and run the image of its
+        // pod templates (jobs: with tracing.enabled).
+        foreach (var (_, template) in context.Model.PodTemplates)
+        {
+            if (!context.Model.ConfByComponent.TryGetValue(template.App, out var job) || job.Job is null)
+            {
+                continue;
+            }
+
+            var agent = new[] { "spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions" }.Select(job.Get).OfType<string>()
+                .Select(o => Agent().Match(o)).FirstOrDefault(m => m.Success);
+            var containers = template.Spec?["containers"] as System.Text.Json.Nodes.JsonArray ?? [];
+            for (var i = 0; agent is not null && i < containers.Count; i++)
+            {
+                if ((string?)containers[i]?["image"] is { } image && IsUpstream(image))
+                {
+                    yield return Found(template.Object, $"{template.Field}: spec.containers[{i}].image",
+                        $"job '{job.Job}' starts its driver and executors with -javaagent:{agent.Groups["path"].Value}, which {image} does not have; the JVMs exit at start",
+                        "Use the project's images for the job (jobDefaults.image or jobs.<name>.image, images/build.sh), or set tracing.mode: operator");
+                }
+            }
+        }
     }
 
     /// <summary>Whether an image reference names an upstream repository (with or without the Docker Hub host).</summary>
