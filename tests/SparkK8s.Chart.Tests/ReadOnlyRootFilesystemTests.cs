@@ -34,6 +34,7 @@ public class ReadOnlyRootFilesystemTests
             yield return RenderInput.Version(version, "monitoring.enabled=true");
             yield return new RenderInput(Sets: [$"spark.version={version}", "backup.enabled=true", "costExporter.enabled=true"], ValuesYaml: "restore: {enabled: true, backupId: metastore-20261121T020000Z}");
             yield return RenderInput.Version(version, "airflow.enabled=true", "airflow.executor=KubernetesExecutor", "airflow.dags.gitSync.enabled=true", "airflow.dags.gitSync.repo=https://git.example.com/dags.git");
+            yield return RenderInput.Version(version, "dataQuality.enabled=true", "dataQuality.git.enabled=true", "dataQuality.git.repo=https://git.example.com/suites.git");
         }
     }
 
@@ -109,6 +110,10 @@ public class ReadOnlyRootFilesystemTests
         { "Job/restore/restore", ["/tmp"] },
         // The cost exporter (images/tools, `spark-k8s cost serve`): HOME is /tmp; it keeps its state in memory.
         { "Deployment/cost-exporter/cost-exporter", ["/tmp"] },
+        // The data quality runner (images/data-quality): HOME is /tmp (Great Expectations' ephemeral context keeps its
+        // stores in memory; the results and data docs go to S3); the one-time git-sync writes its checkout and HOME.
+        { "CronJob/data-quality/runner", ["/tmp"] },
+        { "CronJob/data-quality/git-clone", ["/git", "/tmp"] },
     };
 
     [Theory]

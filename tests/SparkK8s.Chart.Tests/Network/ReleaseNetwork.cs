@@ -123,6 +123,8 @@ public static class ReleaseNetwork
             new("job-driver", "metastore", "thrift"),
             // MLflow: notebooks log runs and artifacts over HTTP only (proxied artifact serving, issue 11 §3).
             new("jupyter", "mlflow", "http"),
+            // Data quality (issue 14 §4): the Great Expectations runner is a Spark Connect client.
+            new("data-quality", "connect", "grpc"),
         };
         // Airflow 3 (issue 11): every component sends StatsD to the exporter; the API server fetches task logs from the
         // log servers; task processes (the scheduler's with the LocalExecutor, the task pods' with the
@@ -145,7 +147,7 @@ public static class ReleaseNetwork
         flows.AddRange(new[] { "airflow-api-server", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer", "airflow-worker" }.Select(s => new Flow(s, "airflow-statsd", "statsd")));
         if (inChartS3)
         {
-            flows.AddRange(new[] { "connect", "executor", "standalone-worker", "job-driver", "job-executor", "history-server", "metastore", "backup", "backup-verify", "restore", "airflow-triggerer", taskRunner, "cost-exporter", "mlflow" }.Select(s => new Flow(s, "minio", "s3")));
+            flows.AddRange(new[] { "connect", "executor", "standalone-worker", "job-driver", "job-executor", "history-server", "metastore", "backup", "backup-verify", "restore", "airflow-triggerer", taskRunner, "cost-exporter", "mlflow", "data-quality" }.Select(s => new Flow(s, "minio", "s3")));
         }
 
         if (inChartDatabase)

@@ -3,7 +3,8 @@
 What it does, in three tasks of one run:
 
 1. ``load_trips``: writes the trips and zones tables the example suites describe (``spark_k8s_load.yellow_trips`` and
-   ``spark_k8s_load.taxi_zones``: the column names and value ranges of ``spark-k8s load``), through Spark Connect.
+   ``spark_k8s_load.taxi_zones``: the column names and value ranges of ``spark-k8s load``) through Spark Connect, reads
+   the trips back and fails on a count mismatch.
 2. ``validate``: runs the chart's data quality runner (``charts/spark-k8s/files/data-quality/runner.py``) on the suites
    ``yellow_trips`` and ``taxi_zones``. A failed expectation makes the runner exit 1, the task fails, and ``publish``
    does not run. Results land on S3 under ``data-quality/<suite>/<run id>.json``, the data docs under
@@ -110,6 +111,9 @@ def spark_k8s_data_quality():
                 "element_at(array('Manhattan', 'Brooklyn', 'Queens', 'Bronx', 'Staten Island'), CAST(id % 5 + 1 AS INT)) AS Borough",
             )
             zones.write.format("parquet").mode("overwrite").saveAsTable(f"{DATABASE}.taxi_zones")
+            counted = spark.table(f"{DATABASE}.yellow_trips").count()
+            if counted != ROWS:
+                raise ValueError(f"{DATABASE}.yellow_trips: read back {counted} rows, but {ROWS} were written")
             print(f"wrote {ROWS} trips and {ZONES} zones to {DATABASE}")
         finally:
             spark.stop()
