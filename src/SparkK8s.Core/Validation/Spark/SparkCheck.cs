@@ -64,6 +64,8 @@ public static class SparkChecks
         new AirflowSparkConnectConnectionCheck(),
         new AirflowJobServiceAccountCheck(),
         new AirflowOperatorFlavourCheck(),
+        new DataQualityMissingSuiteCheck(),
+        new DataQualitySuiteFileCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
