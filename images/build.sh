@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the project's images from the version table (charts/spark-k8s/values.yaml, read by images/versions.py):
-# spark, jupyter and airflow once per Spark line, metastore and tools once. Tags <registry>/<name>:<tag> with the tag the chart
+# spark, jupyter, airflow and data-quality once per Spark line, metastore and tools once. Tags <registry>/<name>:<tag> with the tag the chart
 # renders for that image, pushes with --push, and prints each pushed image's digest for image.digest / values.
 #
 #   images/build.sh --registry registry.example.com/platform [--push] [--line 4.1] [--image spark] [--platform P]
@@ -74,7 +74,7 @@ build() {
     fi
   done <<<"$build_args"
   case "$image" in
-    spark|jupyter|airflow) check_hashes "$root/images/$image/requirements-$line.txt" || return 1 ;;
+    spark|jupyter|airflow|data-quality) check_hashes "$root/images/$image/requirements-$line.txt" || return 1 ;;
   esac
 
   local context="$root/images/$image" file="$root/images/$image/Dockerfile"
@@ -109,8 +109,8 @@ build() {
 }
 
 case "$only_image" in
-  ""|spark|jupyter|airflow|metastore|tools) ;;
-  *) echo "error: --image must be spark, jupyter, airflow, metastore or tools" >&2; exit 2 ;;
+  ""|spark|jupyter|airflow|metastore|tools|data-quality) ;;
+  *) echo "error: --image must be spark, jupyter, airflow, metastore, tools or data-quality" >&2; exit 2 ;;
 esac
 
 mapfile -t lines < <(python3 "$versions" lines)
@@ -120,12 +120,12 @@ if [ -n "$only_line" ] && ! printf '%s\n' "${lines[@]}" | grep -qxF "$only_line"
 fi
 
 status=0
-for image in spark jupyter airflow metastore tools; do
+for image in spark jupyter airflow metastore tools data-quality; do
   if [ -n "$only_image" ] && [ "$image" != "$only_image" ]; then
     continue
   fi
   case "$image" in
-    spark|jupyter|airflow)
+    spark|jupyter|airflow|data-quality)
       for line in "${lines[@]}"; do
         if [ -z "$only_line" ] || [ "$line" = "$only_line" ]; then
           build "$image" "$line" || status=1

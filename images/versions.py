@@ -232,7 +232,12 @@ def build_args(values, image, line):
         return {"AIRFLOW_IMAGE": airflow_base(values), "SPARK_LINE": line}
     if image == "tools":
         return {}
-    raise TableError(f"unknown image {image!r} (spark, metastore, jupyter, airflow, tools)")
+    if image == "data-quality":
+        # The runner builds on the Jupyter base image (Python 3.10, uid 1000) with the line's Connect client.
+        release(values, line)
+        j = values["jupyter"]["image"]
+        return {"JUPYTER_IMAGE": f"{j['repository']}:{j['tag']}", "SPARK_LINE": line}
+    raise TableError(f"unknown image {image!r} (spark, metastore, jupyter, airflow, tools, data-quality)")
 
 
 def airflow_image(values):
@@ -266,7 +271,10 @@ def tag(values, image, line):
     if image == "tools":
         chart = (VALUES.parent / "Chart.yaml").read_text(encoding="utf-8")
         return str(parse(chart)["version"])
-    raise TableError(f"unknown image {image!r} (spark, metastore, jupyter, airflow, tools)")
+    if image == "data-quality":
+        # dataQuality.image.tag is empty by default and follows the Spark release (templates/data-quality).
+        return release(values, line)["sparkVersion"]
+    raise TableError(f"unknown image {image!r} (spark, metastore, jupyter, airflow, tools, data-quality)")
 
 
 def main(argv):

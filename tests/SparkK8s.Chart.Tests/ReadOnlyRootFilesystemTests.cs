@@ -35,6 +35,7 @@ public class ReadOnlyRootFilesystemTests
             yield return new RenderInput(Sets: [$"spark.version={version}", "backup.enabled=true", "costExporter.enabled=true"], ValuesYaml: "restore: {enabled: true, backupId: metastore-20261121T020000Z}");
             yield return RenderInput.Version(version, "airflow.enabled=true", "airflow.executor=KubernetesExecutor", "airflow.dags.gitSync.enabled=true", "airflow.dags.gitSync.repo=https://git.example.com/dags.git");
             yield return RenderInput.Version(version, "iceberg.enabled=true", "iceberg.maintenance.enabled=true", "iceberg.maintenance.tables={demo.events}");
+            yield return RenderInput.Version(version, "dataQuality.enabled=true", "dataQuality.git.enabled=true", "dataQuality.git.repo=https://git.example.com/suites.git");
         }
     }
 
@@ -113,6 +114,10 @@ public class ReadOnlyRootFilesystemTests
         // Iceberg maintenance: local-mode Spark (apache/spark image) writes /tmp (spark.local.dir, HOME) and the work dir.
         { "CronJob/iceberg-maintenance/iceberg-maintenance", ["/tmp", "/opt/spark/work-dir"] },
         { "CronJob/iceberg-maintenance/fetch-jars", ["/opt/spark/extra-jars"] },
+        // The data quality runner (images/data-quality): HOME is /tmp (Great Expectations' ephemeral context keeps its
+        // stores in memory; the results and data docs go to S3); the one-time git-sync writes its checkout and HOME.
+        { "CronJob/data-quality/runner", ["/tmp"] },
+        { "CronJob/data-quality/git-clone", ["/git", "/tmp"] },
     };
 
     [Theory]

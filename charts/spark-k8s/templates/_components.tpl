@@ -631,6 +631,23 @@ iceberg-maintenance:
     {{- with $jars }}
     - {peer: downloads, url: {{ . | quote }}}
     {{- end }}
+{{- $dq := $v.dataQuality }}
+# The Great Expectations runner (templates/data-quality): a Spark Connect client that writes results and data docs to
+# S3 with the Spark key; with dataQuality.git a one-time git-sync clones the suites first.
+data-quality:
+  enabled: {{ include "spark-k8s.dataQuality.active" . | eq "true" }}
+  image: dataQuality.image
+  version: {{ $dq.image.tag | default (include "spark-k8s.release" . | fromYaml).sparkVersion | quote }}
+  pods: true
+  identity: spark
+  ports: {}
+  egress:
+    - {to: connect, port: grpc}
+    - {peer: s3, url: {{ $s3 | quote }}}
+    {{- if $dq.git.enabled }}
+    - {peer: git, url: {{ $dq.git.repo | quote }}}
+    {{- end }}
+    - {peer: dns}
 {{- end }}
 
 {{/* S3 endpoint URL of the chart (s3.endpoint, or the in-chart MinIO), or "" when neither is set (the render fails elsewhere). */}}

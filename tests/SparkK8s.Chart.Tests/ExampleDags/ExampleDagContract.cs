@@ -21,7 +21,18 @@ public static class ExampleDagContract
         ["spark_k8s_connect_standalone.py"] = "airflow-connect-standalone",
         ["spark_k8s_submit.py"] = "airflow-k8s-submit",
         ["spark_k8s_operator.py"] = "airflow-operator",
+        ["spark_k8s_data_quality.py"] = "airflow-connect-k8s",
     };
+
+    /// <summary>Further --set values a DAG's preset needs before the chart ships that DAG (the data quality DAG ships with dataQuality.enabled).</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> DagSets = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    {
+        ["spark_k8s_data_quality.py"] = ["dataQuality.enabled=true"],
+    };
+
+    /// <summary>The render input of a DAG's preset.</summary>
+    public static SparkK8s.Chart.Tests.Infrastructure.RenderInput PresetRender(string file) =>
+        new(Files: [$"presets/{DagPresets[file]}.yaml"], Sets: DagSets.TryGetValue(file, out var sets) ? sets : null);
 
     /// <summary>Files that ship beside the DAGs: the operator DAG's SparkApplication template.</summary>
     public static readonly IReadOnlyDictionary<string, string> CompanionFiles = new Dictionary<string, string>(StringComparer.Ordinal)

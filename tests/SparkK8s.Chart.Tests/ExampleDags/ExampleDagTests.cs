@@ -137,7 +137,7 @@ public class ExampleDagTests
             return contract;
         }
 
-        var rendered = await ChartRender.RenderAsync(new RenderInput(Files: [$"presets/{ExampleDagContract.DagPresets[file]}.yaml"]));
+        var rendered = await ChartRender.RenderAsync(ExampleDagContract.PresetRender(file));
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var obj in rendered.Objects)
         {
@@ -170,7 +170,7 @@ public class ExampleDagTests
             return;
         }
 
-        var rendered = await ChartRender.RenderAsync(new RenderInput(Files: [$"presets/{ExampleDagContract.DagPresets[file]}.yaml"]));
+        var rendered = await ChartRender.RenderAsync(ExampleDagContract.PresetRender(file));
         var shipped = rendered.OfKind("ConfigMap").SelectMany(c => (c.Body["data"] as JsonObject)?.Select(p => p.Key) ?? []).ToList();
         shipped.Should().Contain(file);
         foreach (var (companion, _) in ExampleDagContract.CompanionFiles.Where(c => c.Value == file))

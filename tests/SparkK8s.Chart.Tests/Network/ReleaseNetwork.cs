@@ -125,6 +125,8 @@ public static class ReleaseNetwork
             new("jupyter", "mlflow", "http"),
             // Iceberg table maintenance (local-mode Spark in the CronJob's pod): the Hive catalog's metastore.
             new("iceberg-maintenance", "metastore", "thrift"),
+            // Data quality (issue 14 §4): the Great Expectations runner is a Spark Connect client.
+            new("data-quality", "connect", "grpc"),
         };
         // Airflow 3 (issue 11): every component sends StatsD to the exporter; the API server fetches task logs from the
         // log servers; task processes (the scheduler's with the LocalExecutor, the task pods' with the
@@ -147,7 +149,7 @@ public static class ReleaseNetwork
         flows.AddRange(new[] { "airflow-api-server", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer", "airflow-worker" }.Select(s => new Flow(s, "airflow-statsd", "statsd")));
         if (inChartS3)
         {
-            flows.AddRange(new[] { "connect", "executor", "standalone-worker", "job-driver", "job-executor", "history-server", "metastore", "backup", "backup-verify", "restore", "airflow-triggerer", taskRunner, "cost-exporter", "mlflow", "iceberg-maintenance" }.Select(s => new Flow(s, "minio", "s3")));
+            flows.AddRange(new[] { "connect", "executor", "standalone-worker", "job-driver", "job-executor", "history-server", "metastore", "backup", "backup-verify", "restore", "airflow-triggerer", taskRunner, "cost-exporter", "mlflow", "iceberg-maintenance", "data-quality" }.Select(s => new Flow(s, "minio", "s3")));
         }
 
         if (inChartDatabase)

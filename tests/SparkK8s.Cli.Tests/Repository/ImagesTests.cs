@@ -15,7 +15,7 @@ namespace SparkK8s.Cli.Tests.Repository;
 /// </summary>
 public partial class ImagesTests
 {
-    private static readonly string[] TableImages = ["spark", "metastore", "jupyter", "airflow"];
+    private static readonly string[] TableImages = ["spark", "metastore", "jupyter", "airflow", "data-quality"];
 
     public static TheoryData<string> Dockerfiles() =>
         new(Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "images"), "Dockerfile", SearchOption.AllDirectories)
@@ -317,11 +317,24 @@ public partial class ImagesTests
     }
 
     [Fact]
+    public async Task Build_script_refuses_the_data_quality_image_while_its_runner_packages_have_no_hash()
+    {
+        using var sandbox = new BuildSandbox();
+
+        var result = await sandbox.BuildAsync("--image", "data-quality", "--line", "4.1");
+
+        result.ExitCode.Should().Be(1);
+        result.StandardError.Should().Contain("images/data-quality/requirements-4.1.txt has requirements without --hash")
+            .And.Contain("great_expectations==1.19.0").And.Contain("images/pin.sh");
+        File.Exists(sandbox.DockerLog).Should().BeFalse("nothing is built while a hash is missing");
+    }
+
+    [Fact]
     public void Images_workflow_builds_every_image_on_every_line_it_has()
     {
         var workflow = File.ReadAllText(Path.Combine(RepoPaths.Root, ".github", "workflows", "images.yml"));
         var entries = WorkflowEntry().Matches(workflow).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
-        var perLine = new[] { "spark", "jupyter", "airflow" };
+        var perLine = new[] { "spark", "jupyter", "airflow", "data-quality" };
         var expected = Directory.EnumerateDirectories(Path.Combine(RepoPaths.Root, "images"))
             .Where(d => File.Exists(Path.Combine(d, "Dockerfile"))).Select(Path.GetFileName)
             .SelectMany(image => perLine.Contains(image) ? Lines().Select(line => (image!, line)) : [(image!, string.Empty)]);
@@ -329,7 +342,7 @@ public partial class ImagesTests
         entries.Should().BeEquivalentTo(expected, "each image and Spark line is built, scanned and pushed by .github/workflows/images.yml");
     }
 
-    [GeneratedRegex(@"\{image: ([a-z]+), line: ""([0-9.]*)""\}")]
+    [GeneratedRegex(@"\{image: ([a-z-]+), line: ""([0-9.]*)""\}")]
     private static partial Regex WorkflowEntry();
 
     [Fact]
@@ -345,6 +358,7 @@ public partial class ImagesTests
     [InlineData("spark")]
     [InlineData("jupyter")]
     [InlineData("airflow")]
+    [InlineData("data-quality")]
     public void Requirements_pin_the_table_versions(string image)
     {
         foreach (var line in Lines())
@@ -361,7 +375,7 @@ public partial class ImagesTests
                 expected[(string)release["pythonClientPackage"]!] = (string)release["sparkVersion"]!;
             }
 
-            if (image == "jupyter")
+            if (image is "jupyter" or "data-quality")
             {
                 expected[(string)release["pythonClientPackage"]!] = (string)release["sparkVersion"]!;
                 foreach (var (name, version) in release["clientPackages"]!.AsObject())

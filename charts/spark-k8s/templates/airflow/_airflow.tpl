@@ -66,10 +66,10 @@ Airflow 3 helpers. Facts from apache/airflow (airflow-core, v3.x) and its offici
 {{- toYaml (dict "submit" $submit "operator" $operator) }}
 {{- end }}
 
-{{/* "true" when Airflow tasks talk to the Kubernetes API to run Spark jobs (submit or operator jobs present). */}}
+{{/* "true" when Airflow tasks talk to the Kubernetes API to run Spark jobs (submit or operator jobs present) or the data-quality example DAG's runner pod. */}}
 {{- define "spark-k8s.airflow.tasksUseKubeApi" -}}
 {{- $k := include "spark-k8s.airflow.jobKinds" . | fromYaml }}
-{{- or $k.submit $k.operator }}
+{{- or $k.submit $k.operator (and .Values.airflow.dags.examples (eq (include "spark-k8s.dataQuality.active" .) "true")) }}
 {{- end }}
 
 {{/* Component whose pods run the task processes: airflow-worker (KubernetesExecutor) or airflow-scheduler. */}}
@@ -131,6 +131,7 @@ spark_k8s_operator_app.yaml (operator jobs). A file the chart does not ship is l
 {{- range $name := $names }}
 {{- with $.Files.Get (printf "files/airflow/dags/%s" $name) }}{{ $_ := set $files $name . }}{{ end }}
 {{- end }}
+{{- if $v.dataQuality.enabled }}{{ $_ := set $files "spark_k8s_data_quality.py" ($.Files.Get "files/airflow/dags/spark_k8s_data_quality.py") }}{{ with include "spark-k8s.dataQuality.airflowPod" $ }}{{ $_ := set $files "spark_k8s_data_quality_pod.yaml" . }}{{ end }}{{ end }}
 {{- if $files }}{{ toYaml $files }}{{ end }}
 {{- end }}
 

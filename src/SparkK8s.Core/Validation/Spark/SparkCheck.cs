@@ -70,6 +70,8 @@ public static class SparkChecks
         new IcebergHiveMetastoreCheck(),
         new IcebergCatalogSecretCheck(),
         new IcebergHiveUriCheck(),
+        new DataQualityMissingSuiteCheck(),
+        new DataQualitySuiteFileCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>

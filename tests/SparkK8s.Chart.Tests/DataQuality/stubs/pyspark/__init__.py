@@ -1,0 +1,1 @@
+"""Stand-in of pyspark for runner_tests.py."""
