@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start-up (issue #15): spark-k8s --help (target <= 1.3x) and presets (target <= 2x) against `helm version`, and what
+# Start-up (issue #15): spark-k8s --help (target <= 1.3x) and presets (target <= 2x; also with its preset-list cache
+# off, as on the first run after a chart edit) against `helm version`, and what
 # the ./spark-k8s wrapper adds over running the built CLI directly (target <= 10 ms after the first build). Also
 # checks that the wrapper does not rebuild when no source changed.
 # Usage: benchmarks/startup.sh   (BENCH_ROUNDS, BENCH_RUNS as in lib/paired.sh)
@@ -19,6 +20,12 @@ report help "spark-k8s --help" "helm version" "1 process" 1.3 ratio "$wrapper --
 
 paired_rounds presets "$wrapper presets" "$helm version"
 report presets "spark-k8s presets" "helm version" "1 process" 2 ratio "$wrapper presets" "$helm version"
+
+# The first `presets` after a chart edit parses the chart's YAML (the preset-list cache misses): the same command
+# with the cache turned off.
+uncached="env SPARK_K8S_NO_PRESET_CACHE=1 $wrapper presets"
+paired_rounds presets-uncached "$uncached" "$helm version"
+report presets-uncached "spark-k8s presets, cache off (first run after a chart edit)" "helm version" "1 process" 2 ratio "$uncached" "$helm version"
 
 # The wrapper's own cost: run it with a `dotnet` on PATH that exits at once (/bin/true), against /bin/true itself.
 # What remains is bash, the source-change check and the helm check, without the CLI's start-up noise.

@@ -15,14 +15,34 @@ public static class CliApplication
     /// <summary>How long a command may take to wind down after SIGTERM or Ctrl-C before the process is ended.</summary>
     public static readonly TimeSpan ProcessTerminationGrace = TimeSpan.FromSeconds(25);
 
+    private const string RootDescription = "spark-k8s: plan, render, validate and operate Apache Spark on Kubernetes.";
+
     public static RootCommand BuildRootCommand()
     {
-        var root = new RootCommand("spark-k8s: plan, render, validate and operate Apache Spark on Kubernetes.");
+        var root = new RootCommand(RootDescription);
         foreach (var command in CommandCatalog.All())
         {
             root.Subcommands.Add(command);
         }
 
+        return root;
+    }
+
+    /// <summary>
+    /// The command tree <paramref name="args"/> need: when the first argument names a top-level command exactly, the
+    /// root with only that command (its options and subcommands are all a parse of these arguments can reach, and
+    /// building the other sixteen costs every run several milliseconds); else, for --help, typos and the rest, the whole
+    /// tree. Either tree parses such arguments to the same result (a test compares them).
+    /// </summary>
+    public static RootCommand BuildRootCommandFor(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0 || CommandCatalog.Find(args[0]) is not { } create)
+        {
+            return BuildRootCommand();
+        }
+
+        var root = new RootCommand(RootDescription);
+        root.Subcommands.Add(create());
         return root;
     }
 
@@ -40,7 +60,7 @@ public static class CliApplication
         System.CommandLine.ParseResult parseResult;
         using (SparkK8s.Core.Diagnostics.PhaseTimer.Measure("cli: build and parse the command tree"))
         {
-            parseResult = BuildRootCommand().Parse(args);
+            parseResult = BuildRootCommandFor(args).Parse(args);
         }
 
         var configuration = new InvocationConfiguration

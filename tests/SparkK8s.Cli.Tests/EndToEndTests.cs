@@ -17,6 +17,7 @@ public class EndToEndTests
         }
 
         startInfo.Environment["XDG_CACHE_HOME"] = CliRunner.EmptyCache;
+        startInfo.Environment.Remove("COLUMNS");
         using var process = Process.Start(startInfo)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -32,6 +33,30 @@ public class EndToEndTests
         result.ExitCode.Should().Be(0, result.Stderr);
         using var json = result.Json();
         json.RootElement.GetProperty("presets").GetArrayLength().Should().BeGreaterThan(0);
+    }
+
+    /// <summary>
+    /// The binary's buffered standard output (Program.cs) writes what the command writes, all of it: a large JSON report
+    /// and a table are byte for byte what the same command writes in-process.
+    /// </summary>
+    [Fact]
+    public async Task Binary_output_is_the_in_process_output()
+    {
+        string[][] commands =
+        [
+            ["cost", SparkK8s.Testing.RepoPaths.SparkEventLogs, "-o", "json"],
+            ["presets"],
+            ["presets", "-o", "json"],
+        ];
+        foreach (var args in commands)
+        {
+            var binary = await RunBinaryAsync(args);
+            var inProcess = await CliRunner.RunAsync(args);
+
+            binary.ExitCode.Should().Be(inProcess.ExitCode, binary.Stderr);
+            binary.Stdout.Should().Be(inProcess.Stdout, string.Join(' ', args));
+            binary.Stdout.Length.Should().BeGreaterThan(500);
+        }
     }
 
     [Fact]

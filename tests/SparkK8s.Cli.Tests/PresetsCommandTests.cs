@@ -50,6 +50,28 @@ public class PresetsCommandTests
         components.Should().NotContain(["networkPolicy", "openshift"]).And.Contain(["connect", "standalone", "jobs"]);
     }
 
+    /// <summary>The second run is served from the preset-list cache: table and JSON are byte for byte the parsed ones.</summary>
+    [Fact]
+    public async Task Cached_output_is_the_parsed_output()
+    {
+        string parsedTable, parsedJson;
+        Environment.SetEnvironmentVariable(SparkK8s.Core.Presets.PresetListCache.DisableVariable, "1");
+        try
+        {
+            parsedTable = (await CliRunner.RunAsync("presets")).Stdout;
+            parsedJson = (await CliRunner.RunAsync("presets", "--output", "json")).Stdout;
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(SparkK8s.Core.Presets.PresetListCache.DisableVariable, null);
+        }
+
+        await CliRunner.RunAsync("presets");
+        (await CliRunner.RunAsync("presets")).Stdout.Should().Be(parsedTable);
+        (await CliRunner.RunAsync("presets", "--output", "json")).Stdout.Should().Be(parsedJson);
+        Directory.GetFiles(Path.Combine(CliRunner.EmptyCache, "spark-k8s", "presets")).Should().NotBeEmpty();
+    }
+
     [Fact]
     public async Task Bad_output_format_is_a_usage_error()
     {

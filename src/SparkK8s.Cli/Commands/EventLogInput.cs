@@ -46,9 +46,16 @@ internal sealed class EventLogInput
             var apps = new List<T>();
             var skipped = new List<SkippedLog>();
             var index = 0;
+            // The status line is built only when it is shown: for thousands of small logs it is per-log work otherwise.
+            var showsProgress = terminal.Interactive && format == OutputFormat.Table;
             await foreach (var result in scanner.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                status($"Read {++index}: {TerminalText.Clean(result.Name)}");
+                ++index;
+                if (showsProgress)
+                {
+                    status($"Read {index}: {TerminalText.Clean(result.Name)}");
+                }
+
                 if (result.Summary is { } summary)
                 {
                     if (select(summary) is { } selected)

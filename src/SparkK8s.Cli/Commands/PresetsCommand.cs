@@ -17,7 +17,7 @@ public static class PresetsCommand
         {
             var terminal = Terminal.For(parseResult);
             var catalog = new PresetCatalog(options.ChartDirectory(parseResult));
-            var presets = await catalog.ListAsync(cancellationToken).ConfigureAwait(false);
+            var presets = await catalog.ListAsync(PresetListCache.Default, cancellationToken).ConfigureAwait(false);
             if (parseResult.GetValue(options.Output) == OutputFormat.Json)
             {
                 OutputOptions.WriteJson(terminal.Out, new { chart = catalog.ChartDirectory, presets, environments = catalog.EnvironmentNames });

@@ -26,11 +26,35 @@ public sealed class PresetCatalog(string chartDirectory)
     public IReadOnlyList<string> PresetNames => NamesIn(PresetDirectory);
     public IReadOnlyList<string> EnvironmentNames => NamesIn(EnvironmentDirectory);
 
-    public async Task<IReadOnlyList<PresetInfo>> ListAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PresetInfo>> ListAsync(CancellationToken cancellationToken) => ListAsync(null, cancellationToken);
+
+    /// <summary>
+    /// The presets, taken from <paramref name="cache"/> when the chart's values.yaml, compose.yaml and presets have the
+    /// same content as when they were last listed, else parsed (and then stored there).
+    /// </summary>
+    public async Task<IReadOnlyList<PresetInfo>> ListAsync(PresetListCache? cache, CancellationToken cancellationToken)
+    {
+        var names = PresetNames;
+        var key = cache is null ? null : PresetListCache.Key(ChartDirectory, names);
+        if (key is not null && cache!.TryGet(ChartDirectory, key) is { } cached)
+        {
+            return cached;
+        }
+
+        var presets = await ParseAllAsync(names, cancellationToken).ConfigureAwait(false);
+        if (key is not null)
+        {
+            cache!.Store(ChartDirectory, key, presets);
+        }
+
+        return presets;
+    }
+
+    private async Task<IReadOnlyList<PresetInfo>> ParseAllAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
         var defaults = await ValuesDocument.LoadAsync(Path.Combine(ChartDirectory, "values.yaml"), "--chart", cancellationToken).ConfigureAwait(false);
         var presets = new List<PresetInfo>();
-        foreach (var name in PresetNames)
+        foreach (var name in names)
         {
             presets.Add(await DescribeAsync(defaults, Path.Combine(PresetDirectory, name + ".yaml"), cancellationToken).ConfigureAwait(false));
         }
