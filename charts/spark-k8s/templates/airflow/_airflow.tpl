@@ -227,6 +227,13 @@ SPARK_K8S_SPARK_CONF: {{ toJson $conf | quote }}
 {{- $_ := set $cfg "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT" (toString $a.scheduler.logServerPort) }}
 {{- $_ := set $cfg "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT" (toString $a.triggerer.logServerPort) }}
 {{- $_ := set $cfg "AIRFLOW__LOGGING__BASE_LOG_FOLDER" "/opt/airflow/logs" }}
+{{- if eq (include "spark-k8s.logging.json" .) "true" }}
+{{- /* logging.format json: Airflow 3's structlog writes every component's own output (and the API server's
+uvicorn/access logs) as newline-delimited JSON ([logging] json_logs, apache/airflow PR #63365, Airflow 3.2+); task
+logs stay Airflow's own NDJSON files that the UI reads. */}}
+{{- $_ := set $cfg "AIRFLOW__LOGGING__JSON_LOGS" "True" }}
+{{- $_ := set $cfg "AIRFLOW__LOGGING__COLORED_CONSOLE_LOG" "False" }}
+{{- end }}
 {{- with $a.logging.remoteBaseLogFolder }}
 {{- $_ := set $cfg "AIRFLOW__LOGGING__REMOTE_LOGGING" "True" }}
 {{- $_ := set $cfg "AIRFLOW__LOGGING__REMOTE_BASE_LOG_FOLDER" . }}
@@ -261,9 +268,23 @@ SPARK_K8S_SPARK_CONF: {{ toJson $conf | quote }}
 {{- end }}
 
 {{/*
-Env vars of an Airflow container from Secrets: the database URL (assembled by Kubernetes from the password's
-secretKeyRef, $(AIRFLOW_DB_PASSWORD): no password in the manifest), the Fernet key, the API secret key and the JWT
-secret. Task pods (worker: true) get only the API secret key (their log server checks the API server's signed
+The command Airflow runs for [database] sql_alchemy_conn (AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD): it prints the
+SQLAlchemy URL built from the AIRFLOW_DB_* env vars with the user, the password and the database name percent-encoded
+(urllib.parse.quote with safe=""), so a password with @ : / % # ? or any other character connects as it is, and
+the chart never needs to know it (it comes from a secretKeyRef, also with secrets.provider). Airflow reads the
+<OPTION>_CMD env var for its sensitive options (sql_alchemy_conn is one: airflow-core config.yml "sensitive: true",
+howto/set-config.rst "_cmd"), splits it with shlex.split and runs it without a shell, taking its stdout
+(airflow-core airflow/utils/process_utils or configuration.run_command); nothing here is shell text, and the values
+reach it only through the environment. Printed without a newline, so the URL is exactly the output.
+*/}}
+{{- define "spark-k8s.airflow.dbUrlCommand" -}}
+python3 -c "import os, urllib.parse; e = os.environ; q = lambda v: urllib.parse.quote(v, safe=''); print('postgresql+psycopg2://' + q(e['AIRFLOW_DB_USER']) + ':' + q(e['AIRFLOW_DB_PASSWORD']) + '@' + e['AIRFLOW_DB_HOST'] + ':' + e['AIRFLOW_DB_PORT'] + '/' + q(e['AIRFLOW_DB_NAME']) + '?sslmode=' + q(e['AIRFLOW_DB_SSLMODE']), end='')"
+{{- end }}
+
+{{/*
+Env vars of an Airflow container from Secrets: the database connection (AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD,
+spark-k8s.airflow.dbUrlCommand, with the password from a secretKeyRef: no password in the manifest), the Fernet key,
+the API secret key and the JWT secret. Task pods (worker: true) get only the API secret key (their log server checks the API server's signed
 requests with it): in Airflow 3 a task talks to the task execution API with the token the executor hands it, never
 to the database. Takes root, optional connections (true: also the connections and their secret parts), worker.
 */}}
@@ -279,8 +300,18 @@ to the database. Takes root, optional connections (true: also the connections an
     secretKeyRef:
       name: {{ $db.secret | quote }}
       key: {{ $db.key | quote }}
-- name: AIRFLOW__DATABASE__SQL_ALCHEMY_CONN
-  value: {{ printf "postgresql+psycopg2://%s:$(AIRFLOW_DB_PASSWORD)@%s:%v/%s?sslmode=%s" (urlquery $db.username) $db.host $db.port $db.database $db.sslmode | quote }}
+- name: AIRFLOW_DB_USER
+  value: {{ $db.username | quote }}
+- name: AIRFLOW_DB_HOST
+  value: {{ $db.host | quote }}
+- name: AIRFLOW_DB_PORT
+  value: {{ $db.port | toString | quote }}
+- name: AIRFLOW_DB_NAME
+  value: {{ $db.database | quote }}
+- name: AIRFLOW_DB_SSLMODE
+  value: {{ $db.sslmode | quote }}
+- name: AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD
+  value: {{ include "spark-k8s.airflow.dbUrlCommand" $root | quote }}
 {{- end }}
 {{- range $env, $key := $secrets }}
 - name: {{ $env }}
