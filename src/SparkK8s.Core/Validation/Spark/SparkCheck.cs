@@ -64,6 +64,7 @@ public static class SparkChecks
         new AirflowSparkConnectConnectionCheck(),
         new AirflowJobServiceAccountCheck(),
         new AirflowOperatorFlavourCheck(),
+        new AirflowConnectClientCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
