@@ -325,7 +325,8 @@ public class AirflowChartTests
         }
 
         var template = rendered.SparkPodTemplates.Single(t => t.Labels.GetValueOrDefault(Rendered.ComponentLabel) == "airflow-worker");
-        var init = template.InitContainers().Single();
+        var init = template.InitContainers().First();
+        template.InitContainers().Select(c => (string?)c["name"]).Should().Equal("git-sync-init", "install-spark-client");
         ((string?)init.EnvVar("GITSYNC_ONE_TIME")["value"]).Should().Be("true");
         Data(rendered, "-airflow-config")["AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST"].Should().Contain("/opt/airflow/dags/git/repo");
         rendered.OfKind("NetworkPolicy").Single(p => p.Name == "spark-spark-k8s-airflow-api-server").Body.ToJsonString()
@@ -381,7 +382,9 @@ public class AirflowChartTests
 
     [Theory]
     [InlineData("airflow: {executor: CeleryExecutor}", "airflow/executor")]
-    [InlineData("airflow: {image: {tag: '2.10.5'}}", "airflow/image/tag")]
+    [InlineData("airflow: {baseImage: {tag: '2.10.5-python3.10'}}", "airflow/baseImage/tag")]
+    [InlineData("airflow: {baseImage: {tag: '3.3.0'}}", "airflow/baseImage/tag")]
+    [InlineData("airflow: {sparkPackages: {'4.1': {pyspark-client: latest}}}", "airflow/sparkPackages/4.1/pyspark-client")]
     [InlineData("airflow: {dags: {gitSync: {image: {tag: v3.6.9}}}}", "airflow/dags/gitSync/image/tag")]
     [InlineData("airflow: {dags: {gitSync: {repo: 'git@github.com:x/y.git'}}}", "airflow/dags/gitSync/repo")]
     [InlineData("airflow: {scheduler: {replicas: 0}}", "airflow/scheduler/replicas")]

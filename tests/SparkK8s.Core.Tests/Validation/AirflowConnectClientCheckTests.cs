@@ -8,8 +8,8 @@ namespace SparkK8s.Core.Tests.Validation;
 /// <summary>SPK073: the example Connect DAGs on an image whose task processes cannot import pyspark (issue 11 gap 1).</summary>
 public class AirflowConnectClientCheckTests
 {
-    private static IReadOnlyList<Finding> Check(string yaml) =>
-        SparkChecks.Run(new SparkCheckContext(SparkRenderModel.From(RenderFixtures.Parse(yaml).Documents), "4.1", KnownSparkProperties.For("4.1")))
+    private static IReadOnlyList<Finding> Check(params string[] documents) =>
+        SparkChecks.Run(new SparkCheckContext(SparkRenderModel.From(RenderFixtures.Parse(string.Join('\n', documents)).Documents), "4.1", KnownSparkProperties.For("4.1")))
             .Where(f => f.Id == "SPK073").ToList();
 
     private static string Dags(string file = "spark_k8s_connect_k8s.py", string executor = "LocalExecutor") => $"""
@@ -80,7 +80,7 @@ public class AirflowConnectClientCheckTests
     [InlineData("docker.io/apache/airflow:3.3.0-python3.10@sha256:0000000000000000000000000000000000000000000000000000000000000000")]
     public void Official_image_without_the_install_container_is_an_error_on_the_scheduler(string image)
     {
-        var findings = Check(Dags() + Scheduler(image, install: false));
+        var findings = Check(Dags(), Scheduler(image, install: false));
 
         var finding = findings.Should().ContainSingle().Subject;
         finding.Severity.Should().Be(Severity.Error);
@@ -93,14 +93,12 @@ public class AirflowConnectClientCheckTests
     [Fact]
     public void The_kubernetes_executor_checks_its_pod_template_not_the_scheduler()
     {
-        var findings = Check(Dags("spark_k8s_connect_standalone.py", "KubernetesExecutor")
-            + Scheduler("apache/airflow:3.3.0-python3.10", install: false) + WorkerTemplate("apache/airflow:3.3.0-python3.10", install: false));
+        var findings = Check(Dags("spark_k8s_connect_standalone.py", "KubernetesExecutor"), Scheduler("apache/airflow:3.3.0-python3.10", install: false), WorkerTemplate("apache/airflow:3.3.0-python3.10", install: false));
 
         var finding = findings.Should().ContainSingle().Subject;
         finding.Object.Should().Be("ConfigMap/spark-spark-k8s-airflow-pod-template");
         finding.Message.Should().Contain("container base").And.Contain("spark_k8s_connect_standalone.py");
-        Check(Dags("spark_k8s_connect_standalone.py", "KubernetesExecutor") + Scheduler("apache/airflow:3.3.0-python3.10", install: false)
-            + WorkerTemplate("apache/airflow:3.3.0-python3.10", install: true)).Should().BeEmpty();
+        Check(Dags("spark_k8s_connect_standalone.py", "KubernetesExecutor"), Scheduler("apache/airflow:3.3.0-python3.10", install: false), WorkerTemplate("apache/airflow:3.3.0-python3.10", install: true)).Should().BeEmpty();
     }
 
     [Theory]
@@ -109,13 +107,13 @@ public class AirflowConnectClientCheckTests
     [InlineData("registry.example.com/apache/airflow:3.3.0-spark4.1.2", false)]
     public void Installed_client_or_the_project_image_is_silent(string image, bool install)
     {
-        Check(Dags() + Scheduler(image, install)).Should().BeEmpty();
+        Check(Dags(), Scheduler(image, install)).Should().BeEmpty();
     }
 
     [Fact]
     public void Submit_and_operator_dags_alone_need_no_client_in_airflow()
     {
-        Check(Dags("spark_k8s_submit.py") + Scheduler("apache/airflow:3.3.0-python3.10", install: false)).Should().BeEmpty();
-        Check(Dags("spark_k8s_operator.py") + Scheduler("apache/airflow:3.3.0-python3.10", install: false)).Should().BeEmpty();
+        Check(Dags("spark_k8s_submit.py"), Scheduler("apache/airflow:3.3.0-python3.10", install: false)).Should().BeEmpty();
+        Check(Dags("spark_k8s_operator.py"), Scheduler("apache/airflow:3.3.0-python3.10", install: false)).Should().BeEmpty();
     }
 }
