@@ -4,8 +4,8 @@ Airflow 3 helpers. Facts from apache/airflow (airflow-core, v3.x) and its offici
   processes call instead of the database, [core] execution_api_server_url), `airflow scheduler`, `airflow
   dag-processor` (standalone since 3.0) and `airflow triggerer`;
 - configuration through AIRFLOW__<SECTION>__<KEY> environment variables (airflow-core/docs/howto/set-config.rst); the
-  secrets come from Secrets as plain env vars through secretKeyRef (the _CMD and _SECRET forms need a command or a
-  secrets backend and give nothing more here);
+  secrets come from Secrets as plain env vars through secretKeyRef, and the database URL from the _CMD form of the
+  sensitive option sql_alchemy_conn (spark-k8s.airflow.dbUrlCommand), so the password is percent-encoded at run time;
 - health: the api-server's /api/v2/monitor/health, the scheduler's health check server ([scheduler]
   enable_health_check, scheduler_health_check_server_port 8974, /health: 503 when its job's heartbeat is stale), and
   `airflow jobs check --job-type TriggererJob|DagProcessorJob --local` for the others (what the official chart's
@@ -362,9 +362,9 @@ SQLAlchemy URL built from the AIRFLOW_DB_* env vars with the user, the password 
 (urllib.parse.quote with safe=""), so a password with @ : / % # ? or any other character connects as it is, and
 the chart never needs to know it (it comes from a secretKeyRef, also with secrets.provider). Airflow reads the
 <OPTION>_CMD env var for its sensitive options (sql_alchemy_conn is one: airflow-core config.yml "sensitive: true",
-howto/set-config.rst "_cmd"), splits it with shlex.split and runs it without a shell, taking its stdout
-(airflow-core airflow/utils/process_utils or configuration.run_command); nothing here is shell text, and the values
-reach it only through the environment. Printed without a newline, so the URL is exactly the output.
+howto/set-config.rst "_cmd"), and its run_command splits the command with shlex.split, runs it without a shell and
+takes its stdout as the value; nothing here is shell text, and the values reach it only through the environment.
+Printed without a newline, so the URL is exactly the output.
 */}}
 {{- define "spark-k8s.airflow.dbUrlCommand" -}}
 python3 -c "import os, urllib.parse; e = os.environ; q = lambda v: urllib.parse.quote(v, safe=''); print('postgresql+psycopg2://' + q(e['AIRFLOW_DB_USER']) + ':' + q(e['AIRFLOW_DB_PASSWORD']) + '@' + e['AIRFLOW_DB_HOST'] + ':' + e['AIRFLOW_DB_PORT'] + '/' + q(e['AIRFLOW_DB_NAME']) + '?sslmode=' + q(e['AIRFLOW_DB_SSLMODE']), end='')"
