@@ -7,7 +7,7 @@ anchors or block scalars) and refuses anything else, so a construct it does not 
   versions.py lines                       the Spark lines of the table (spark.releases keys)
   versions.py build-args IMAGE [LINE]     KEY=VALUE per line: every build argument of images/IMAGE/Dockerfile
   versions.py tag IMAGE [LINE]            the tag images/build.sh gives IMAGE (what the chart renders for it; airflow:
-                                          <airflow.image.tag>-spark<sparkVersion>)
+                                          <Airflow release of airflow.baseImage.tag>-spark<sparkVersion>)
   versions.py json                        the whole parsed values file as JSON (the repository tests compare it)
 
 Exit 1 with a message on stderr when a pin is missing (for example an extraJars sha256 that is null).
@@ -240,21 +240,33 @@ def build_args(values, image, line):
     raise TableError(f"unknown image {image!r} (spark, metastore, jupyter, airflow, tools, data-quality)")
 
 
+AIRFLOW_BASE_TAG = re.compile(r"^(?P<airflow>[0-9]+\.[0-9]+\.[0-9]+)-python(?P<python>3\.[0-9]+)$")
+
+
 def airflow_image(values):
+    """airflow.baseImage: the official apache/airflow release image images/airflow builds FROM."""
     airflow = values.get("airflow")
-    image = airflow.get("image") if isinstance(airflow, dict) else None
+    image = airflow.get("baseImage") if isinstance(airflow, dict) else None
     if not isinstance(image, dict) or not image.get("repository") or not image.get("tag"):
-        raise TableError("airflow.image (repository, tag) is not in charts/spark-k8s/values.yaml: it comes with the chart's "
+        raise TableError("airflow.baseImage (repository, tag) is not in charts/spark-k8s/values.yaml: it comes with the chart's "
                          "Airflow component; images/airflow builds FROM that image")
+    if not AIRFLOW_BASE_TAG.match(str(image["tag"])):
+        raise TableError(f"airflow.baseImage.tag {image['tag']!r}: use <Airflow release>-python<minor>, e.g. 3.3.0-python3.10 "
+                         "(the Python minor of the Spark images' executors, spark.releases.<line>.pythonVersion)")
     return image
 
 
+def airflow_version(values):
+    """The chart's one Airflow version: the release part of airflow.baseImage.tag."""
+    return AIRFLOW_BASE_TAG.match(str(airflow_image(values)["tag"])).group("airflow")
+
+
 def airflow_base(values):
-    """repository:tag of airflow.image, pinned to its digest when airflow.image.digest is set (sha256:<64 hex>)."""
+    """repository:tag of airflow.baseImage, pinned to its digest when airflow.baseImage.digest is set (sha256:<64 hex>)."""
     image = airflow_image(values)
     digest = image.get("digest") or ""
     if digest and not re.fullmatch(r"sha256:[0-9a-f]{64}", digest):
-        raise TableError(f"airflow.image.digest {digest!r}: use sha256:<64 hex> or leave it empty")
+        raise TableError(f"airflow.baseImage.digest {digest!r}: use sha256:<64 hex> or leave it empty")
     return f"{image['repository']}:{image['tag']}" + (f"@{digest}" if digest else "")
 
 
@@ -266,8 +278,9 @@ def tag(values, image, line):
     if image == "metastore":
         return str(values["metastore"]["image"]["tag"])
     if image == "airflow":
-        # One image per Airflow release and Spark line: <airflow.image.tag>-spark<sparkVersion>.
-        return f"{airflow_image(values)['tag']}-spark{release(values, line)['sparkVersion']}"
+        # One image per Airflow release and Spark line: <Airflow release>-spark<sparkVersion> (the chart's empty
+        # airflow.image.tag resolves to the same, templates/airflow/_airflow.tpl spark-k8s.airflow.image).
+        return f"{airflow_version(values)}-spark{release(values, line)['sparkVersion']}"
     if image == "tools":
         chart = (VALUES.parent / "Chart.yaml").read_text(encoding="utf-8")
         return str(parse(chart)["version"])

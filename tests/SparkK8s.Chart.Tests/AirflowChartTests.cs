@@ -190,7 +190,7 @@ public class AirflowChartTests
         ((bool?)template.PodSpec!["automountServiceAccountToken"]).Should().BeFalse("tasks without Spark jobs need no API access");
         var baseContainer = template.Containers().Single();
         ((string?)baseContainer["name"]).Should().Be("base", "the KubernetesExecutor runs the task in the container named base");
-        baseContainer.Env().Select(e => (string?)e["name"]).Should().NotContain(["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "AIRFLOW_DB_PASSWORD", "AIRFLOW__API_AUTH__JWT_SECRET"],
+        baseContainer.Env().Select(e => (string?)e["name"]).Should().NotContain(["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD", "AIRFLOW_DB_PASSWORD", "AIRFLOW__API_AUTH__JWT_SECRET"],
             "Airflow 3 task pods use the task execution API, not the database");
         var config = Data(rendered, "-airflow-config");
         config["AIRFLOW__KUBERNETES_EXECUTOR__POD_TEMPLATE_FILE"].Should().Be("/opt/airflow/pod-templates/pod_template.yaml");
@@ -325,7 +325,8 @@ public class AirflowChartTests
         }
 
         var template = rendered.SparkPodTemplates.Single(t => t.Labels.GetValueOrDefault(Rendered.ComponentLabel) == "airflow-worker");
-        var init = template.InitContainers().Single();
+        var init = template.InitContainers().First();
+        template.InitContainers().Select(c => (string?)c["name"]).Should().Equal("git-sync-init", "install-spark-client");
         ((string?)init.EnvVar("GITSYNC_ONE_TIME")["value"]).Should().Be("true");
         Data(rendered, "-airflow-config")["AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST"].Should().Contain("/opt/airflow/dags/git/repo");
         rendered.OfKind("NetworkPolicy").Single(p => p.Name == "spark-spark-k8s-airflow-api-server").Body.ToJsonString()
@@ -361,7 +362,8 @@ public class AirflowChartTests
                 env[name]["valueFrom"]!["secretKeyRef"].Should().NotBeNull($"{component} {name}");
             }
 
-            ((string?)env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]["value"]).Should().Contain(":$(AIRFLOW_DB_PASSWORD)@", "Kubernetes fills the password in");
+            env.Should().NotContainKey("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "the URL is built at run time by the _CMD command");
+            ((string?)env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD"]["value"]).Should().Contain("AIRFLOW_DB_PASSWORD").And.NotContain("$(", "no Kubernetes substitution puts the raw password into a URL");
         }
     }
 
@@ -380,7 +382,9 @@ public class AirflowChartTests
 
     [Theory]
     [InlineData("airflow: {executor: CeleryExecutor}", "airflow/executor")]
-    [InlineData("airflow: {image: {tag: '2.10.5'}}", "airflow/image/tag")]
+    [InlineData("airflow: {baseImage: {tag: '2.10.5-python3.10'}}", "airflow/baseImage/tag")]
+    [InlineData("airflow: {baseImage: {tag: '3.3.0'}}", "airflow/baseImage/tag")]
+    [InlineData("airflow: {sparkPackages: {'4.1': {pyspark-client: latest}}}", "airflow/sparkPackages/4.1/pyspark-client")]
     [InlineData("airflow: {dags: {gitSync: {image: {tag: v3.6.9}}}}", "airflow/dags/gitSync/image/tag")]
     [InlineData("airflow: {dags: {gitSync: {repo: 'git@github.com:x/y.git'}}}", "airflow/dags/gitSync/repo")]
     [InlineData("airflow: {scheduler: {replicas: 0}}", "airflow/scheduler/replicas")]
@@ -398,8 +402,8 @@ public class AirflowChartTests
     {
         var rendered = await RenderAsync("4.1", "airflow.externalDatabase.host=pg.example.com", "airflow.externalDatabase.existingSecret=af-db");
 
-        var conn = Env(MainContainer(rendered, "airflow-scheduler"), "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN");
-        conn.Should().Be("postgresql+psycopg2://airflow:$(AIRFLOW_DB_PASSWORD)@pg.example.com:5432/airflow?sslmode=prefer");
+        var scheduler = MainContainer(rendered, "airflow-scheduler");
+        AirflowDatabaseUrlTests.Url(scheduler, "pw").Should().Be("postgresql+psycopg2://airflow:pw@pg.example.com:5432/airflow?sslmode=prefer");
         ((string?)MainContainer(rendered, "airflow-scheduler").EnvVar("AIRFLOW_DB_PASSWORD")["valueFrom"]!["secretKeyRef"]!["name"]).Should().Be("af-db");
         rendered.OfKind("Secret").Should().NotContain(s => s.Name == "spark-spark-k8s-postgresql-airflow");
         rendered.OfKind("Job").Single(j => j.Name.Contains("postgresql-roles", StringComparison.Ordinal)).Containers().Single().Env()

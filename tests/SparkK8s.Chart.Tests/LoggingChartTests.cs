@@ -155,4 +155,41 @@ public class LoggingChartTests
 
         act.Should().NotThrow();
     }
+
+    [Theory]
+    [InlineData("3.5")]
+    [InlineData("4.1")]
+    public async Task Airflow_components_and_task_pods_log_json_with_logging_format_json(string version)
+    {
+        var json = await ChartRender.RenderAsync(version, Json, "airflow.enabled=true", "airflow.executor=KubernetesExecutor");
+        var text = await ChartRender.RenderAsync(version, "airflow.enabled=true", "airflow.executor=KubernetesExecutor");
+
+        static IReadOnlyDictionary<string, string> Config(Rendered rendered) =>
+            ((JsonObject)rendered.OfKind("ConfigMap").Single(c => c.Name.EndsWith("-airflow-config", StringComparison.Ordinal)).Body["data"]!)
+            .ToDictionary(p => p.Key, p => (string)p.Value!);
+
+        // [logging] json_logs (Airflow 3.2+, apache/airflow PR #63365): structlog renders newline-delimited JSON.
+        Config(json)["AIRFLOW__LOGGING__JSON_LOGS"].Should().Be("True");
+        Config(json)["AIRFLOW__LOGGING__COLORED_CONSOLE_LOG"].Should().Be("False", "no terminal colour codes inside JSON strings");
+        Config(text).Should().NotContainKey("AIRFLOW__LOGGING__JSON_LOGS");
+
+        // Every Airflow container, the KubernetesExecutor's task pods too, reads that ConfigMap.
+        var config = json.OfKind("ConfigMap").Single(c => c.Name.EndsWith("-airflow-config", StringComparison.Ordinal)).Name;
+        var airflowPods = json.PodWorkloads.Concat(json.SparkPodTemplates)
+            .Where(w => w.Labels.GetValueOrDefault(Rendered.ComponentLabel, "") is { } c && c.StartsWith("airflow-", StringComparison.Ordinal) && c != "airflow-statsd").ToList();
+        airflowPods.Should().Contain(w => w.Labels[Rendered.ComponentLabel] == "airflow-worker");
+        foreach (var container in airflowPods.SelectMany(w => w.Containers()).Where(c => (string?)c["name"] != "git-sync"))
+        {
+            PodSpecs.Items(container, "envFrom").Select(e => (string?)e["configMapRef"]?["name"]).Should().Contain(config);
+        }
+    }
+
+    [Fact]
+    public async Task Airflow_config_may_turn_json_logs_off_again()
+    {
+        var rendered = await ChartRender.RenderAsync(new RenderInput(Sets: ["spark.version=4.1", Json, "airflow.enabled=true"], ValuesYaml: "airflow: {config: {AIRFLOW__LOGGING__JSON_LOGS: 'False'}}"));
+
+        ((string?)rendered.OfKind("ConfigMap").Single(c => c.Name.EndsWith("-airflow-config", StringComparison.Ordinal)).Body["data"]!["AIRFLOW__LOGGING__JSON_LOGS"])
+            .Should().Be("False", "airflow.config is applied after the chart's settings");
+    }
 }

@@ -102,6 +102,9 @@ public class ReadOnlyRootFilesystemTests
         { "Job/airflow-db/wait-for-migrations", ["/opt/airflow", "/opt/airflow/logs", "/tmp"] },
         { "template/airflow-worker/base", ["/opt/airflow", "/opt/airflow/logs", "/tmp"] },
         { "template/airflow-worker/git-sync-init", ["/git", "/tmp"] },
+        // airflow.installPackages (dev): pip --target into the spark-client emptyDir the task container reads from PYTHONPATH.
+        { "Deployment/airflow-scheduler/install-spark-client", ["/opt/spark-k8s/python", "/tmp"] },
+        { "template/airflow-worker/install-spark-client", ["/opt/spark-k8s/python", "/tmp"] },
         { "Deployment/airflow-statsd/statsd-exporter", [] },
         // ghcr.io/mlflow/mlflow: HOME, uvicorn's and boto3's temporary files and the auth config the start script writes.
         { "Deployment/mlflow/mlflow", ["/tmp"] },

@@ -84,10 +84,11 @@ public class ValuesFuzzTests
     /// <summary>
     /// A value set alone inside a list item whose schema requires sibling fields (extraJars {coordinate, sha256},
     /// label selector requirements {key, operator}): helm names the item and the missing property, not the key
-    /// (Helm 4: "missing property 'sha256'", Helm 3: "sha256 is required").
+    /// (Helm 4: "missing property 'sha256'", or "missing properties 'key', 'operator'" when several are missing; Helm 3:
+    /// "sha256 is required").
     /// </summary>
     private static bool NamesItsListItem(string error, Case c) =>
-        (error.Contains("missing property", StringComparison.Ordinal) || error.Contains("is required", StringComparison.Ordinal))
+        (error.Contains("missing propert", StringComparison.Ordinal) || error.Contains("is required", StringComparison.Ordinal))
         && Enumerable.Range(0, c.Path.Count).Where(i => c.Path[i] == "[]")
             .Any(i => InjectionTests.NamesKey(error, c.Segments.Take(i + 1).ToList()));
 

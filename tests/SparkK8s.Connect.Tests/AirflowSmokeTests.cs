@@ -189,6 +189,24 @@ public sealed class AirflowSmokeTests
             .And.NotContain(r => r.Contains($"/secrets/{AdminSecret}", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task An_api_server_pod_without_containers_fails_the_check_with_a_message_instead_of_crashing()
+    {
+        // A ready pod the API returned without its spec (a proxy or a partial object): nothing to port-forward to.
+        await using var airflow = await FakeAirflowServer.StartAsync();
+        await using var api = await ReleaseAsync(airflow, airflow.Password);
+        api.Pods.Single().Remove("spec");
+
+        var (result, check) = await SmokeAsync(api);
+
+        result.ExitCode.Should().Be(1, result.Stderr);
+        check.GetProperty("outcome").GetString().Should().Be("failed");
+        check.GetProperty("detail").GetString().Should().Contain($"the Kubernetes API returned the airflow-api-server pod of release 'spark' in namespace 'spark' without a name or containers")
+            .And.Contain("--airflow-url");
+        result.ShouldBeClean();
+        airflow.Requests.Should().BeEmpty();
+    }
+
     private static async Task<(CliResult Result, JsonElement Check)> SmokeAsync(FakeKubernetesApi api, params string[] extra)
     {
         using var directory = new TempDirectory();

@@ -437,6 +437,8 @@ job-executor:
 {{- $afKube := eq (include "spark-k8s.airflow.tasksUseKubeApi" .) "true" }}
 {{- $afGit := and $afOn $af.dags.gitSync.enabled }}
 {{- $afStatsd := and $afOn $af.statsd.enabled }}
+{{- $afVersion := include "spark-k8s.airflow.version" . }}
+{{- $afInstall := and $afOn $af.installPackages }}
 {{- /* Airflow 3 (templates/airflow): every component reaches its metadata database and sends StatsD; task processes
 (the scheduler's with the LocalExecutor, the task pods' with the KubernetesExecutor) reach the API server's task
 execution API, Spark Connect, S3 and, for submit and operator DAGs, the Kubernetes API; the API server fetches task
@@ -445,10 +447,12 @@ logs from the log servers of the pods that ran them. */}}
 airflow:
   enabled: {{ $afOn }}
   image: airflow.image
+  version: {{ $afVersion | quote }}
   ports: {}
 airflow-api-server:
   enabled: {{ $afOn }}
   image: airflow.image
+  version: {{ $afVersion | quote }}
   pods: true
   ports:
     http: {{ int $af.apiServer.port }}
@@ -464,6 +468,7 @@ airflow-api-server:
 airflow-scheduler:
   enabled: {{ $afOn }}
   image: airflow.image
+  version: {{ $afVersion | quote }}
   pods: true
   identity: spark
   apiToken: {{ or $afK8s (and $afOn $afKube (not $afK8s)) }}
@@ -478,6 +483,9 @@ airflow-scheduler:
     - {to: connect, port: grpc}
     - {to: mlflow, port: http}
     - {peer: s3, url: {{ $s3 | quote }}}
+    {{- if $afInstall }}
+    - {peer: downloads, url: {{ $af.pipIndexUrl | default "https://pypi.org/simple" | quote }}}
+    {{- end }}
     {{- end }}
     {{- if or $afK8s $afKube }}
     - {peer: kubeApi}
@@ -489,6 +497,7 @@ airflow-scheduler:
 airflow-dag-processor:
   enabled: {{ $afOn }}
   image: airflow.image
+  version: {{ $afVersion | quote }}
   pods: true
   ports: {}
   egress:
@@ -502,6 +511,7 @@ airflow-dag-processor:
 airflow-triggerer:
   enabled: {{ $afOn }}
   image: airflow.image
+  version: {{ $afVersion | quote }}
   pods: true
   identity: spark
   ports:
@@ -520,6 +530,7 @@ airflow-triggerer:
 airflow-worker:
   enabled: {{ $afK8s }}
   image: airflow.image
+  version: {{ $afVersion | quote }}
   pods: true
   identity: spark
   apiToken: {{ and $afK8s $afKube }}
@@ -531,6 +542,9 @@ airflow-worker:
     - {to: connect, port: grpc}
     - {to: mlflow, port: http}
     - {peer: s3, url: {{ $s3 | quote }}}
+    {{- if $afInstall }}
+    - {peer: downloads, url: {{ $af.pipIndexUrl | default "https://pypi.org/simple" | quote }}}
+    {{- end }}
     {{- if $afKube }}
     - {peer: kubeApi}
     {{- end }}
@@ -553,6 +567,7 @@ airflow-statsd:
 airflow-migrate:
   enabled: {{ $afOn }}
   image: airflow.image
+  version: {{ $afVersion | quote }}
   pods: true
   ports: {}
   egress:
@@ -561,6 +576,7 @@ airflow-migrate:
 airflow-db:
   enabled: {{ $afOn }}
   image: airflow.image
+  version: {{ $afVersion | quote }}
   pods: true
   ports: {}
   egress:

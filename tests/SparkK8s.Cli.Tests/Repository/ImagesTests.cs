@@ -36,17 +36,17 @@ public partial class ImagesTests
     private static IReadOnlyList<string> Lines() => Values()["spark"]!["releases"]!.AsObject().Select(p => p.Key).ToList();
 
     /// <summary>
-    /// images/airflow builds FROM airflow.image, which the chart's Airflow component brings into values.yaml; until it
+    /// images/airflow builds FROM airflow.baseImage, which the chart's Airflow component brings into values.yaml; until it
     /// is there, the table reader must refuse the image naming the missing key (and no build argument is printed).
     /// </summary>
-    private static bool InTable(string image) => image != "airflow" || Values()["airflow"]?["image"] is JsonObject;
+    private static bool InTable(string image) => image != "airflow" || Values()["airflow"]?["baseImage"] is JsonObject;
 
     private static async Task ShouldRefuseAirflowWithoutItsImageAsync()
     {
         var result = await Python("build-args", "airflow", "4.1");
         result.ExitCode.Should().Be(1);
         result.StandardOutput.Should().BeEmpty("no partial build arguments");
-        result.StandardError.Should().Contain("airflow.image").And.NotContain("Traceback");
+        result.StandardError.Should().Contain("airflow.baseImage").And.NotContain("Traceback");
     }
 
     [Theory]
@@ -271,14 +271,14 @@ public partial class ImagesTests
             "4.1":
               sparkVersion: 4.1.2
         airflow:
-          image:
+          baseImage:
             repository: apache/airflow
             tag: 3.3.2-python3.10
             digest: DIGEST
         """;
 
     [Fact]
-    public async Task Airflow_image_builds_from_airflow_image_pinned_by_its_digest_and_is_tagged_per_spark_release()
+    public async Task Airflow_image_builds_from_airflow_base_image_pinned_by_its_digest_and_is_tagged_per_spark_release()
     {
         using var sandbox = new BuildSandbox();
         var values = Path.Combine(sandbox.Root, "charts", "spark-k8s", "values.yaml");
@@ -293,14 +293,19 @@ public partial class ImagesTests
         var unpinned = await ProcessRunner.RunAsync(python, [versions, "build-args", "airflow", "4.1"], TestContext.Current.CancellationToken, sandbox.Root);
         File.WriteAllText(values, AirflowTable.Replace("DIGEST", "latest", StringComparison.Ordinal));
         var bad = await ProcessRunner.RunAsync(python, [versions, "build-args", "airflow", "4.1"], TestContext.Current.CancellationToken, sandbox.Root);
+        File.WriteAllText(values, AirflowTable.Replace("digest: DIGEST", "digest: \"\"", StringComparison.Ordinal).Replace("3.3.2-python3.10", "3.3.2", StringComparison.Ordinal));
+        var noPython = await ProcessRunner.RunAsync(python, [versions, "tag", "airflow", "4.1"], TestContext.Current.CancellationToken, sandbox.Root);
 
         args.ExitCode.Should().Be(0, args.StandardError);
         args.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal($"AIRFLOW_IMAGE=apache/airflow:3.3.2-python3.10@{digest}", "SPARK_LINE=4.1");
-        tag.StandardOutput.Trim().Should().Be("3.3.2-python3.10-spark4.1.2");
+        tag.StandardOutput.Trim().Should().Be("3.3.2-spark4.1.2", "<Airflow release>-spark<sparkVersion>, what the chart's empty airflow.image.tag resolves to");
         unpinned.StandardOutput.Should().Contain("AIRFLOW_IMAGE=apache/airflow:3.3.2-python3.10\n", "an empty digest pins nothing");
         bad.ExitCode.Should().Be(1);
-        bad.StandardError.Should().Contain("airflow.image.digest").And.Contain("sha256:<64 hex>");
+        bad.StandardError.Should().Contain("airflow.baseImage.digest").And.Contain("sha256:<64 hex>");
         bad.StandardOutput.Should().BeEmpty();
+        noPython.ExitCode.Should().Be(1, "the base image must name its Python minor");
+        noPython.StandardError.Should().Contain("airflow.baseImage.tag").And.Contain("-python<minor>").And.NotContain("Traceback");
+        noPython.StandardOutput.Should().BeEmpty();
     }
 
     [Fact]

@@ -4,8 +4,8 @@ Airflow 3 helpers. Facts from apache/airflow (airflow-core, v3.x) and its offici
   processes call instead of the database, [core] execution_api_server_url), `airflow scheduler`, `airflow
   dag-processor` (standalone since 3.0) and `airflow triggerer`;
 - configuration through AIRFLOW__<SECTION>__<KEY> environment variables (airflow-core/docs/howto/set-config.rst); the
-  secrets come from Secrets as plain env vars through secretKeyRef (the _CMD and _SECRET forms need a command or a
-  secrets backend and give nothing more here);
+  secrets come from Secrets as plain env vars through secretKeyRef, and the database URL from the _CMD form of the
+  sensitive option sql_alchemy_conn (spark-k8s.airflow.dbUrlCommand), so the password is percent-encoded at run time;
 - health: the api-server's /api/v2/monitor/health, the scheduler's health check server ([scheduler]
   enable_health_check, scheduler_health_check_server_port 8974, /health: 503 when its job's heartbeat is stale), and
   `airflow jobs check --job-type TriggererJob|DagProcessorJob --local` for the others (what the official chart's
@@ -18,6 +18,95 @@ Airflow 3 helpers. Facts from apache/airflow (airflow-core, v3.x) and its offici
 {{/* "true" when Airflow's database is in the chart's PostgreSQL (a row of the application-database table). */}}
 {{- define "spark-k8s.airflow.inChartDb" -}}
 {{- and .Values.airflow.enabled .Values.postgresql.enabled (not .Values.airflow.externalDatabase.host) }}
+{{- end }}
+
+{{/* The chart's one Airflow version: the release part of airflow.baseImage.tag (<release>-python<minor>). */}}
+{{- define "spark-k8s.airflow.version" -}}
+{{- regexReplaceAll "-python[0-9.]+$" (toString .Values.airflow.baseImage.tag) "" }}
+{{- end }}
+
+{{/*
+The image map the Airflow pods run: airflow.image with an empty tag resolved. The official repository
+(airflow.baseImage.repository) gets airflow.baseImage's tag and digest; any other repository is the project image
+images/airflow, tagged as images/versions.py tags it: <Airflow release>-spark<sparkVersion of spark.version's line>.
+*/}}
+{{- define "spark-k8s.airflow.image" -}}
+{{- $a := .Values.airflow }}
+{{- $image := deepCopy $a.image }}
+{{- if not $image.tag }}
+{{- if eq (toString $image.repository) (toString $a.baseImage.repository) }}
+{{- $_ := set $image "tag" (toString $a.baseImage.tag) }}
+{{- if not $image.digest }}{{ $_ := set $image "digest" (toString $a.baseImage.digest) }}{{ end }}
+{{- else }}
+{{- $_ := set $image "tag" (printf "%s-spark%s" (include "spark-k8s.airflow.version" .) (include "spark-k8s.release" . | fromYaml).sparkVersion) }}
+{{- end }}
+{{- end }}
+{{- toYaml $image }}
+{{- end }}
+
+{{/*
+pip requirement specifiers of what images/airflow adds for spark.version's line (YAML list): the PySpark client at
+the exact Spark release (pythonClientPackage==sparkVersion) and airflow.sparkPackages.<line>, each pinned.
+*/}}
+{{- define "spark-k8s.airflow.sparkPackages" -}}
+{{- $release := include "spark-k8s.release" . | fromYaml }}
+{{- $line := toString .Values.spark.version }}
+{{- $extra := index .Values.airflow.sparkPackages $line }}
+{{- if not $extra }}
+{{- fail (printf "airflow.sparkPackages.%s: list what images/airflow adds on Spark %s (the Spark provider release for that line, as in images/airflow/requirements-%s.txt); lines with packages: %s" $line $line $line (keys .Values.airflow.sparkPackages | sortAlpha | join ", ")) }}
+{{- end }}
+{{- $packages := list (printf "%s==%s" $release.pythonClientPackage $release.sparkVersion) }}
+{{- range $name := keys $extra | sortAlpha }}
+{{- $packages = append $packages (printf "%s==%s" $name (index $extra $name)) }}
+{{- end }}
+{{- toYaml $packages }}
+{{- end }}
+
+{{/* "true" when the component's pods run task code and get the Spark client from installPackages. Takes root, component. */}}
+{{- define "spark-k8s.airflow.installsClient" -}}
+{{- and .root.Values.airflow.installPackages (eq .component (include "spark-k8s.airflow.taskComponent" .root)) }}
+{{- end }}
+
+{{/* Where installPackages puts the client: the path images/airflow bakes it into (its PYTHONPATH). */}}
+{{- define "spark-k8s.airflow.clientDir" -}}/opt/spark-k8s/python{{- end }}
+
+{{/*
+The init container of installPackages: pip install --no-deps of spark-k8s.airflow.sparkPackages into the
+spark-client emptyDir (what images/airflow's Dockerfile does at build time, without the hashes; pyspark 3.5 is a
+source distribution built with the image's own setuptools, --no-build-isolation), so the task
+processes import pyspark and the Spark provider from PYTHONPATH; everything else they need (grpcio, protobuf,
+pandas, pyarrow, the cncf-kubernetes and amazon providers) is in the official image, installed with Airflow's
+constraints. Values reach the script only through env vars. Takes root.
+*/}}
+{{- define "spark-k8s.airflow.installContainer" -}}
+{{- $a := .root.Values.airflow }}
+- name: install-spark-client
+  {{- include "spark-k8s.containerImage" (dict "root" .root "image" (include "spark-k8s.airflow.image" .root | fromYaml)) | trim | nindent 2 }}
+  command:
+    - /bin/bash
+    - -ec
+    - |
+      set -f
+      python3 -m pip install --no-cache-dir --no-deps --no-build-isolation --disable-pip-version-check --target "$SPARK_CLIENT_DIR" $SPARK_CLIENT_PACKAGES
+      echo "installed $SPARK_CLIENT_PACKAGES into $SPARK_CLIENT_DIR"
+  env:
+    - name: SPARK_CLIENT_DIR
+      value: {{ include "spark-k8s.airflow.clientDir" .root | quote }}
+    - name: SPARK_CLIENT_PACKAGES
+      value: {{ include "spark-k8s.airflow.sparkPackages" .root | fromYamlArray | join " " | quote }}
+    - name: HOME
+      value: /tmp
+    {{- with $a.pipIndexUrl }}
+    - name: PIP_INDEX_URL
+      value: {{ . | quote }}
+    {{- end }}
+  {{- include "spark-k8s.containerSecurityContext" .root | trim | nindent 2 }}
+  {{- include "spark-k8s.resources" $a.installResources | trim | nindent 2 }}
+  volumeMounts:
+    - name: spark-client
+      mountPath: {{ include "spark-k8s.airflow.clientDir" .root | quote }}
+    - name: tmp
+      mountPath: /tmp
 {{- end }}
 
 {{/* Airflow's database connection (YAML map: host, port, database, username, secret, key, sslmode). */}}
@@ -228,6 +317,13 @@ SPARK_K8S_SPARK_CONF: {{ toJson $conf | quote }}
 {{- $_ := set $cfg "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT" (toString $a.scheduler.logServerPort) }}
 {{- $_ := set $cfg "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT" (toString $a.triggerer.logServerPort) }}
 {{- $_ := set $cfg "AIRFLOW__LOGGING__BASE_LOG_FOLDER" "/opt/airflow/logs" }}
+{{- if eq (include "spark-k8s.logging.json" .) "true" }}
+{{- /* logging.format json: Airflow 3's structlog writes every component's own output (and the API server's
+uvicorn/access logs) as newline-delimited JSON ([logging] json_logs, apache/airflow PR #63365, Airflow 3.2+); task
+logs stay Airflow's own NDJSON files that the UI reads. */}}
+{{- $_ := set $cfg "AIRFLOW__LOGGING__JSON_LOGS" "True" }}
+{{- $_ := set $cfg "AIRFLOW__LOGGING__COLORED_CONSOLE_LOG" "False" }}
+{{- end }}
 {{- with $a.logging.remoteBaseLogFolder }}
 {{- $_ := set $cfg "AIRFLOW__LOGGING__REMOTE_LOGGING" "True" }}
 {{- $_ := set $cfg "AIRFLOW__LOGGING__REMOTE_BASE_LOG_FOLDER" . }}
@@ -262,9 +358,23 @@ SPARK_K8S_SPARK_CONF: {{ toJson $conf | quote }}
 {{- end }}
 
 {{/*
-Env vars of an Airflow container from Secrets: the database URL (assembled by Kubernetes from the password's
-secretKeyRef, $(AIRFLOW_DB_PASSWORD): no password in the manifest), the Fernet key, the API secret key and the JWT
-secret. Task pods (worker: true) get only the API secret key (their log server checks the API server's signed
+The command Airflow runs for [database] sql_alchemy_conn (AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD): it prints the
+SQLAlchemy URL built from the AIRFLOW_DB_* env vars with the user, the password and the database name percent-encoded
+(urllib.parse.quote with safe=""), so a password with @ : / % # ? or any other character connects as it is, and
+the chart never needs to know it (it comes from a secretKeyRef, also with secrets.provider). Airflow reads the
+<OPTION>_CMD env var for its sensitive options (sql_alchemy_conn is one: airflow-core config.yml "sensitive: true",
+howto/set-config.rst "_cmd"), and its run_command splits the command with shlex.split, runs it without a shell and
+takes its stdout as the value; nothing here is shell text, and the values reach it only through the environment.
+Printed without a newline, so the URL is exactly the output.
+*/}}
+{{- define "spark-k8s.airflow.dbUrlCommand" -}}
+python3 -c "import os, urllib.parse; e = os.environ; q = lambda v: urllib.parse.quote(v, safe=''); print('postgresql+psycopg2://' + q(e['AIRFLOW_DB_USER']) + ':' + q(e['AIRFLOW_DB_PASSWORD']) + '@' + e['AIRFLOW_DB_HOST'] + ':' + e['AIRFLOW_DB_PORT'] + '/' + q(e['AIRFLOW_DB_NAME']) + '?sslmode=' + q(e['AIRFLOW_DB_SSLMODE']), end='')"
+{{- end }}
+
+{{/*
+Env vars of an Airflow container from Secrets: the database connection (AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD,
+spark-k8s.airflow.dbUrlCommand, with the password from a secretKeyRef: no password in the manifest), the Fernet key,
+the API secret key and the JWT secret. Task pods (worker: true) get only the API secret key (their log server checks the API server's signed
 requests with it): in Airflow 3 a task talks to the task execution API with the token the executor hands it, never
 to the database. Takes root, optional connections (true: also the connections and their secret parts), worker.
 */}}
@@ -280,8 +390,18 @@ to the database. Takes root, optional connections (true: also the connections an
     secretKeyRef:
       name: {{ $db.secret | quote }}
       key: {{ $db.key | quote }}
-- name: AIRFLOW__DATABASE__SQL_ALCHEMY_CONN
-  value: {{ printf "postgresql+psycopg2://%s:$(AIRFLOW_DB_PASSWORD)@%s:%v/%s?sslmode=%s" (urlquery $db.username) $db.host $db.port $db.database $db.sslmode | quote }}
+- name: AIRFLOW_DB_USER
+  value: {{ $db.username | quote }}
+- name: AIRFLOW_DB_HOST
+  value: {{ $db.host | quote }}
+- name: AIRFLOW_DB_PORT
+  value: {{ $db.port | toString | quote }}
+- name: AIRFLOW_DB_NAME
+  value: {{ $db.database | quote }}
+- name: AIRFLOW_DB_SSLMODE
+  value: {{ $db.sslmode | quote }}
+- name: AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD
+  value: {{ include "spark-k8s.airflow.dbUrlCommand" $root | quote }}
 {{- end }}
 {{- range $env, $key := $secrets }}
 - name: {{ $env }}
@@ -308,7 +428,7 @@ envFrom:
       name: {{ include "spark-k8s.objectName" (dict "root" . "component" "airflow" "suffix" "variables") | quote }}
 {{- end }}
 
-{{/* Volume mounts of an Airflow container: home (airflow.cfg and webserver_config.py are written there), logs, /tmp, DAGs. Takes root, optional podTemplate (KubernetesExecutor pod template mount). */}}
+{{/* Volume mounts of an Airflow container: home (airflow.cfg and webserver_config.py are written there), logs, /tmp, DAGs. Takes root, optional podTemplate (KubernetesExecutor pod template mount), client (installPackages' spark-client volume, read-only). */}}
 {{- define "spark-k8s.airflow.volumeMounts" -}}
 {{- $d := .root.Values.airflow.dags }}
 {{- $dags := include "spark-k8s.airflow.dagsRoot" .root }}
@@ -343,9 +463,14 @@ envFrom:
   mountPath: /opt/airflow/pod-templates
   readOnly: true
 {{- end }}
+{{- if .client }}
+- name: spark-client
+  mountPath: {{ include "spark-k8s.airflow.clientDir" .root | quote }}
+  readOnly: true
+{{- end }}
 {{- end }}
 
-{{/* Volumes of an Airflow pod. Takes root, optional podTemplate. */}}
+{{/* Volumes of an Airflow pod. Takes root, optional podTemplate, client (installPackages' spark-client emptyDir). */}}
 {{- define "spark-k8s.airflow.volumes" -}}
 {{- $root := .root }}
 {{- $d := $root.Values.airflow.dags }}
@@ -389,6 +514,11 @@ envFrom:
 - name: pod-template
   configMap:
     name: {{ include "spark-k8s.objectName" (dict "root" $root "component" "airflow" "suffix" "pod-template") | quote }}
+{{- end }}
+{{- if .client }}
+- name: spark-client
+  emptyDir:
+    sizeLimit: 1Gi
 {{- end }}
 {{- end }}
 
@@ -470,7 +600,7 @@ Job of this revision) has brought the schema to this Airflow version; `airflow d
 */}}
 {{- define "spark-k8s.airflow.waitForMigrations" -}}
 - name: wait-for-migrations
-  {{- include "spark-k8s.containerImage" (dict "root" .root "image" .root.Values.airflow.image) | trim | nindent 2 }}
+  {{- include "spark-k8s.containerImage" (dict "root" .root "image" (include "spark-k8s.airflow.image" .root | fromYaml)) | trim | nindent 2 }}
   command:
     - /bin/bash
     - -c
@@ -504,6 +634,7 @@ args (the airflow command line), ports (containerPorts list), probes (probe YAML
 {{- $a := $root.Values.airflow }}
 {{- $ctx := dict "root" $root "component" .component }}
 {{- $row := include "spark-k8s.component" $ctx | fromYaml }}
+{{- $install := eq (include "spark-k8s.airflow.installsClient" $ctx) "true" }}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -536,14 +667,21 @@ spec:
       {{- end }}
       initContainers:
         {{- include "spark-k8s.airflow.waitForMigrations" (dict "root" $root "resources" .values.resources) | trim | nindent 8 }}
+        {{- if $install }}
+        {{- include "spark-k8s.airflow.installContainer" (dict "root" $root) | trim | nindent 8 }}
+        {{- end }}
       containers:
         - name: {{ trimPrefix "airflow-" .component | quote }}
-          {{- include "spark-k8s.containerImage" (dict "root" $root "image" $a.image) | trim | nindent 10 }}
+          {{- include "spark-k8s.containerImage" (dict "root" $root "image" (include "spark-k8s.airflow.image" $root | fromYaml)) | trim | nindent 10 }}
           args:
             {{- toYaml .args | nindent 12 }}
           {{- include "spark-k8s.airflow.envFrom" $root | trim | nindent 10 }}
           env:
             {{- include "spark-k8s.airflow.secretEnv" (dict "root" $root "connections" .connections) | trim | nindent 12 }}
+            {{- if $install }}
+            - name: PYTHONPATH
+              value: {{ include "spark-k8s.airflow.clientDir" $root | quote }}
+            {{- end }}
           {{- with .ports }}
           ports:
             {{- toYaml . | nindent 12 }}
@@ -552,12 +690,12 @@ spec:
           {{- include "spark-k8s.containerSecurityContext" $root | trim | nindent 10 }}
           {{- include "spark-k8s.resources" .values.resources | trim | nindent 10 }}
           volumeMounts:
-            {{- include "spark-k8s.airflow.volumeMounts" (dict "root" $root "podTemplate" .podTemplate) | trim | nindent 12 }}
+            {{- include "spark-k8s.airflow.volumeMounts" (dict "root" $root "podTemplate" .podTemplate "client" $install) | trim | nindent 12 }}
         {{- if and .gitSync $a.dags.gitSync.enabled }}
         {{- include "spark-k8s.airflow.gitSyncContainer" (dict "root" $root) | trim | nindent 8 }}
         {{- end }}
       volumes:
-        {{- include "spark-k8s.airflow.volumes" (dict "root" $root "podTemplate" .podTemplate) | trim | nindent 8 }}
+        {{- include "spark-k8s.airflow.volumes" (dict "root" $root "podTemplate" .podTemplate "client" $install) | trim | nindent 8 }}
 {{- end }}
 
 {{/*

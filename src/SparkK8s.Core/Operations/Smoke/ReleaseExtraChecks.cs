@@ -82,11 +82,16 @@ public sealed class ReleaseExtraChecks(ReleaseCluster cluster, ReleaseTarget tar
             {
                 url = given;
             }
-            else
+            else if (pod is { Metadata.Name: { Length: > 0 }, Spec.Containers: not null })
             {
                 // What `kubectl port-forward svc/<fullname>-airflow-api-server` does: a ready pod behind the Service, its http port.
-                forward = cluster.Forward(pod!, ReleaseCluster.ContainerPort(pod!, "http", 8080));
+                forward = cluster.Forward(pod, ReleaseCluster.ContainerPort(pod, "http", 8080));
                 url = new Uri($"http://127.0.0.1:{forward.LocalPort}/");
+            }
+            else
+            {
+                throw new OperationFailedException(
+                    $"the Kubernetes API returned the {AirflowComponent} pod of release '{target.Release}' in namespace '{target.Namespace}' without a name or containers, so it cannot be port-forwarded to; pass --airflow-url to reach the API server directly.");
             }
 
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };

@@ -197,3 +197,99 @@ public sealed class AirflowOperatorFlavourCheck() : SparkCheck(
         }
     }
 }
+
+/// <summary>
+/// SPK073: the chart's example Spark Connect DAGs (spark_k8s_connect_k8s.py, spark_k8s_connect_standalone.py) ship, but
+/// the containers that run Airflow's tasks (the scheduler's with the LocalExecutor, the KubernetesExecutor pod
+/// template's "base") run the official apache/airflow image, which has no PySpark client and no Spark provider, and no
+/// install-spark-client init container puts them on their PYTHONPATH (airflow.installPackages). Every run of those DAGs
+/// fails at its first task with "No module named 'pyspark'". The submit and operator DAGs run PySpark only inside Spark's
+/// own pods, so they do not need it.
+/// </summary>
+public sealed class AirflowConnectClientCheck() : SparkCheck(
+    "SPK073",
+    Severity.Error,
+    "The example Spark Connect DAGs ship, but Airflow's tasks run an image without the PySpark client",
+    "Run the project image images/airflow (airflow.image.repository spark-k8s/airflow or your registry's copy, with airflow.installPackages false), "
+    + "or keep the official image with airflow.installPackages true (dev), or turn the examples off (airflow.dags.examples false)")
+{
+    /// <summary>The example DAGs whose tasks are Spark Connect clients (they import pyspark in the Airflow task).</summary>
+    public static readonly IReadOnlyList<string> ConnectDags = ["spark_k8s_connect_k8s.py", "spark_k8s_connect_standalone.py"];
+
+    /// <summary>The official image's repository as a pod names it (Docker Hub's apache/airflow).</summary>
+    public static readonly IReadOnlyList<string> OfficialRepositories = ["apache/airflow", "docker.io/apache/airflow", "index.docker.io/apache/airflow"];
+
+    /// <summary>The init container of airflow.installPackages.</summary>
+    public const string InstallContainer = "install-spark-client";
+
+    public override IEnumerable<Finding> Run(SparkCheckContext context)
+    {
+        var dags = ConnectDags.Where(d => ExampleDags.Shipping(context.Model.Objects, d).Any()).ToList();
+        if (dags.Count == 0)
+        {
+            yield break;
+        }
+
+        var kubernetesExecutor = context.Model.Objects
+            .Where(o => o.Kind == "ConfigMap")
+            .Select(o => o.Body["data"]?["AIRFLOW__CORE__EXECUTOR"])
+            .OfType<JsonValue>()
+            .Any(v => v.ToString() == "KubernetesExecutor");
+        foreach (var container in TaskContainers(context.Model, kubernetesExecutor))
+        {
+            if ((string?)container.Container["image"] is not { } image || !OfficialRepositories.Contains(ImageReference.Parse(image).Repository, StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            var installs = (container.PodSpec["initContainers"] as JsonArray ?? []).OfType<JsonObject>().Any(c => (string?)c["name"] == InstallContainer)
+                && container.Env("PYTHONPATH") is { Length: > 0 };
+            if (!installs)
+            {
+                yield return Found(container.Object, $"{container.Field}.image",
+                    $"container {container.Name} runs the tasks of {string.Join(" and ", dags)} on {image}, the official image without the PySpark client or the Spark provider, and nothing installs them: every run fails at `from pyspark.sql import SparkSession`");
+            }
+        }
+    }
+    /// <summary>
+    /// The containers that run task code: the scheduler Deployment's "scheduler" (LocalExecutor) or the "base" container of
+    /// the KubernetesExecutor's pod template (kept in a ConfigMap, its pod labelled airflow-worker).
+    /// </summary>
+    private static IEnumerable<PodContainer> TaskContainers(SparkRenderModel model, bool kubernetesExecutor)
+    {
+        if (!kubernetesExecutor)
+        {
+            foreach (var document in model.Documents.Where(d => d.Object.PodSpec is not null
+                && d.Object.Labels.GetValueOrDefault("app.kubernetes.io/component") == "airflow-scheduler"))
+            {
+                var containers = document.Object.PodSpec!["containers"] as JsonArray ?? [];
+                for (var i = 0; i < containers.Count; i++)
+                {
+                    if (containers[i] is JsonObject container && (string?)container["name"] == "scheduler")
+                    {
+                        yield return new PodContainer(document.Object.DisplayName, document.Component, $"spec.template.spec.containers[{i}]", container, document.Object.PodSpec!);
+                    }
+                }
+            }
+
+            yield break;
+        }
+
+        foreach (var (component, template) in model.PodTemplates)
+        {
+            if (template.Spec is not { } spec || (string?)template.Pod["metadata"]?["labels"]?["app.kubernetes.io/component"] != "airflow-worker")
+            {
+                continue;
+            }
+
+            var containers = spec["containers"] as JsonArray ?? [];
+            for (var i = 0; i < containers.Count; i++)
+            {
+                if (containers[i] is JsonObject container && (string?)container["name"] == "base")
+                {
+                    yield return new PodContainer(template.Object, component, $"{template.Field}: spec.containers[{i}]", container, spec);
+                }
+            }
+        }
+    }
+}

@@ -47,7 +47,7 @@ public sealed partial class SparkTagFallbackCheck() : SparkCheck(
 
 /// <summary>
 /// SPK017 (warning): an image from a Docker Hub namespace this project does not own. The project's images
-/// (<c>spark-k8s/tools</c> for backups; <c>spark-k8s/spark</c>, <c>spark-k8s/metastore</c>, <c>spark-k8s/jupyter</c> in
+/// (<c>spark-k8s/tools</c> for backups; <c>spark-k8s/spark</c>, <c>spark-k8s/metastore</c>, <c>spark-k8s/jupyter</c>, <c>spark-k8s/airflow</c> in
 /// the staging and prod environments) resolve to docker.io/spark-k8s/..., which anyone could publish; build them with
 /// images/build.sh and push them to your own registry.
 /// </summary>
@@ -56,7 +56,7 @@ public sealed class UnownedImageCheck() : SparkCheck(
     Severity.Warning,
     "An image comes from a Docker Hub namespace the project does not own",
     "Build the project's images with images/build.sh --registry <your registry> --push and set each image.repository to them "
-    + "(backup.image.repository, connect.image.repository, historyServer.image.repository, standalone.image.repository, metastore.image.repository, jupyter.image.repository)")
+    + "(backup.image.repository, connect.image.repository, historyServer.image.repository, standalone.image.repository, metastore.image.repository, jupyter.image.repository, airflow.image.repository)")
 {
     /// <summary>Repositories that resolve to Docker Hub namespaces no one in this project owns.</summary>
     public static readonly IReadOnlyList<string> Unowned = ["spark-k8s/", "docker.io/spark-k8s/", "index.docker.io/spark-k8s/"];

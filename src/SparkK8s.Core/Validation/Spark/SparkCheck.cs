@@ -65,6 +65,7 @@ public static class SparkChecks
         new AirflowSparkConnectConnectionCheck(),
         new AirflowJobServiceAccountCheck(),
         new AirflowOperatorFlavourCheck(),
+        new AirflowConnectClientCheck(),
         new IcebergRuntimeLineCheck(),
         new IcebergExtensionsCheck(),
         new IcebergHiveMetastoreCheck(),
