@@ -30,11 +30,13 @@ Spark loads the file with java.util.Properties (Utils.getPropertiesFromFile in a
 backslash starts an escape and, after the key, whitespace and one "=" or ":" are taken as the separator; Spark then
 trims each value (Utils.trimExceptCRLF: characters up to U+0020 except CR and LF). So the value is trimmed here first (spaces, tabs, form feeds: what Spark would
 drop), backslashes are doubled, and a leading "=" or ":" left after trimming is escaped, so " :x" reaches Spark as
-":x" rather than "x". The schema keeps line breaks out of keys and values.
+":x" rather than "x". The schema keeps line breaks out of keys and values; the characters YAML 1.1 also takes as line
+breaks (NEL U+0085, LS U+2028, PS U+2029), which Helm 3's schema check lets through, are written as the \uXXXX escapes
+Properties.load decodes, so the ConfigMap stays valid YAML and Spark still reads the value unchanged.
 */}}
 {{- define "spark-k8s.sparkDefaults" -}}
 {{- range $key := keys . | sortAlpha }}
-{{- $value := include "spark-k8s.sparkValue" (index $ $key) | trimAll " \t\f" | replace "\\" "\\\\" }}
+{{- $value := include "spark-k8s.sparkValue" (index $ $key) | trimAll " \t\f" | replace "\\" "\\\\" | replace "\u0085" "\\u0085" | replace "\u2028" "\\u2028" | replace "\u2029" "\\u2029" }}
 {{- if or (hasPrefix "=" $value) (hasPrefix ":" $value) }}{{ $value = printf "\\%s" $value }}{{ end }}
 {{ $key }} {{ $value }}
 {{- end }}
