@@ -63,6 +63,7 @@ Add a component by adding its row here first; its flows are its row's egress and
 {{- $db := include "spark-k8s.metastoreDb" . | fromYaml }}
 {{- $otlp := ternary $v.tracing.otlp.endpoint "" $v.tracing.enabled }}
 {{- $mon := $v.monitoring.enabled }}
+{{- $celeborn := $v.celeborn.enabled }}
 connect:
   enabled: {{ $v.connect.enabled }}
   image: connect.image
@@ -75,6 +76,9 @@ connect:
     ui: {{ int $v.connect.ports.ui }}
     driver: {{ int $v.connect.ports.driver }}
     blockmanager: {{ int $v.connect.ports.blockManager }}
+    {{- if $celeborn }}
+    celeborn: {{ int $v.celeborn.client.lifecycleManagerPort }}
+    {{- end }}
   {{- if $mon }}
   # PrometheusServlet (driver sources) and the executors' summary (spark.ui.prometheus.enabled) on the UI port. A
   # PodMonitor: the headless driver Service carries the same component label and has no UI port.
@@ -85,6 +89,8 @@ connect:
     - {to: standalone-master, port: rpc}
     - {to: standalone-worker, range: executors}
     - {to: metastore, port: thrift}
+    - {to: celeborn-master, port: rpc}
+    - {to: celeborn-worker, port: rpc}
     - {peer: s3, url: {{ $s3 | quote }}}
     {{- if eq $v.connect.backend "k8s" }}
     - {peer: kubeApi}
@@ -113,6 +119,11 @@ executor:
     - {to: connect, port: driver}
     - {to: connect, port: blockmanager}
     - {to: executor, port: blockmanager}
+    {{- if $celeborn }}
+    - {to: connect, port: celeborn}
+    {{- end }}
+    - {to: celeborn-worker, port: push}
+    - {to: celeborn-worker, port: fetch}
     - {peer: s3, url: {{ $s3 | quote }}}
     {{- with $otlp }}
     - {peer: otlp, url: {{ . | quote }}}
@@ -167,6 +178,11 @@ standalone-worker:
     - {to: standalone-worker, range: executors}
     - {to: connect, port: driver}
     - {to: connect, port: blockmanager}
+    {{- if $celeborn }}
+    - {to: connect, port: celeborn}
+    {{- end }}
+    - {to: celeborn-worker, port: push}
+    - {to: celeborn-worker, port: fetch}
     - {peer: s3, url: {{ $s3 | quote }}}
     {{- with $otlp }}
     - {peer: otlp, url: {{ . | quote }}}
@@ -380,9 +396,14 @@ job-driver:
     driver: 7078
     blockmanager: 7079
     ui: 4040
+    {{- if $celeborn }}
+    celeborn: {{ int $v.celeborn.client.lifecycleManagerPort }}
+    {{- end }}
   egress:
     - {to: job-executor, port: blockmanager}
     - {to: metastore, port: thrift}
+    - {to: celeborn-master, port: rpc}
+    - {to: celeborn-worker, port: rpc}
     - {peer: s3, url: {{ $s3 | quote }}}
     - {peer: kubeApi}
     - {peer: dns}
@@ -404,6 +425,11 @@ job-executor:
     - {to: job-driver, port: driver}
     - {to: job-driver, port: blockmanager}
     - {to: job-executor, port: blockmanager}
+    {{- if $celeborn }}
+    - {to: job-driver, port: celeborn}
+    {{- end }}
+    - {to: celeborn-worker, port: push}
+    - {to: celeborn-worker, port: fetch}
     - {peer: s3, url: {{ $s3 | quote }}}
     - {peer: dns}
     {{- with $jars }}
@@ -585,6 +611,57 @@ secrets:
   enabled: true
   image: ""
   ports: {}
+{{- $cm := $v.celeborn.master }}
+{{- $cw := $v.celeborn.worker }}
+{{- $celebornHa := gt (int $cm.replicas) 1 }}
+{{- /* Apache Celeborn (templates/celeborn; apache/celeborn v0.7.0). Drivers' LifecycleManagers reach the masters (slots,
+heartbeats) and the workers' RPC port (reserve slots, commit files); executors push to and fetch from the workers and
+call their driver's LifecycleManager (ShuffleClientImpl); workers register and heartbeat with the masters and replicate
+pushed data to a peer; masters replicate their state over Raft. */}}
+# The configuration shared by masters and workers (celeborn-defaults.conf).
+celeborn:
+  enabled: {{ $celeborn }}
+  image: celeborn.image
+  ports: {}
+celeborn-master:
+  enabled: {{ $celeborn }}
+  image: celeborn.image
+  pods: true
+  ports:
+    rpc: {{ int $cm.ports.rpc }}
+    {{- if $celebornHa }}
+    ratis: {{ int $cm.ports.ratis }}
+    {{- end }}
+    http: {{ int $cm.ports.http }}
+  {{- if $mon }}
+  # Celeborn's PrometheusServlet on the HTTP port (celeborn.metrics.prometheus.path, docs/monitoring.md).
+  metrics: {port: http, path: /metrics/prometheus, scheme: http, monitor: service}
+  {{- end }}
+  egress:
+    {{- if $celebornHa }}
+    - {to: celeborn-master, port: ratis}
+    {{- end }}
+    # The application meta sent to the workers an application's slots are on (Master.scala, to the worker's internal
+    # endpoint, which is the RPC port while celeborn.internal.port.enabled is false).
+    - {to: celeborn-worker, port: rpc}
+    - {peer: dns}
+celeborn-worker:
+  enabled: {{ $celeborn }}
+  image: celeborn.image
+  pods: true
+  ports:
+    rpc: {{ int $cw.ports.rpc }}
+    push: {{ int $cw.ports.push }}
+    fetch: {{ int $cw.ports.fetch }}
+    replicate: {{ int $cw.ports.replicate }}
+    http: {{ int $cw.ports.http }}
+  {{- if $mon }}
+  metrics: {port: http, path: /metrics/prometheus, scheme: http, monitor: service}
+  {{- end }}
+  egress:
+    - {to: celeborn-master, port: rpc}
+    - {to: celeborn-worker, port: replicate}
+    - {peer: dns}
 {{- end }}
 
 {{/* S3 endpoint URL of the chart (s3.endpoint, or the in-chart MinIO), or "" when neither is set (the render fails elsewhere). */}}
