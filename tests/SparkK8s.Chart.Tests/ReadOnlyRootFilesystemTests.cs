@@ -109,6 +109,11 @@ public class ReadOnlyRootFilesystemTests
         { "Job/restore/restore", ["/tmp"] },
         // The cost exporter (images/tools, `spark-k8s cost serve`): HOME is /tmp; it keeps its state in memory.
         { "Deployment/cost-exporter/cost-exporter", ["/tmp"] },
+        // apache/celeborn: CELEBORN_LOG_DIR and CELEBORN_PID_DIR (sbin/load-celeborn-env.sh) and java.io.tmpdir in /tmp; the
+        // masters' Raft storage (celeborn.master.ha.ratis.raft.server.storage.dir) and the workers' shuffle dirs
+        // (celeborn.worker.storage.dirs, graceful-shutdown recoverPath below the first) on claims.
+        { "StatefulSet/celeborn-master/celeborn-master", ["/mnt/ratis", "/tmp"] },
+        { "StatefulSet/celeborn-worker/celeborn-worker", ["/mnt/disk1", "/tmp"] },
     };
 
     [Theory]

@@ -26,6 +26,8 @@ public sealed class MonitoringRenderTests
         ["minio"] = "s3",
         ["cost-exporter"] = "metrics",
         ["airflow-statsd"] = "metrics",
+        ["celeborn-master"] = "http",
+        ["celeborn-worker"] = "http",
     };
 
     public static TheoryData<string, string> Renders()

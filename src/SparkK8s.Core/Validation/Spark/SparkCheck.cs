@@ -64,6 +64,11 @@ public static class SparkChecks
         new AirflowSparkConnectConnectionCheck(),
         new AirflowJobServiceAccountCheck(),
         new AirflowOperatorFlavourCheck(),
+        new CelebornShuffleTrackingCheck(),
+        new CelebornExternalShuffleServiceCheck(),
+        new CelebornMasterEndpointsCheck(),
+        new CelebornMasterQuorumCheck(),
+        new CelebornReplicationCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
