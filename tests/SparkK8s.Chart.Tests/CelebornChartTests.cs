@@ -84,7 +84,7 @@ public class CelebornChartTests
         ((string?)masters.Body["spec"]!["volumeClaimTemplates"]![0]!["metadata"]!["name"]).Should().Be("ratis");
         // Each master names its own node id: its pod ordinal.
         Script(masters, "celeborn-master").Should().Contain("-Dceleborn.master.ha.node.id=${POD_NAME##*-}").And.Contain($"self=\"${{POD_NAME}}.{service.Name}.${{POD_NAMESPACE}}.svc\"");
-        rendered.Single("PodDisruptionBudget", "celeborn-master").Body["spec"]!["maxUnavailable"]!.GetValue<int>().Should().Be(1, "a drain must keep two of three masters, a Raft majority");
+        rendered.Single("PodDisruptionBudget", "celeborn-master").Body["spec"]!["maxUnavailable"]!.GetValue<long>().Should().Be(1, "a drain must keep two of three masters, a Raft majority");
     }
 
     [Fact]
@@ -235,7 +235,9 @@ public class CelebornChartTests
         jars.Should().ContainSingle();
         ((string)jars[0]!["coordinate"]!).Should().Be($"org.apache.celeborn:celeborn-client-spark-{major}-shaded_{scala}:0.7.0");
         ((string)jars[0]!["coordinate"]!).Should().EndWith(":" + (string)ChartValues.All["celeborn"]!["image"]!["tag"]!, "client and servers come from one Celeborn release");
-        ((string?)fetch.EnvVar("JARS")["value"]).Should().Contain((string)jars[0]!["coordinate"]!);
+        // The init container's JARS entry: the Maven repository path of that coordinate (unpinned while sha256 is null).
+        var artifact = $"celeborn-client-spark-{major}-shaded_{scala}";
+        ((string?)fetch.EnvVar("JARS")["value"]).Should().Contain($"org/apache/celeborn/{artifact}/0.7.0/{artifact}-0.7.0.jar@");
     }
 
     public static TheoryData<string, string, string> Refusals() => new()
