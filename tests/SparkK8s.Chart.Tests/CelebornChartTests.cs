@@ -259,6 +259,30 @@ public class CelebornChartTests
         (await act.Should().ThrowAsync<HelmException>()).Which.HelmOutput.Should().Contain(key).And.Contain(hint);
     }
 
+    public static TheoryData<string, string> WrongValues() => new()
+    {
+        // values YAML, path of the offending key as JSON-pointer segments
+        { "celeborn: {enabled: true, worker: {storage: {diskType: NVME}}}", "celeborn/worker/storage/diskType" },
+        { "celeborn: {enabled: true, worker: {storage: {size: 100G}}}", "celeborn/worker/storage/size" },
+        { "celeborn: {enabled: true, worker: {storage: {disks: 0}}}", "celeborn/worker/storage/disks" },
+        { "celeborn: {enabled: true, master: {heap: 1 GB}}", "celeborn/master/heap" },
+        { "celeborn: {enabled: true, master: {replicas: 0}}", "celeborn/master/replicas" },
+        { "celeborn: {enabled: true, client: {lifecycleManagerPort: 0}}", "celeborn/client/lifecycleManagerPort" },
+        { "celeborn: {enabled: true, worker: {gracefulShutdown: {timeoutSeconds: 1}}}", "celeborn/worker/gracefulShutdown/timeoutSeconds" },
+        { "celeborn: {enabled: true, worker: {disk: 1}}", "celeborn/worker" },
+    };
+
+    [Theory]
+    [MemberData(nameof(WrongValues))]
+    public async Task The_schema_rejects_bad_celeborn_values_with_the_key_path(string values, string path)
+    {
+        var act = () => ChartRender.RenderUncachedAsync(new RenderInput(ValuesYaml: values));
+        var error = (await act.Should().ThrowAsync<HelmException>()).Which.HelmOutput;
+
+        // Helm 3 names dotted paths, Helm 4 JSON pointers.
+        error.Should().Match(e => e.Contains(path.Replace('/', '.') + ":") || e.Contains("'/" + path + "'"), $"the error names {path}: {error}");
+    }
+
     [Fact]
     public async Task One_worker_without_replication_renders()
     {
