@@ -20,7 +20,7 @@ public class DashboardTests
     private static string Directory => Path.Combine(RepoPaths.Chart, "monitoring", "dashboards");
 
     private static readonly string[] Expected =
-        ["spark-applications", "spark-backups", "spark-connect", "spark-cost", "spark-executors", "spark-history-server", "spark-platform"];
+        ["spark-applications", "spark-backups", "spark-celeborn", "spark-connect", "spark-cost", "spark-executors", "spark-history-server", "spark-platform"];
 
     public static TheoryData<string> Dashboards() => new(Expected);
 

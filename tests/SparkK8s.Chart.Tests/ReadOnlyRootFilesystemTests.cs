@@ -121,6 +121,11 @@ public class ReadOnlyRootFilesystemTests
         // stores in memory; the results and data docs go to S3); the one-time git-sync writes its checkout and HOME.
         { "CronJob/data-quality/runner", ["/tmp"] },
         { "CronJob/data-quality/git-clone", ["/git", "/tmp"] },
+        // apache/celeborn: CELEBORN_LOG_DIR and CELEBORN_PID_DIR (sbin/load-celeborn-env.sh) and java.io.tmpdir in /tmp; the
+        // masters' Raft storage (celeborn.master.ha.ratis.raft.server.storage.dir) and the workers' shuffle dirs
+        // (celeborn.worker.storage.dirs, graceful-shutdown recoverPath below the first) on claims.
+        { "StatefulSet/celeborn-master/celeborn-master", ["/mnt/ratis", "/tmp"] },
+        { "StatefulSet/celeborn-worker/celeborn-worker", ["/mnt/disk1", "/tmp"] },
     };
 
     [Theory]

@@ -67,6 +67,7 @@ Add a component by adding its row here first; its flows are its row's egress and
 {{- $db := include "spark-k8s.metastoreDb" . | fromYaml }}
 {{- $otlp := ternary $v.tracing.otlp.endpoint "" $v.tracing.enabled }}
 {{- $mon := $v.monitoring.enabled }}
+{{- $celeborn := $v.celeborn.enabled }}
 connect:
   enabled: {{ $v.connect.enabled }}
   image: connect.image
@@ -79,6 +80,9 @@ connect:
     ui: {{ int $v.connect.ports.ui }}
     driver: {{ int $v.connect.ports.driver }}
     blockmanager: {{ int $v.connect.ports.blockManager }}
+    {{- if $celeborn }}
+    celeborn: {{ int $v.celeborn.client.lifecycleManagerPort }}
+    {{- end }}
   {{- if $mon }}
   # PrometheusServlet (driver sources) and the executors' summary (spark.ui.prometheus.enabled) on the UI port. A
   # PodMonitor: the headless driver Service carries the same component label and has no UI port.
@@ -89,6 +93,8 @@ connect:
     - {to: standalone-master, port: rpc}
     - {to: standalone-worker, range: executors}
     - {to: metastore, port: thrift}
+    - {to: celeborn-master, port: rpc}
+    - {to: celeborn-worker, port: rpc}
     - {peer: s3, url: {{ $s3 | quote }}}
     {{- if eq $v.connect.backend "k8s" }}
     - {peer: kubeApi}
@@ -117,6 +123,11 @@ executor:
     - {to: connect, port: driver}
     - {to: connect, port: blockmanager}
     - {to: executor, port: blockmanager}
+    {{- if $celeborn }}
+    - {to: connect, port: celeborn}
+    {{- end }}
+    - {to: celeborn-worker, port: push}
+    - {to: celeborn-worker, port: fetch}
     - {peer: s3, url: {{ $s3 | quote }}}
     {{- with $otlp }}
     - {peer: otlp, url: {{ . | quote }}}
@@ -171,6 +182,11 @@ standalone-worker:
     - {to: standalone-worker, range: executors}
     - {to: connect, port: driver}
     - {to: connect, port: blockmanager}
+    {{- if $celeborn }}
+    - {to: connect, port: celeborn}
+    {{- end }}
+    - {to: celeborn-worker, port: push}
+    - {to: celeborn-worker, port: fetch}
     - {peer: s3, url: {{ $s3 | quote }}}
     {{- with $otlp }}
     - {peer: otlp, url: {{ . | quote }}}
@@ -388,6 +404,9 @@ job-driver:
     driver: 7078
     blockmanager: 7079
     ui: 4040
+    {{- if $celeborn }}
+    celeborn: {{ int $v.celeborn.client.lifecycleManagerPort }}
+    {{- end }}
   {{- if $mon }}
   # The job drivers' PrometheusServlet and executors' summary on the UI port, as on Connect. Spark creates the driver
   # pods and names their UI container port spark-ui (Constants.UI_PORT_NAME, BasicDriverFeatureStep in apache/spark
@@ -398,6 +417,8 @@ job-driver:
   egress:
     - {to: job-executor, port: blockmanager}
     - {to: metastore, port: thrift}
+    - {to: celeborn-master, port: rpc}
+    - {to: celeborn-worker, port: rpc}
     - {peer: s3, url: {{ $s3 | quote }}}
     - {peer: kubeApi}
     {{- with $otlp }}
@@ -422,6 +443,11 @@ job-executor:
     - {to: job-driver, port: driver}
     - {to: job-driver, port: blockmanager}
     - {to: job-executor, port: blockmanager}
+    {{- if $celeborn }}
+    - {to: job-driver, port: celeborn}
+    {{- end }}
+    - {to: celeborn-worker, port: push}
+    - {to: celeborn-worker, port: fetch}
     - {peer: s3, url: {{ $s3 | quote }}}
     {{- with $otlp }}
     - {peer: otlp, url: {{ . | quote }}}
@@ -663,6 +689,57 @@ data-quality:
     {{- if $dq.git.enabled }}
     - {peer: git, url: {{ $dq.git.repo | quote }}}
     {{- end }}
+    - {peer: dns}
+{{- $cm := $v.celeborn.master }}
+{{- $cw := $v.celeborn.worker }}
+{{- $celebornHa := gt (int $cm.replicas) 1 }}
+{{- /* Apache Celeborn (templates/celeborn; apache/celeborn v0.7.0). Drivers' LifecycleManagers reach the masters (slots,
+heartbeats) and the workers' RPC port (reserve slots, commit files); executors push to and fetch from the workers and
+call their driver's LifecycleManager (ShuffleClientImpl); workers register and heartbeat with the masters and replicate
+pushed data to a peer; masters replicate their state over Raft. */}}
+# The configuration shared by masters and workers (celeborn-defaults.conf).
+celeborn:
+  enabled: {{ $celeborn }}
+  image: celeborn.image
+  ports: {}
+celeborn-master:
+  enabled: {{ $celeborn }}
+  image: celeborn.image
+  pods: true
+  ports:
+    rpc: {{ int $cm.ports.rpc }}
+    {{- if $celebornHa }}
+    ratis: {{ int $cm.ports.ratis }}
+    {{- end }}
+    http: {{ int $cm.ports.http }}
+  {{- if $mon }}
+  # Celeborn's PrometheusServlet on the HTTP port (celeborn.metrics.prometheus.path, docs/monitoring.md).
+  metrics: {port: http, path: /metrics/prometheus, scheme: http, monitor: service}
+  {{- end }}
+  egress:
+    {{- if $celebornHa }}
+    - {to: celeborn-master, port: ratis}
+    {{- end }}
+    # The application meta sent to the workers an application's slots are on (Master.scala, to the worker's internal
+    # endpoint, which is the RPC port while celeborn.internal.port.enabled is false).
+    - {to: celeborn-worker, port: rpc}
+    - {peer: dns}
+celeborn-worker:
+  enabled: {{ $celeborn }}
+  image: celeborn.image
+  pods: true
+  ports:
+    rpc: {{ int $cw.ports.rpc }}
+    push: {{ int $cw.ports.push }}
+    fetch: {{ int $cw.ports.fetch }}
+    replicate: {{ int $cw.ports.replicate }}
+    http: {{ int $cw.ports.http }}
+  {{- if $mon }}
+  metrics: {port: http, path: /metrics/prometheus, scheme: http, monitor: service}
+  {{- end }}
+  egress:
+    - {to: celeborn-master, port: rpc}
+    - {to: celeborn-worker, port: replicate}
     - {peer: dns}
 {{- end }}
 

@@ -28,6 +28,8 @@ public sealed class MonitoringRenderTests
         ["airflow-statsd"] = "metrics",
         // mlflow server --expose-prometheus serves /metrics on the app's own port.
         ["mlflow"] = "http",
+        ["celeborn-master"] = "http",
+        ["celeborn-worker"] = "http",
     };
 
     public static TheoryData<string, string> Renders()

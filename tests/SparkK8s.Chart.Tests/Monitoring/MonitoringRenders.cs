@@ -6,12 +6,12 @@ namespace SparkK8s.Chart.Tests.Monitoring;
 /// <summary>The renders the monitoring tests share: monitoring on with every component that exports metrics.</summary>
 public static class MonitoringRenders
 {
-    /// <summary>The k8s backend with backups and their verify runs, the cost exporter with one budget, Airflow and MLflow (every alert group but the standalone rows).</summary>
+    /// <summary>The k8s backend with backups and their verify runs, the cost exporter with one budget, Airflow, MLflow and Celeborn (every alert group but the standalone rows).</summary>
     public static RenderInput Full(string version, params string[] sets) => new(Sets:
     [
         $"spark.version={version}", "monitoring.enabled=true", "backup.enabled=true", "backup.verify.enabled=true",
         "connect.dynamicAllocation.enabled=true", "costExporter.enabled=true", "costExporter.budgets.data-eng=2000", "airflow.enabled=true",
-        "mlflow.enabled=true", .. sets,
+        "mlflow.enabled=true", "celeborn.enabled=true", .. sets,
     ]);
 
     /// <summary>The standalone backend (master and worker rows).</summary>

@@ -45,6 +45,14 @@ public static class ReleaseNetwork
                 continue;
             }
 
+            if (labels.GetValueOrDefault(Rendered.ComponentLabel) is "celeborn-master" or "celeborn-worker")
+            {
+                // Two pods of each Celeborn StatefulSet, so master <-> master (Raft) and worker <-> worker (replication) are checked.
+                pods.Add(new NetworkPod($"{workload.Name}-0", ns, labels, Ports(workload.PodSpec!)));
+                pods.Add(new NetworkPod($"{workload.Name}-1", ns, labels, Ports(workload.PodSpec!)));
+                continue;
+            }
+
             pods.Add(new NetworkPod(workload.Name, ns, labels, Ports(workload.PodSpec!)));
         }
 
@@ -76,6 +84,13 @@ public static class ReleaseNetwork
                 // spark-ui), here by the component table's names.
                 var labels = template.PodLabels().Append(new KeyValuePair<string, string>("spark-role", "driver")).ToDictionary();
                 var ports = Ports(template.PodSpec!).Concat([new ContainerPort("driver", 7078), new ContainerPort("blockmanager", 7079), new ContainerPort("ui", 4040)]).ToList();
+                // The Celeborn LifecycleManager in the driver (spark.celeborn.client.shuffle.manager.port), bound without a
+                // container port of its own.
+                if (CelebornLifecyclePort(rendered) is { } lifecycle)
+                {
+                    ports.Add(new ContainerPort("celeborn", int.Parse(lifecycle, System.Globalization.CultureInfo.InvariantCulture)));
+                }
+
                 pods.Add(new NetworkPod(template.Name, ns, labels, ports));
             }
         }
@@ -84,6 +99,11 @@ public static class ReleaseNetwork
     }
 
     public static string Component(NetworkPod pod) => pod.Labels[Rendered.ComponentLabel];
+
+    /// <summary>spark.celeborn.client.shuffle.manager.port of the release's drivers (any spark-defaults.conf that sets it).</summary>
+    private static string? CelebornLifecyclePort(Rendered rendered) =>
+        rendered.OfKind("ConfigMap").Select(c => (string?)c.Body["data"]?["spark-defaults.conf"]).Where(t => t is not null)
+            .Select(t => SparkDefaultsFile.Parse(t!).GetValueOrDefault("spark.celeborn.client.shuffle.manager.port")).FirstOrDefault(p => p is not null);
 
     private static List<ContainerPort> Ports(JsonObject podSpec) =>
         PodSpecs.Items(podSpec, "containers").SelectMany(c => PodSpecs.Items(c, "ports"))
@@ -127,6 +147,27 @@ public static class ReleaseNetwork
             new("iceberg-maintenance", "metastore", "thrift"),
             // Data quality (issue 14 §4): the Great Expectations runner is a Spark Connect client.
             new("data-quality", "connect", "grpc"),
+            // Apache Celeborn (issue 14 §2): each driver's LifecycleManager asks the masters for slots and reserves and
+            // commits them on the workers; executors push to and fetch from the workers and report to their driver's
+            // LifecycleManager; workers register with the masters and replicate to each other; masters keep their
+            // state in one Raft group and send application metadata to the workers.
+            new("connect", "celeborn-master", "rpc"),
+            new("connect", "celeborn-worker", "rpc"),
+            new("job-driver", "celeborn-master", "rpc"),
+            new("job-driver", "celeborn-worker", "rpc"),
+            new("executor", "connect", "celeborn"),
+            new("standalone-worker", "connect", "celeborn"),
+            new("job-executor", "job-driver", "celeborn"),
+            new("executor", "celeborn-worker", "push"),
+            new("executor", "celeborn-worker", "fetch"),
+            new("standalone-worker", "celeborn-worker", "push"),
+            new("standalone-worker", "celeborn-worker", "fetch"),
+            new("job-executor", "celeborn-worker", "push"),
+            new("job-executor", "celeborn-worker", "fetch"),
+            new("celeborn-worker", "celeborn-master", "rpc"),
+            new("celeborn-worker", "celeborn-worker", "replicate"),
+            new("celeborn-master", "celeborn-master", "ratis"),
+            new("celeborn-master", "celeborn-worker", "rpc"),
         };
         // Airflow 3 (issue 11): every component sends StatsD to the exporter; the API server fetches task logs from the
         // log servers; task processes (the scheduler's with the LocalExecutor, the task pods' with the

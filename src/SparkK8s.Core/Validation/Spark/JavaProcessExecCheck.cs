@@ -6,7 +6,9 @@ namespace SparkK8s.Core.Validation.Spark;
 /// the JVM is SIGKILLed at the end of the grace period without its shutdown hooks: SparkContext.stop never runs and the
 /// S3A event log, published only on close(), is lost. Spark's sbin/start-*.sh scripts run the JVM through
 /// sbin/spark-daemon.sh, which starts it without exec even with SPARK_NO_DAEMONIZE (apache/spark), so they are flagged
-/// too. Jobs and CronJobs are not checked: their processes end on their own.
+/// too. Apache Celeborn's sbin/start-master.sh and start-worker.sh are named alike but exec the JVM through
+/// sbin/celeborn-daemon.sh when CELEBORN_NO_DAEMONIZE is set (apache/celeborn), and start it in the background otherwise.
+/// Jobs and CronJobs are not checked: their processes end on their own.
 /// </summary>
 public sealed class JavaProcessExecCheck() : SparkCheck(
     "SPK019",
@@ -40,7 +42,7 @@ public sealed class JavaProcessExecCheck() : SparkCheck(
 
             var command = Words(container, "command");
             var words = command.Count > 0 ? command.Concat(Words(container, "args")).ToList() : [];
-            if (Problem(words) is { } problem)
+            if (Problem(words, CelebornForeground(container)) is { } problem)
             {
                 yield return Found(container.Object, $"{container.Field}.command", $"container {container.Name}: {problem}");
             }
@@ -50,8 +52,14 @@ public sealed class JavaProcessExecCheck() : SparkCheck(
     private static List<string> Words(PodContainer container, string field) =>
         (container.Container[field] as System.Text.Json.Nodes.JsonArray ?? []).Select(w => w?.ToString() ?? string.Empty).ToList();
 
+    /// <summary>Whether the container sets CELEBORN_NO_DAEMONIZE (sbin/celeborn-daemon.sh then execs the JVM in the foreground).</summary>
+    private static bool CelebornForeground(PodContainer container) =>
+        (container.Container["env"] as System.Text.Json.Nodes.JsonArray ?? []).Any(e => (string?)e?["name"] == "CELEBORN_NO_DAEMONIZE");
+
+    private static bool IsCelebornScript(string path) => path.Contains("/celeborn/sbin/", StringComparison.Ordinal);
+
     /// <summary>Why this command keeps the JVM from being PID 1 (or tini's child), or null.</summary>
-    public static string? Problem(IReadOnlyList<string> words)
+    public static string? Problem(IReadOnlyList<string> words, bool celebornForeground = false)
     {
         var start = 0;
         while (start < words.Count && (words[start].EndsWith("tini", StringComparison.Ordinal) || words[start].EndsWith("dumb-init", StringComparison.Ordinal)
@@ -66,6 +74,11 @@ public sealed class JavaProcessExecCheck() : SparkCheck(
         }
 
         var program = words[start];
+        if (IsCelebornScript(program) && SparkDaemonScript.IsMatch(program))
+        {
+            return celebornForeground ? null : $"{program} starts the JVM in the background unless CELEBORN_NO_DAEMONIZE is set, so the container exits";
+        }
+
         if (SparkDaemonScript.IsMatch(program))
         {
             return $"{program} starts the JVM through sbin/spark-daemon.sh, which does not exec it, so bash stays PID 1";
@@ -95,6 +108,11 @@ public sealed class JavaProcessExecCheck() : SparkCheck(
         }
 
         var target = last["exec ".Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty;
+        if (IsCelebornScript(target) && SparkDaemonScript.IsMatch(target))
+        {
+            return celebornForeground ? null : $"the script execs {target}, which starts the JVM in the background unless CELEBORN_NO_DAEMONIZE is set, so the container exits";
+        }
+
         return SparkDaemonScript.IsMatch(target)
             ? $"the script execs {target}, which starts the JVM through sbin/spark-daemon.sh without exec, so bash stays PID 1"
             : null;

@@ -73,6 +73,11 @@ public static class SparkChecks
         new IcebergHiveUriCheck(),
         new DataQualityMissingSuiteCheck(),
         new DataQualitySuiteFileCheck(),
+        new CelebornShuffleTrackingCheck(),
+        new CelebornExternalShuffleServiceCheck(),
+        new CelebornMasterEndpointsCheck(),
+        new CelebornMasterQuorumCheck(),
+        new CelebornReplicationCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
