@@ -64,6 +64,11 @@ public static class SparkChecks
         new AirflowSparkConnectConnectionCheck(),
         new AirflowJobServiceAccountCheck(),
         new AirflowOperatorFlavourCheck(),
+        new GpuAmountCheck(),
+        new GpuTaskSlotsCheck(),
+        new GpuImageCheck(),
+        new GpuSparkLineCheck(),
+        new GpuPinnedPoolCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
