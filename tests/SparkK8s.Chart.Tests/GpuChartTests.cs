@@ -88,7 +88,7 @@ public class GpuChartTests
     public async Task The_rapids_jar_of_the_version_table_is_downloaded_only_with_gpu()
     {
         var values = await ValuesDocument.LoadAsync(Path.Combine(RepoPaths.Chart, "values.yaml"), "--chart", TestContext.Current.CancellationToken);
-        var coordinate = (string?)ValuesDocument.Get(values, "spark.releases.3.5.componentJars.rapids")!.AsArray()[0]!["coordinate"];
+        var coordinate = (string?)ValuesDocument.Get(values, "spark.releases")!["3.5"]!["componentJars"]!["rapids"]![0]!["coordinate"];
         coordinate.Should().Be("com.nvidia:rapids-4-spark_2.12:26.06.0", "RAPIDS 26.06.0 is built for Scala 2.12 with Spark 3.5 (docs/download.md)");
 
         string Jars(Rendered r) => (string?)r.Single("Deployment", "connect").PodSpec!["initContainers"]![0]!["env"]!.AsArray()
