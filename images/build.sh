@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the project's images from the version table (charts/spark-k8s/values.yaml, read by images/versions.py):
-# spark, jupyter, airflow and data-quality once per Spark line, metastore and tools once. Tags <registry>/<name>:<tag> with the tag the chart
+# spark, jupyter, airflow and data-quality once per Spark line, metastore and tools once, spark-gpu once per line with a
+# RAPIDS jar (FROM that line's spark image, which --image spark-gpu builds first). Tags <registry>/<name>:<tag> with the tag the chart
 # renders for that image, pushes with --push, and prints each pushed image's digest for image.digest / values.
 #
 #   images/build.sh --registry registry.example.com/platform [--push] [--line 4.1] [--image spark] [--platform P]
@@ -40,6 +41,8 @@ if [ -z "$registry" ]; then
   exit 2
 fi
 registry="${registry%/}"
+# images/versions.py names the spark-gpu image's base (the line's images/spark) under this registry.
+export SPARK_K8S_REGISTRY="$registry"
 case "$builder" in
   docker|podman) ;;
   *) echo "error: SPARK_K8S_BUILDER must be docker or podman, not $builder" >&2; exit 2 ;;
@@ -109,8 +112,8 @@ build() {
 }
 
 case "$only_image" in
-  ""|spark|jupyter|airflow|metastore|tools|data-quality) ;;
-  *) echo "error: --image must be spark, jupyter, airflow, metastore, tools or data-quality" >&2; exit 2 ;;
+  ""|spark|jupyter|airflow|metastore|tools|data-quality|spark-gpu) ;;
+  *) echo "error: --image must be spark, jupyter, airflow, metastore, tools, data-quality or spark-gpu" >&2; exit 2 ;;
 esac
 
 mapfile -t lines < <(python3 "$versions" lines)
@@ -119,8 +122,15 @@ if [ -n "$only_line" ] && ! printf '%s\n' "${lines[@]}" | grep -qxF "$only_line"
   exit 2
 fi
 
+mapfile -t gpu_lines < <(python3 "$versions" lines spark-gpu)
+if [ "$only_image" = "spark-gpu" ] && [ -n "$only_line" ] && ! printf '%s\n' "${gpu_lines[@]}" | grep -qxF "$only_line"; then
+  echo "error: --image spark-gpu --line $only_line: the RAPIDS Accelerator does not support that line (spark.releases.$only_line.componentJars.rapids is empty; lines with RAPIDS: ${gpu_lines[*]:-none})" >&2
+  exit 2
+fi
+
 status=0
-for image in spark jupyter airflow metastore tools data-quality; do
+built_spark=" "
+for image in spark jupyter airflow metastore tools data-quality spark-gpu; do
   if [ -n "$only_image" ] && [ "$image" != "$only_image" ]; then
     continue
   fi
@@ -128,7 +138,21 @@ for image in spark jupyter airflow metastore tools data-quality; do
     spark|jupyter|airflow|data-quality)
       for line in "${lines[@]}"; do
         if [ -z "$only_line" ] || [ "$line" = "$only_line" ]; then
-          build "$image" "$line" || status=1
+          if build "$image" "$line"; then
+            [ "$image" = spark ] && built_spark+="$line "
+          else
+            status=1
+          fi
+        fi
+      done ;;
+    spark-gpu)
+      for line in "${gpu_lines[@]}"; do
+        if [ -z "$only_line" ] || [ "$line" = "$only_line" ]; then
+          # Its base, the line's spark image, first (unless this run built it already).
+          if [[ "$built_spark" != *" $line "* ]]; then
+            build spark "$line" || { status=1; continue; }
+          fi
+          build spark-gpu "$line" || status=1
         fi
       done ;;
     *) build "$image" "" || status=1 ;;

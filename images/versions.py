@@ -4,15 +4,17 @@ SHA-256 and Python package pins, turned into docker build arguments. Only the Py
 plain YAML subset values.yaml is written in (block maps and lists, flow maps and lists, plain and quoted scalars, no
 anchors or block scalars) and refuses anything else, so a construct it does not know can never be misread.
 
-  versions.py lines                       the Spark lines of the table (spark.releases keys)
+  versions.py lines [IMAGE]               the Spark lines of the table (spark.releases keys); with spark-gpu only the
+                                          lines with a RAPIDS jar (componentJars.rapids)
   versions.py build-args IMAGE [LINE]     KEY=VALUE per line: every build argument of images/IMAGE/Dockerfile
   versions.py tag IMAGE [LINE]            the tag images/build.sh gives IMAGE (what the chart renders for it; airflow:
-                                          <Airflow release of airflow.baseImage.tag>-spark<sparkVersion>)
+                                          <Airflow release of airflow.baseImage.tag>-spark<sparkVersion>; spark-gpu: <imageTag>-rapids<version>)
   versions.py json                        the whole parsed values file as JSON (the repository tests compare it)
 
 Exit 1 with a message on stderr when a pin is missing (for example an extraJars sha256 that is null).
 """
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -194,8 +196,33 @@ def release(values, line):
     return releases[line]
 
 
+def rapids_jar(values, line):
+    """The line's RAPIDS Accelerator jar ({coordinate, sha256}); a line without one cannot have a spark-gpu image."""
+    rel = release(values, line)
+    jars = (rel.get("componentJars") or {}).get("rapids") or []
+    if not jars:
+        supported = ", ".join(gpu_lines(values)) or "none"
+        raise TableError(f"spark-gpu: spark.releases.{line}.componentJars.rapids is empty: the RAPIDS Accelerator does not "
+                         f"support Spark {rel['sparkVersion']} (lines with RAPIDS: {supported}); see docs/en/gpu.md")
+    return jars[0]
+
+
+def gpu_lines(values):
+    return [line for line, rel in values["spark"]["releases"].items() if (rel.get("componentJars") or {}).get("rapids")]
+
+
 def build_args(values, image, line):
     repository = values["jars"]["repository"].rstrip("/")
+    if image == "spark-gpu":
+        jar = rapids_jar(values, line)
+        # FROM the project's images/spark of the line, under the registry images/build.sh pushes to (SPARK_K8S_REGISTRY;
+        # the chart's default repositories use spark-k8s).
+        registry = os.environ.get("SPARK_K8S_REGISTRY", "spark-k8s").rstrip("/")
+        return {
+            "SPARK_IMAGE": f"{registry}/spark:{tag(values, 'spark', line)}",
+            "MAVEN_REPOSITORY": repository,
+            "RAPIDS_JAR": jar_list([jar], f"spark.releases.{line}.componentJars.rapids"),
+        }
     if image == "spark":
         rel = release(values, line)
         return {
@@ -237,7 +264,7 @@ def build_args(values, image, line):
         release(values, line)
         j = values["jupyter"]["image"]
         return {"JUPYTER_IMAGE": f"{j['repository']}:{j['tag']}", "SPARK_LINE": line}
-    raise TableError(f"unknown image {image!r} (spark, metastore, jupyter, airflow, tools, data-quality)")
+    raise TableError(f"unknown image {image!r} (spark, spark-gpu, metastore, jupyter, airflow, tools, data-quality)")
 
 
 AIRFLOW_BASE_TAG = re.compile(r"^(?P<airflow>[0-9]+\.[0-9]+\.[0-9]+)-python(?P<python>3\.[0-9]+)$")
@@ -284,15 +311,21 @@ def tag(values, image, line):
     if image == "tools":
         chart = (VALUES.parent / "Chart.yaml").read_text(encoding="utf-8")
         return str(parse(chart)["version"])
+    if image == "spark-gpu":
+        # What the chart renders for gpu.image with an empty tag (templates/gpu/_gpu.tpl).
+        version = rapids_jar(values, line)["coordinate"].split(":")[2]
+        return f"{release(values, line)['imageTag']}-rapids{version}"
     if image == "data-quality":
         # dataQuality.image.tag is empty by default and follows the Spark release (templates/data-quality).
         return release(values, line)["sparkVersion"]
-    raise TableError(f"unknown image {image!r} (spark, metastore, jupyter, airflow, tools, data-quality)")
+    raise TableError(f"unknown image {image!r} (spark, spark-gpu, metastore, jupyter, airflow, tools, data-quality)")
 
 
 def main(argv):
     values = parse(VALUES.read_text(encoding="utf-8"))
-    if argv[:1] == ["lines"]:
+    if argv == ["lines", "spark-gpu"]:
+        print("\n".join(gpu_lines(values)))
+    elif argv == ["lines"]:
         print("\n".join(values["spark"]["releases"]))
     elif argv[:1] == ["json"]:
         print(json.dumps(values, indent=2, sort_keys=True))

@@ -27,7 +27,18 @@ public class PresetMatrixTests
         ["airflow-connect-standalone"] = [.. Airflow, "connect", "standalone-master", "standalone-worker", "history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles"],
         ["airflow-k8s-submit"] = [.. Airflow, "history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles", "job-submitter", "job-driver", "job-executor"],
         ["airflow-operator"] = [.. Airflow, "history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles", "job-application", "job-driver", "job-executor"],
+        ["jupyter-connect-k8s-gpu"] = ["connect", "history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles", "jupyter"],
+        ["airflow-gpu-connect-k8s"] = [.. Airflow, "connect", "history-server", "metastore", "metastore-schema", "minio", "minio-buckets", "postgresql", "postgresql-roles"],
     };
+
+    /// <summary>The Spark lines a preset renders on: all, unless a component of its recipe works on some only (compose.yaml sparkLines).</summary>
+    public static IReadOnlyList<string> LinesOf(string preset)
+    {
+        var catalog = SparkK8s.Core.Composer.ComposeCatalog.Load(RepoPaths.Chart);
+        var recipe = catalog.FindPreset(preset);
+        var components = recipe is null ? [] : recipe.With.Select(catalog.FindComponent).OfType<SparkK8s.Core.Composer.CatalogComponent>();
+        return SparkK8s.Core.Composer.ComposeCatalog.SparkLinesOf(components) ?? ChartRender.SparkVersions;
+    }
 
 
     /// <summary>What runs each preset's jobs: submit presets Jobs and CronJobs, operator presets (Scheduled)SparkApplications.</summary>
@@ -49,7 +60,7 @@ public class PresetMatrixTests
         {
             foreach (var environment in Names("environments"))
             {
-                foreach (var version in ChartRender.SparkVersions)
+                foreach (var version in LinesOf(preset))
                 {
                     data.Add(preset, environment, version);
                 }
@@ -99,7 +110,9 @@ public class PresetMatrixTests
             ? image
             : (string?)rendered.Single("Deployment", "standalone-worker").Containers().First()["image"];
         // dev runs the official image (jars downloaded and checked at start); staging and prod the project's baked image.
-        var repository = environment == "dev" ? "apache/spark" : "spark-k8s/spark";
+        // GPU presets run the spark-gpu image (images/spark-gpu) in every environment.
+        var repository = rendered.Input.Files!.Any(f => f.Contains("gpu", StringComparison.Ordinal)) ? "spark-k8s/spark-gpu"
+            : environment == "dev" ? "apache/spark" : "spark-k8s/spark";
         executorImage.Should().StartWith($"{repository}:{version}.");
     }
 

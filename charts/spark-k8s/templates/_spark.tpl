@@ -291,6 +291,9 @@ properties (running-on-kubernetes.md, "Pod Template", apache/spark).
 */}}
 {{- define "spark-k8s.sparkPodTemplate" -}}
 {{- $root := .root }}
+{{- /* The Connect server's executors run gpu.image while gpu.enabled (templates/gpu/_gpu.tpl). */}}
+{{- $image := ternary (include "spark-k8s.connect.sparkImage" $root | fromYaml) .app.image (eq .component "executor") }}
+{{- $gpu := include "spark-k8s.gpu.executorPod" (dict "root" $root "component" .component) | fromYaml }}
 apiVersion: v1
 kind: Pod
 metadata:
@@ -313,14 +316,22 @@ spec:
   {{- include "spark-k8s.podSpecCommon" (dict "root" $root "uid" 185) | trim | nindent 2 }}
   {{- if eq .role "executor" }}
   {{- /* spark.executorScheduling: node selection, tolerations, affinity, priority and spreading of executors. */}}
+  {{- if $gpu }}
+  {{- /* GPU executors: gpu.nodeSelector and gpu.tolerations merged with spark.executorScheduling's. */}}
+  {{- $scheduling := include "spark-k8s.executorScheduling.podSpec" (dict "root" $root "component" .component) | fromYaml }}
+  {{- with $gpu.nodeSelector }}{{ $_ := set $scheduling "nodeSelector" . }}{{ end }}
+  {{- with $gpu.tolerations }}{{ $_ := set $scheduling "tolerations" . }}{{ end }}
+  {{- toYaml $scheduling | nindent 2 }}
+  {{- else }}
   {{- with include "spark-k8s.executorScheduling.podSpec" (dict "root" $root "component" .component) | trim }}
   {{- . | nindent 2 }}
   {{- end }}
   {{- end }}
-  {{- include "spark-k8s.sparkInitContainers" (dict "root" $root "image" .app.image) | trim | nindent 2 }}
+  {{- end }}
+  {{- include "spark-k8s.sparkInitContainers" (dict "root" $root "image" $image) | trim | nindent 2 }}
   containers:
     - name: {{ printf "spark-%s" .role }}
-      {{- include "spark-k8s.containerImage" (dict "root" $root "image" .app.image) | trim | nindent 6 }}
+      {{- include "spark-k8s.containerImage" (dict "root" $root "image" $image) | trim | nindent 6 }}
       {{- include "spark-k8s.containerSecurityContext" $root | trim | nindent 6 }}
       {{- /* Spark sets cpu and memory and keeps the rest of the template's resources (BasicExecutorFeatureStep and
       BasicDriverFeatureStep in apache/spark: editOrNewResources, then addToRequests/addToLimits of memory and cpu only). */}}
@@ -330,6 +341,7 @@ spec:
           ephemeral-storage: {{ $ephemeral.request | quote }}
         limits:
           ephemeral-storage: {{ $ephemeral.limit | quote }}
+          {{- with $gpu.limits }}{{ toYaml . | nindent 10 }}{{ end }}
       env:
         {{- include "spark-k8s.s3Env" $root | nindent 8 }}
         {{- with include "spark-k8s.tracing.env" (dict "root" $root "component" .component) | trim }}{{ . | nindent 8 }}{{ end }}

@@ -88,7 +88,12 @@ public static class FindingsView
         TableLayout.Write(terminal, null,
             [new("Preset"), new("Env"), new("Spark"), new("Objects"), new("Errors"), new("Warns"), new("Schema")],
             runs.Select(run => (IReadOnlyList<string>)[run.Preset, run.Environment ?? "-", run.SparkVersion, N(run.ObjectCount), N(run.Errors), N(run.Warnings),
-                run.SchemaSource is null ? "not rendered" : "checked"]).ToList());
+                run.Skipped is not null ? "skipped" : run.SchemaSource is null ? "not rendered" : "checked"]).ToList());
+        foreach (var reason in runs.Select(r => r.Skipped).OfType<string>().Distinct())
+        {
+            terminal.WriteWrapped(reason, "Skipped: ");
+        }
+
         foreach (var source in runs.Select(r => r.SchemaSource).OfType<string>().Distinct())
         {
             terminal.WriteWrapped(source, "Schemas: ");

@@ -29,11 +29,12 @@ public static class SizeCommand
         var prices = new Option<string?>("--prices") { Description = "A YAML price catalog overriding the built-in one." };
         var writeValues = new Option<string?>("--write-values") { Description = "Write a values overlay for the spark-k8s chart (executor sizing and dynamic allocation) to FILE." };
         var force = new Option<bool>("--force") { Description = "Let --write-values overwrite an existing file that 'spark-k8s size' did not write." };
+        var gpu = new Option<bool>("--gpu") { Description = "Also recommend GPU executors with the RAPIDS Accelerator for --node-type, a GPU node type of the price catalog (docs/en/recipes/gpu-sizing.md)." };
         var output = OutputOptions.Create(OutputFormat.Table, OutputFormat.Json);
         var input = new EventLogInput();
 
         var command = new Command("size", "Recommend executor cores, memory, counts, partitions and driver size for a Spark job, and what it costs on-demand vs spot.");
-        foreach (var option in new Option[] { datasetSize, workload, targetDuration, nodeType, nodeCpu, nodeMemory, spot, sparkVersion, python, fromHistory, prices, writeValues, force, output })
+        foreach (var option in new Option[] { datasetSize, workload, targetDuration, nodeType, nodeCpu, nodeMemory, spot, sparkVersion, python, fromHistory, prices, writeValues, force, gpu, output })
         {
             command.Options.Add(option);
         }
@@ -60,6 +61,8 @@ public static class SizeCommand
                     ? parsed
                     : throw new UserInputException($"--spark-version: '{versionText}' is not a Spark version between 2.0 and 4.x; write it as 3.5.1.");
             var catalog = PriceCatalog.Load(parseResult.GetValue(prices));
+            var useGpu = parseResult.GetValue(gpu);
+            var gpuNode = useGpu ? GpuNode(catalog, parseResult.GetValue(nodeType), parseResult.GetValue(nodeCpu) is not null, parseResult.GetValue(writeValues) is not null) : null;
             var node = Node(catalog, parseResult.GetValue(nodeType), parseResult.GetValue(nodeCpu), parseResult.GetValue(nodeMemory));
             var writePath = parseResult.GetValue(writeValues);
             if (writePath is not null)
@@ -96,18 +99,90 @@ public static class SizeCommand
                 terminal.Error.WriteLine($"wrote chart values overlay to {writePath}");
             }
 
+            var gpuSizing = gpuNode is null ? null : GpuSizer.Recommend(gpuNode, recommendation);
             if (format == OutputFormat.Json)
             {
-                OutputOptions.WriteJson(terminal.Out, recommendation);
+                if (gpuSizing is null)
+                {
+                    OutputOptions.WriteJson(terminal.Out, recommendation);
+                }
+                else
+                {
+                    OutputOptions.WriteJson(terminal.Out, new { gpu = gpuSizing, cpuBaseline = recommendation });
+                }
+            }
+            else if (gpuSizing is null)
+            {
+                Render(terminal, recommendation);
             }
             else
             {
-                Render(terminal, recommendation);
+                RenderGpu(terminal, gpuSizing);
             }
 
             return CliApplication.ExitOk;
         });
         return command;
+    }
+
+    /// <summary>The GPU node type --gpu sizes for: --node-type, which must name a catalog entry with GPUs.</summary>
+    private static NodeType GpuNode(PriceCatalog catalog, string? nodeType, bool customNode, bool writeValues)
+    {
+        var gpuTypes = string.Join(", ", catalog.NodeTypes.Values.Where(n => n.Gpus > 0).Select(n => n.Name).Order(StringComparer.Ordinal));
+        if (customNode)
+        {
+            throw new UserInputException($"--gpu: describe the node with --node-type, a GPU node type of the price catalog ({gpuTypes}), not --node-cpu/--node-memory.");
+        }
+
+        if (writeValues)
+        {
+            throw new UserInputException("--gpu: --write-values writes CPU executor sizing only; drop it and copy the values --gpu prints (gpu.*, connect.executor.*).");
+        }
+
+        if (nodeType is null)
+        {
+            throw new UserInputException($"--gpu: give --node-type with a GPU node type of the price catalog ({gpuTypes}), or add one with gpus in --prices FILE.");
+        }
+
+        var node = catalog.Node(nodeType);
+        return node.Gpus > 0
+            ? node
+            : throw new UserInputException($"--gpu: --node-type {nodeType} has no GPUs in the price catalog; use a GPU node type ({gpuTypes}), or add one with gpus, gpuModel and gpuMemoryGiB in --prices FILE.");
+    }
+
+    private static void RenderGpu(Terminal terminal, GpuSizing g)
+    {
+        var rows = new List<IReadOnlyList<string>>
+        {
+            new[] { "node", Invariant($"{g.NodeType}: {g.GpusPerNode} x {g.GpuModel} ({g.GpuMemoryGiB:0.##} GiB each)") },
+            new[] { "GPUs per executor (spark.executor.resource.gpu.amount)", N(g.GpusPerExecutor) },
+            new[] { "executor cores (spark.executor.cores)", N(g.ExecutorCores) },
+            new[] { "GPU per task (spark.task.resource.gpu.amount)", g.TaskGpuAmount },
+            new[] { "executor memory (spark.executor.memory)", ByteSize.ToSparkString(g.ExecutorMemoryMiB) },
+            new[] { "memory overhead incl. pinned pool (spark.executor.memoryOverhead)", ByteSize.ToSparkString(g.MemoryOverheadMiB) },
+            new[] { "pinned pool (spark.rapids.memory.pinnedPool.size)", ByteSize.ToSparkString(g.PinnedPoolMiB) },
+            new[] { "executor pod", Invariant($"{g.ExecutorCores} CPU, {g.ExecutorPodMemoryMiB} MiB, nvidia.com/gpu 1") },
+            new[] { "executors", Invariant($"{g.Executors} ({g.ExecutorsPerNode} per node, {g.Nodes} node(s))") },
+            new[] { "cost", Invariant($"{g.HourUsd:0.####} USD per hour on-demand ({g.NodeHourUsd:0.####} per node)") },
+        };
+        TableLayout.Write(terminal, "GPU executors (RAPIDS)", [new("setting", CellWrap.Words), new("value", CellWrap.Words)], rows);
+        terminal.Out.WriteLine("Chart values:");
+        foreach (var (key, value) in g.Values)
+        {
+            terminal.Out.WriteLine($"  {key}={value}");
+        }
+
+        terminal.Out.WriteLine("Spark settings (the chart sets them from the values):");
+        foreach (var (key, value) in g.SparkConf)
+        {
+            terminal.Out.WriteLine($"  {key}={value}");
+        }
+
+        terminal.Out.WriteLine("Why:");
+        foreach (var reason in g.Reasons)
+        {
+            terminal.WriteWrapped(reason, "- ", "  ");
+        }
     }
 
     private static NodeOffer Node(PriceCatalog catalog, string? nodeType, double? cpu, string? memory)

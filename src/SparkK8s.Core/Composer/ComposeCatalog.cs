@@ -8,7 +8,12 @@ namespace SparkK8s.Core.Composer;
 /// <param name="Switched">whether the component has an <c>enabled</c> switch under its values key (false: it only merges its overlay, e.g. example jobs).</param>
 public sealed record CatalogComponent(
     string Name, string ValuesKey, string Description, IReadOnlyList<string> Requires, IReadOnlyList<string> Backends, JsonObject? Overlay,
-    bool Switched = true);
+    bool Switched = true)
+{
+    /// <summary>The Spark lines (spark.releases keys) the component works on; empty: every line. `new` pins the first one
+    /// and refuses another with --spark-version; `validate --all` skips the other lines of presets that use it.</summary>
+    public IReadOnlyList<string> SparkLines { get; init; } = [];
+}
 
 /// <summary>A backend `spark-k8s new --backend` can pick.</summary>
 public sealed record CatalogBackend(string Name, string Description, IReadOnlyList<string> Requires, JsonObject? Overlay);
@@ -69,7 +74,10 @@ public sealed class ComposeCatalog
                 List(p.Value, "requires"),
                 List(p.Value, "backends"),
                 p.Value?["overlay"] as JsonObject,
-                IsSwitched(p.Value)))
+                IsSwitched(p.Value))
+            {
+                SparkLines = List(p.Value, "sparkLines"),
+            })
             .ToList();
         var backends = Section(root, "backends", path)
             .Select(p => new CatalogBackend(p.Key, Text(p.Value, "description", $"backends.{p.Key}", path), List(p.Value, "requires"), p.Value?["overlay"] as JsonObject))
@@ -95,6 +103,18 @@ public sealed class ComposeCatalog
     public CatalogBackend? FindBackend(string name) => Backends.FirstOrDefault(b => string.Equals(b.Name, name, StringComparison.Ordinal));
 
     public PresetRecipe? FindPreset(string name) => Presets.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));
+
+    /// <summary>The Spark lines every one of the given components works on (null: no component restricts them).</summary>
+    public static IReadOnlyList<string>? SparkLinesOf(IEnumerable<CatalogComponent> components)
+    {
+        IReadOnlyList<string>? lines = null;
+        foreach (var component in components.Where(c => c.SparkLines.Count > 0))
+        {
+            lines = lines is null ? component.SparkLines : lines.Intersect(component.SparkLines, StringComparer.Ordinal).ToList();
+        }
+
+        return lines;
+    }
 
     /// <summary>A catalog whose requirements name nothing it has is a chart bug: say where.</summary>
     private void CheckConsistency(string path)

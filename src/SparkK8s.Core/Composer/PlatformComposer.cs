@@ -81,7 +81,22 @@ public sealed class PlatformComposer(ComposeCatalog catalog)
             Merge(values, catalog.ExternalS3Overlay);
         }
 
-        if (request.SparkVersion is { } sparkVersion)
+        var lines = ComposeCatalog.SparkLinesOf(chosen);
+        if (lines is not null && request.SparkVersion is { } asked && !lines.Contains(asked, StringComparer.Ordinal))
+        {
+            var limiting = chosen.Where(c => c.SparkLines.Count > 0 && !c.SparkLines.Contains(asked, StringComparer.Ordinal)).Select(c => c.Name);
+            throw new UserInputException(lines.Count == 0
+                ? $"--with: {string.Join(", ", chosen.Where(c => c.SparkLines.Count > 0).Select(c => c.Name))} share no Spark line; drop one of them."
+                : $"--spark-version {asked}: {string.Join(", ", limiting)} works on Spark {string.Join(", ", lines)} only; use --spark-version {lines[0]} or drop {string.Join(", ", limiting)}.");
+        }
+
+        if (lines is { Count: 0 })
+        {
+            throw new UserInputException($"--with: {string.Join(", ", chosen.Where(c => c.SparkLines.Count > 0).Select(c => c.Name))} share no Spark line; drop one of them.");
+        }
+
+        // A component that works on some lines only pins the first of them (the preset installs on a line it supports).
+        if ((request.SparkVersion ?? lines?[0]) is { } sparkVersion)
         {
             Merge(values, new JsonObject { ["spark"] = new JsonObject { ["version"] = sparkVersion } });
         }

@@ -12,6 +12,13 @@ namespace SparkK8s.Core.Cost;
 public sealed record NodeType(string Name, string Cloud, string Region, double Vcpu, double MemoryGiB, double VcpuHourUsd, double GibHourUsd, string Source, string PriceDate)
 {
     public double OnDemandUsdPerHour => (Vcpu * VcpuHourUsd) + (MemoryGiB * GibHourUsd);
+
+    /// <summary>NVIDIA GPUs of the node (0: a CPU node), their model and memory each; `spark-k8s size --gpu` sizes for them.</summary>
+    public int Gpus { get; init; }
+
+    public string GpuModel { get; init; } = "";
+
+    public double GpuMemoryGiB { get; init; }
 }
 
 /// <summary>The largest node this tool plans for, and the largest hourly price it believes; beyond them a figure is a typo.</summary>
@@ -92,7 +99,10 @@ public sealed class PriceCatalog
     public const long MaxFileBytes = 4 * 1024 * 1024;
 
     private static readonly string[] TopLevelKeys = ["catalogDate", "currency", "spotDiscount", "cpuToMemoryPriceRatio", "defaultNodeType", "nodeTypes"];
-    private static readonly string[] NodeKeys = ["cloud", "region", "vcpu", "memoryGiB", "onDemandUsdPerHour", "vcpuHourUsd", "gibHourUsd", "source", "priceDate"];
+    private static readonly string[] NodeKeys = ["cloud", "region", "vcpu", "memoryGiB", "onDemandUsdPerHour", "vcpuHourUsd", "gibHourUsd", "source", "priceDate", "gpus", "gpuModel", "gpuMemoryGiB"];
+
+    /// <summary>The most GPUs a node type may list (the largest cloud GPU nodes have 8 or 16).</summary>
+    public const int MaxGpus = 64;
 
     /// <summary>Reads the catalog field by field, so every error names the key at fault and the value it expected.</summary>
     private static CatalogDocument Parse(string yaml, string origin)
@@ -143,6 +153,9 @@ public sealed class PriceCatalog
                         GibHourUsd = Number(node, "gibHourUsd", origin, field),
                         Source = Text(node, "source", origin, field),
                         PriceDate = Text(node, "priceDate", origin, field),
+                        Gpus = Number(node, "gpus", origin, field),
+                        GpuModel = Text(node, "gpuModel", origin, field),
+                        GpuMemoryGiB = Number(node, "gpuMemoryGiB", origin, field),
                     };
                 }
 
@@ -264,6 +277,9 @@ public sealed class PriceCatalog
         public double? GibHourUsd { get; set; }
         public string? Source { get; set; }
         public string? PriceDate { get; set; }
+        public double? Gpus { get; set; }
+        public string? GpuModel { get; set; }
+        public double? GpuMemoryGiB { get; set; }
 
         /// <summary>Splits the instance price so that a vCPU costs <paramref name="ratio"/> GiB: price = v·(r·g) + m·g.</summary>
         internal NodeType Build(string name, double ratio, string origin)
@@ -301,7 +317,18 @@ public sealed class PriceCatalog
                 throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"{origin}: node type '{name}' needs onDemandUsdPerHour, or both vcpuHourUsd and gibHourUsd."));
             }
 
-            return new NodeType(name, Cloud ?? "", Region ?? "", Vcpu, MemoryGiB, vcpuPrice, gibPrice, Source ?? "", PriceDate ?? "");
+            if (Gpus is { } gpus && (gpus != Math.Floor(gpus) || gpus > MaxGpus))
+            {
+                throw new UserInputException(string.Create(CultureInfo.InvariantCulture,
+                    $"{origin}: node type '{name}' has gpus {gpus}; give a whole number of GPUs from 0 to {MaxGpus}."));
+            }
+
+            return new NodeType(name, Cloud ?? "", Region ?? "", Vcpu, MemoryGiB, vcpuPrice, gibPrice, Source ?? "", PriceDate ?? "")
+            {
+                Gpus = (int)(Gpus ?? 0),
+                GpuModel = GpuModel ?? "",
+                GpuMemoryGiB = GpuMemoryGiB ?? 0,
+            };
         }
     }
 }

@@ -42,6 +42,9 @@ public sealed record ValidationRun(
     public int Errors => Findings.Count(f => f.Severity == Severity.Error);
     public int Warnings => Findings.Count(f => f.Severity == Severity.Warning);
 
+    /// <summary>Why this preset × Spark line was not rendered (its components do not work on the line); null when it was.</summary>
+    public string? Skipped { get; init; }
+
     /// <summary>CRDs the render's custom resources need in the cluster (the Spark operators' application kinds).</summary>
     public IReadOnlyList<RequiredCrd> RequiredCrds { get; init; } = [];
 }
@@ -215,10 +218,20 @@ public sealed class ValidationRunner(HelmClient helm)
         var cache = shareDocuments ? new RenderedDocumentCache() : null;
         var catalog = new PresetCatalog(template.ChartDirectory);
         var environments = catalog.EnvironmentNames.Count > 0 ? catalog.EnvironmentNames.Select(e => (string?)e).ToList() : [null];
-        var targets = (from preset in catalog.PresetNames
-                       from environment in environments
-                       from version in SparkVersions.Supported
-                       select template with { Preset = preset, Environment = environment, SparkVersion = version }).ToList();
+        var linesOf = await PresetSparkLinesAsync(catalog, cancellationToken).ConfigureAwait(false);
+        var all = (from preset in catalog.PresetNames
+                   from environment in environments
+                   from version in SparkVersions.Supported
+                   select template with { Preset = preset, Environment = environment, SparkVersion = version }).ToList();
+        // A preset whose components work on some Spark lines only (compose.yaml components.<name>.sparkLines) is not
+        // rendered on the others: its run says why instead.
+        var skipped = all.Where(t => linesOf.TryGetValue(t.Preset, out var lines) && !lines.Contains(t.SparkVersion!, StringComparer.Ordinal))
+            .Select(t => new ValidationRun(t.Preset, t.Environment, t.SparkVersion!, [], 0, null)
+            {
+                Skipped = $"not rendered: {t.Preset} uses {linesOf[t.Preset].Reason}, which works on Spark {string.Join(", ", linesOf[t.Preset])} only",
+            })
+            .ToList();
+        var targets = all.Where(t => !skipped.Any(s => s.Preset == t.Preset && s.Environment == t.Environment && s.SparkVersion == t.SparkVersion)).ToList();
         var runs = new ValidationRun[targets.Count];
         var done = 0;
         // Started now, awaited by each render once it has its own output: the lint overlaps the first renders.
@@ -231,7 +244,39 @@ public sealed class ValidationRunner(HelmClient helm)
                 runs[i] = (await RunAsync(targets[i], settings, chartLint, cache, token).ConfigureAwait(false)).Run;
                 progress?.Invoke($"validated {Interlocked.Increment(ref done)}/{targets.Count}: {targets[i].Preset} {targets[i].Environment} {targets[i].SparkVersion}");
             }).ConfigureAwait(false);
-        return runs;
+        return runs.Concat(skipped).ToList();
+    }
+
+    /// <summary>The Spark lines of each preset whose enabled components restrict them (compose.yaml sparkLines).</summary>
+    private static async Task<Dictionary<string, PresetLines>> PresetSparkLinesAsync(PresetCatalog catalog, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, PresetLines>(StringComparer.Ordinal);
+        if (!File.Exists(Path.Combine(catalog.ChartDirectory, Composer.ComposeCatalog.FileName)))
+        {
+            return result;
+        }
+
+        var compose = Composer.ComposeCatalog.Load(catalog.ChartDirectory);
+        if (!compose.Components.Any(c => c.SparkLines.Count > 0))
+        {
+            return result;
+        }
+
+        foreach (var preset in await catalog.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var components = compose.Components.Where(c => c.Switched && preset.Components.Contains(c.ValuesKey, StringComparer.Ordinal)).ToList();
+            if (Composer.ComposeCatalog.SparkLinesOf(components) is { } lines)
+            {
+                result[preset.Name] = new PresetLines(lines, string.Join(", ", components.Where(c => c.SparkLines.Count > 0).Select(c => c.Name)));
+            }
+        }
+
+        return result;
+    }
+
+    private sealed class PresetLines(IReadOnlyList<string> lines, string reason) : List<string>(lines)
+    {
+        public string Reason { get; } = reason;
     }
 
     /// <summary>The Spark version a render uses: --spark-version, else a --set, else spark.version from the merged values files.</summary>

@@ -27,7 +27,7 @@ public class NetworkPolicyTests
         {
             foreach (var environment in Names("environments"))
             {
-                foreach (var version in ChartRender.SparkVersions)
+                foreach (var version in PresetMatrixTests.LinesOf(preset))
                 {
                     data.Add(preset, environment, version);
                 }

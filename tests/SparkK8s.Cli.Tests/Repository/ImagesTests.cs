@@ -148,6 +148,13 @@ public partial class ImagesTests
             return;
         }
 
+        if (image == "spark-gpu")
+        {
+            // build-args refuses until the RAPIDS jar is pinned (Spark_gpu_builds_on_the_lines_spark_image...): its one
+            // base is the line's images/spark under the build's registry.
+            supplied["SPARK_IMAGE"] = $"spark-k8s/spark:{(string)Values()["spark"]!["releases"]!["3.5"]!["imageTag"]!}";
+        }
+
         if (TableImages.Contains(image))
         {
             using var pinned = new PinnedTable();
@@ -221,6 +228,62 @@ public partial class ImagesTests
         result.ExitCode.Should().Be(1);
         result.StandardOutput.Should().BeEmpty("no partial build arguments");
         result.StandardError.Should().Contain("org.apache.spark:spark-connect_2.12:3.5.8").And.Contain("images/pin.sh").And.NotContain("Traceback");
+    }
+
+    [Fact]
+    public async Task Spark_gpu_builds_on_the_lines_spark_image_with_the_pinned_rapids_jar()
+    {
+        using var sandbox = new BuildSandbox();
+        var values = Path.Combine(sandbox.Root, "charts", "spark-k8s", "values.yaml");
+        var pin = new string('a', 64);
+        // Pins for the test only (the real table has none for these jars yet): every sha256 null of the 3.5 line.
+        File.WriteAllText(values, File.ReadAllText(values).Replace("sha256: null}", $"sha256: {pin}}}", StringComparison.Ordinal));
+        var release = Values()["spark"]!["releases"]!["3.5"]!;
+        var imageTag = (string)release["imageTag"]!;
+
+        var result = await sandbox.BuildAsync("--image", "spark-gpu", "--line", "3.5");
+
+        result.ExitCode.Should().Be(0, result.StandardError);
+        var reference = $"registry.example.com/p/spark-gpu:{imageTag}-rapids26.06.0";
+        result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal($"registry.example.com/p/spark:{imageTag}", reference);
+        var builds = File.ReadAllLines(sandbox.DockerLog);
+        builds.Should().HaveCount(2, "the line's spark image first, then spark-gpu on it");
+        builds[1].Should().Contain($"-t {reference}").And.Contain($"--build-arg SPARK_IMAGE=registry.example.com/p/spark:{imageTag}")
+            .And.Contain($"--build-arg RAPIDS_JAR=com/nvidia/rapids-4-spark_2.12/26.06.0/rapids-4-spark_2.12-26.06.0.jar@{pin}")
+            .And.Contain("images/spark-gpu/Dockerfile");
+        var parsed = DockerfileText.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "images", "spark-gpu", "Dockerfile")));
+        var args = parsed.Stages.SelectMany(s => s.Instructions).Where(i => i.Keyword == "ARG").Select(i => i.Arguments).Concat(parsed.GlobalArgs).Distinct();
+        args.Should().BeEquivalentTo("SPARK_IMAGE", "MAVEN_REPOSITORY", "RAPIDS_JAR");
+    }
+
+    [Fact]
+    public async Task Spark_gpu_is_refused_on_a_line_without_rapids_and_while_its_jar_is_unpinned()
+    {
+        using var sandbox = new BuildSandbox();
+
+        var line41 = await sandbox.BuildAsync("--image", "spark-gpu", "--line", "4.1");
+        var unpinned = await Python("build-args", "spark-gpu", "3.5");
+        var tag41 = await Python("tag", "spark-gpu", "4.1");
+
+        line41.ExitCode.Should().Be(2);
+        line41.StandardError.Should().Contain("--image spark-gpu --line 4.1").And.Contain("componentJars.rapids is empty").And.Contain("lines with RAPIDS: 3.5");
+        File.Exists(sandbox.DockerLog).Should().BeFalse();
+        unpinned.ExitCode.Should().Be(1);
+        unpinned.StandardOutput.Should().BeEmpty();
+        unpinned.StandardError.Should().Contain("com.nvidia:rapids-4-spark_2.12:26.06.0 has no SHA-256 pin").And.Contain("images/pin.sh").And.NotContain("Traceback");
+        tag41.ExitCode.Should().Be(1);
+        tag41.StandardError.Should().Contain("does not support Spark 4.1.2");
+    }
+
+    [Fact]
+    public void Spark_gpu_keeps_uid_185_and_ships_the_discovery_script_where_the_chart_points()
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(RepoPaths.Root, "images", "spark-gpu", "Dockerfile"));
+        var template = File.ReadAllText(Path.Combine(RepoPaths.Chart, "templates", "gpu", "_gpu.tpl"));
+
+        DockerfileText.Parse(dockerfile).Stages[^1].Instructions.Last(i => i.Keyword == "USER").Arguments.Should().Be("185");
+        dockerfile.Should().Contain("/opt/spark/examples/src/main/scripts/getGpusResources.sh").And.Contain("/opt/spark-gpu/getGpusResources.sh");
+        template.Should().Contain("/opt/spark-gpu/getGpusResources.sh");
     }
 
     /// <summary>A copy of images/ and the chart's values next to a fake docker that logs its arguments.</summary>
@@ -395,9 +458,12 @@ public partial class ImagesTests
         var workflow = File.ReadAllText(Path.Combine(RepoPaths.Root, ".github", "workflows", "images.yml"));
         var entries = WorkflowEntry().Matches(workflow).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
         var perLine = new[] { "spark", "jupyter", "airflow", "data-quality" };
+        // spark-gpu: only the lines with a RAPIDS jar.
+        var gpuLines = Values()["spark"]!["releases"]!.AsObject().Where(r => r.Value?["componentJars"]?["rapids"] is JsonArray { Count: > 0 }).Select(r => r.Key).ToList();
         var expected = Directory.EnumerateDirectories(Path.Combine(RepoPaths.Root, "images"))
             .Where(d => File.Exists(Path.Combine(d, "Dockerfile"))).Select(Path.GetFileName)
-            .SelectMany(image => perLine.Contains(image) ? Lines().Select(line => (image!, line)) : [(image!, string.Empty)]);
+            .SelectMany(image => image == "spark-gpu" ? gpuLines.Select(line => (image!, line))
+                : perLine.Contains(image) ? Lines().Select(line => (image!, line)) : [(image!, string.Empty)]);
 
         entries.Should().BeEquivalentTo(expected, "each image and Spark line is built, scanned and pushed by .github/workflows/images.yml");
     }

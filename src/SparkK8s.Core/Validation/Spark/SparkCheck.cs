@@ -78,6 +78,11 @@ public static class SparkChecks
         new CelebornMasterEndpointsCheck(),
         new CelebornMasterQuorumCheck(),
         new CelebornReplicationCheck(),
+        new GpuAmountCheck(),
+        new GpuTaskSlotsCheck(),
+        new GpuImageCheck(),
+        new GpuSparkLineCheck(),
+        new GpuPinnedPoolCheck(),
     ];
 
     public static IReadOnlyList<Finding> Run(SparkCheckContext context) =>
