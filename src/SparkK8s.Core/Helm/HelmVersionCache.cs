@@ -1,4 +1,5 @@
 using System.Globalization;
+using SparkK8s.Core.Files;
 
 namespace SparkK8s.Core.Helm;
 
@@ -15,30 +16,8 @@ public sealed class HelmVersionCache(string directory)
     public string Directory { get; } = directory;
 
     /// <summary>The per-user cache, or null when <see cref="DisableVariable"/> is set.</summary>
-    public static HelmVersionCache? Default
-    {
-        get
-        {
-            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(DisableVariable)))
-            {
-                return null;
-            }
-
-            var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-            if (string.IsNullOrWhiteSpace(cache))
-            {
-                var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-                if (string.IsNullOrEmpty(home))
-                {
-                    return null;
-                }
-
-                cache = Path.Combine(home, ".cache");
-            }
-
-            return new HelmVersionCache(Path.Combine(cache, "spark-k8s", "helm-versions"));
-        }
-    }
+    public static HelmVersionCache? Default =>
+        UserCacheDirectory.Resolve("helm-versions", DisableVariable) is { } directory ? new HelmVersionCache(directory) : null;
 
     /// <summary>The cached version of <paramref name="executablePath"/>, or null when unknown or stale.</summary>
     public Version? TryGet(string executablePath)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SparkK8s.Core.Files;
 using System.IO.Hashing;
 using System.Text;
 
@@ -22,30 +23,8 @@ public sealed class PresetListCache(string directory)
     public string Directory { get; } = directory;
 
     /// <summary>The per-user cache, or null when <see cref="DisableVariable"/> is set or there is no home.</summary>
-    public static PresetListCache? Default
-    {
-        get
-        {
-            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(DisableVariable)))
-            {
-                return null;
-            }
-
-            var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-            if (string.IsNullOrWhiteSpace(cache))
-            {
-                var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-                if (string.IsNullOrEmpty(home))
-                {
-                    return null;
-                }
-
-                cache = Path.Combine(home, ".cache");
-            }
-
-            return new PresetListCache(Path.Combine(cache, "spark-k8s", "presets"));
-        }
-    }
+    public static PresetListCache? Default =>
+        UserCacheDirectory.Resolve("presets", DisableVariable) is { } directory ? new PresetListCache(directory) : null;
 
     /// <summary>
     /// The content key of the inputs (values.yaml, compose.yaml when present, the presets in order), or null when one
