@@ -68,6 +68,9 @@ never as the application's own role. A restore of another database connects as t
   "key" ($e.passwordKey | default $defaults.key) }}
 {{- range $field, $key := dict "host" "host" "database" "database" "username" "username" "secret" "existingSecret" "key" "passwordKey" }}
 {{- if not (index $db $field) }}
+{{- if $e.host }}
+{{- fail (printf "backup.databases.%s.%s: set it (backup.databases.%s.host points the entry at a database outside the chart, so the chart cannot supply its %s)" $.name $key $.name $key) }}
+{{- end }}
 {{- fail (printf "backup.databases.%s.%s: set it (only the metastore, airflow and mlflow entries take their connection from the chart)" $.name $key) }}
 {{- end }}
 {{- end }}
