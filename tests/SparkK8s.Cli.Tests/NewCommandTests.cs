@@ -54,9 +54,13 @@ public class NewCommandTests
         composed.Components.Should().BeEquivalentTo(recipe.With.Select(n => Catalog.FindComponent(n)!.Name));
     }
 
-    /// <summary>Every combination of components either validates with no error or is refused with a reason; nothing else.</summary>
+    /// <summary>
+    /// Every choice of up to three components on every backend is composed or refused with a reason, and every
+    /// distinct composition of up to two chosen components (with what they pull in) validates with no error: all
+    /// pairwise interactions, without rendering the power set of the catalog (2^17 choices per backend).
+    /// </summary>
     [Fact]
-    public async Task Every_component_combination_validates_or_is_refused_with_a_reason()
+    public async Task Every_choice_of_up_to_three_components_composes_or_is_refused_and_every_pair_validates()
     {
         var names = Catalog.Components.Select(c => c.Name).ToList();
         var composer = new PlatformComposer(Catalog);
@@ -64,13 +68,15 @@ public class NewCommandTests
         var refused = 0;
         foreach (var backend in Catalog.Backends.Select(b => b.Name))
         {
-            for (var mask = 1; mask < 1 << names.Count; mask++)
+            foreach (var with in Choices(names, 3))
             {
-                var with = names.Where((_, i) => (mask & (1 << i)) != 0).ToList();
                 try
                 {
                     var platform = composer.Compose(new ComposeRequest { With = with, Backend = backend });
-                    composed.TryAdd(platform.Text, platform);
+                    if (with.Count <= 2)
+                    {
+                        composed.TryAdd(platform.Text, platform);
+                    }
                 }
                 catch (UserInputException ex)
                 {
@@ -99,6 +105,23 @@ public class NewCommandTests
             }
         });
         failures.Should().BeEmpty($"{composed.Count} distinct compositions were validated and {refused} refused");
+    }
+
+    /// <summary>Every choice of 1 to <paramref name="most"/> distinct names, in catalog order.</summary>
+    private static IEnumerable<List<string>> Choices(IReadOnlyList<string> names, int most)
+    {
+        for (var a = 0; a < names.Count; a++)
+        {
+            yield return [names[a]];
+            for (var b = a + 1; b < names.Count && most >= 2; b++)
+            {
+                yield return [names[a], names[b]];
+                for (var c = b + 1; c < names.Count && most >= 3; c++)
+                {
+                    yield return [names[a], names[b], names[c]];
+                }
+            }
+        }
     }
 
     [Fact]
