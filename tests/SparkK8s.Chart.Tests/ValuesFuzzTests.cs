@@ -274,13 +274,32 @@ public class ValuesFuzzTests
         return result;
     }
 
-    /// <summary>java.util.Properties.load: a backslash makes the next character literal (the chart trims values as Spark does, and escapes \\ and a leading = or :).</summary>
+    /// <summary>
+    /// java.util.Properties.load (loadConvert): <c>\uXXXX</c> is that character, <c>\t \n \r \f</c> the control
+    /// characters, and a backslash before anything else makes it literal (the chart trims values as Spark does, escapes
+    /// \\ and a leading = or :, and writes NEL, LS and PS as \u escapes).
+    /// </summary>
     private static string PropertiesUnescape(string value)
     {
         var builder = new StringBuilder();
         for (var i = 0; i < value.Length; i++)
         {
-            builder.Append(value[i] == '\\' && i + 1 < value.Length ? value[++i] : value[i]);
+            if (value[i] != '\\' || i + 1 == value.Length)
+            {
+                builder.Append(value[i]);
+                continue;
+            }
+
+            var next = value[++i];
+            if (next == 'u' && i + 4 < value.Length
+                && int.TryParse(value.AsSpan(i + 1, 4), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var code))
+            {
+                builder.Append((char)code);
+                i += 4;
+                continue;
+            }
+
+            builder.Append(next switch { 't' => '\t', 'n' => '\n', 'r' => '\r', 'f' => '\f', _ => next });
         }
 
         return builder.ToString();
