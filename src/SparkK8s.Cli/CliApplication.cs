@@ -25,6 +25,7 @@ public static class CliApplication
             root.Subcommands.Add(command);
         }
 
+        HelpText.Install(root);
         return root;
     }
 
@@ -36,6 +37,19 @@ public static class CliApplication
     /// </summary>
     public static RootCommand BuildRootCommandFor(IReadOnlyList<string> args)
     {
+        if (args.Count == 1 && IsHelpToken(args[0]))
+        {
+            // The root's help lists each command's name, arguments and description: nothing else of them is built.
+            var summary = new RootCommand(RootDescription);
+            foreach (var command in CommandCatalog.Summaries())
+            {
+                summary.Subcommands.Add(command);
+            }
+
+            HelpText.Install(summary);
+            return summary;
+        }
+
         if (args.Count == 0 || CommandCatalog.Find(args[0]) is not { } create)
         {
             return BuildRootCommand();
@@ -43,6 +57,7 @@ public static class CliApplication
 
         var root = new RootCommand(RootDescription);
         root.Subcommands.Add(create());
+        HelpText.Install(root);
         return root;
     }
 
@@ -111,6 +126,9 @@ public static class CliApplication
             return ExitFindings;
         }
     }
+
+    /// <summary>The spellings of System.CommandLine's help option.</summary>
+    private static bool IsHelpToken(string token) => token is "--help" or "-h" or "-?" or "/h" or "/?";
 
     private static IEnumerable<string> CommandPath(ParseResult parseResult)
     {

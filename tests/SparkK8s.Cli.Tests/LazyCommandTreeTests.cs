@@ -44,9 +44,39 @@ public class LazyCommandTreeTests
     }
 
     [Fact]
+    public void Each_entry_lists_its_command_s_description_and_arguments()
+    {
+        foreach (var entry in CommandCatalog.Factories)
+        {
+            var command = entry.Create();
+            command.Description.Should().Be(entry.Description, entry.Name);
+            command.Arguments.Select(a => a.Name).Should().Equal(entry.Arguments, entry.Name);
+            command.Aliases.Should().BeEmpty(entry.Name);
+        }
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("-?")]
+    [InlineData("/h")]
+    [InlineData("/?")]
+    public async Task The_root_help_from_the_summaries_is_the_help_of_the_whole_tree(string token)
+    {
+        CliApplication.BuildRootCommandFor([token]).Subcommands.Should().AllSatisfy(c => c.Options.Should().BeEmpty());
+        var summary = await CliRunner.RunAsync(token);
+        using var fullOut = new StringWriter();
+        var full = CliApplication.BuildRootCommand().Parse([token]);
+        await full.InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = fullOut, Error = new StringWriter() }, TestContext.Current.CancellationToken);
+
+        summary.ExitCode.Should().Be(0);
+        summary.Stdout.Should().Be(fullOut.ToString()).And.Contain("plan <preset>").And.Contain("cost <path>");
+    }
+
+    [Fact]
     public async Task A_command_s_help_is_the_same_with_only_its_command_built()
     {
-        foreach (var (name, _) in CommandCatalog.Factories)
+        foreach (var name in CommandCatalog.Factories.Select(f => f.Name))
         {
             var lazy = await CliRunner.RunAsync(name, "--help");
             using var fullOut = new StringWriter();

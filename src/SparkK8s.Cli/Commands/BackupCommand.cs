@@ -10,9 +10,12 @@ namespace SparkK8s.Cli.Commands;
 /// <summary><c>spark-k8s backup run|list|verify|restore</c>: PostgreSQL backups to S3, verified restores.</summary>
 public static class BackupCommand
 {
+    /// <summary>What the command does: its help text, also listed by the root help without building it.</summary>
+    public const string Description = "Back up PostgreSQL databases (Hive Metastore, Airflow, MLflow) to S3, list, verify and restore them.";
+
     public static Command Create()
     {
-        var command = new Command("backup", "Back up PostgreSQL databases (Hive Metastore, Airflow, MLflow) to S3, list, verify and restore them.");
+        var command = new Command("backup", Description);
         command.Subcommands.Add(CreateRun());
         command.Subcommands.Add(CreateList());
         command.Subcommands.Add(CreateVerify());

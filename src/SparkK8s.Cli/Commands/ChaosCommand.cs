@@ -16,6 +16,9 @@ namespace SparkK8s.Cli.Commands;
 /// </summary>
 public static class ChaosCommand
 {
+    /// <summary>What the command does: its help text, also listed by the root help without building it.</summary>
+    public const string Description = "Kill executors, Connect, the metastore, MinIO or PostgreSQL while load runs; pass or fail per scenario with the recovery time.";
+
     public static Command Create()
     {
         var kube = new KubeOptions();
@@ -30,7 +33,7 @@ public static class ChaosCommand
         var eventLogDir = new Option<string?>("--event-log-dir") { Description = "The Connect server's spark.eventLog.dir as s3://bucket/prefix or a local path: the connect scenario also reads the killed server's event log there (the History Server is always asked when the release has one)." };
         var s3 = new EventLogInput();
         var output = OutputOptions.Create();
-        var command = new Command("chaos", "Kill executors, Connect, the metastore, MinIO or PostgreSQL while load runs; pass or fail per scenario with the recovery time.");
+        var command = new Command("chaos", Description);
         foreach (var option in new Option[] { release, ns, yes, scenarios, rows, warmup, outage, recovery, eventLogDir })
         {
             command.Options.Add(option);

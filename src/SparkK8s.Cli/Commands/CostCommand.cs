@@ -13,6 +13,9 @@ namespace SparkK8s.Cli.Commands;
 /// <summary><c>spark-k8s cost</c>: what Spark applications cost and wasted, attributed to teams, namespaces, users or apps, from their event logs.</summary>
 public static class CostCommand
 {
+    /// <summary>What the command does: its help text, also listed by the root help without building it.</summary>
+    public const string Description = "Cost and waste of Spark applications from their event logs, attributed by team, namespace, user or app.";
+
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "An event log file, a rolling log directory (eventlog_v2_*), a directory of event logs, or an s3:// / s3a:// prefix." };
@@ -22,7 +25,7 @@ public static class CostCommand
         var output = OutputOptions.Create(OutputFormat.Table, OutputFormat.Json, OutputFormat.Csv);
         var input = new EventLogInput();
 
-        var command = new Command("cost", "Cost and waste of Spark applications from their event logs, attributed by team, namespace, user or app.");
+        var command = new Command("cost", Description);
         command.Arguments.Add(path);
         foreach (var option in pricing.All.Concat([byApp, failOnWaste, output]))
         {

@@ -14,9 +14,12 @@ namespace SparkK8s.Cli.Commands;
 /// </summary>
 public static class DocsCommand
 {
+    /// <summary>What the command does: its help text, also listed by the root help without building it.</summary>
+    public const string Description = "Generate reference documentation.";
+
     public static Command Create()
     {
-        var docs = new Command("docs", "Generate reference documentation.");
+        var docs = new Command("docs", Description);
         docs.Subcommands.Add(CreateValues());
         docs.Subcommands.Add(CreatePresets());
         return docs;

@@ -12,12 +12,15 @@ namespace SparkK8s.Cli.Commands;
 /// </summary>
 public static class DoctorCommand
 {
+    /// <summary>What the command does: its help text, also listed by the root help without building it.</summary>
+    public const string Description = "Check a cluster before installing a preset, or diagnose an installed release: each finding with an id, a one-line fix and its runbook.";
+
     public static Command Create()
     {
         var chart = new ChartCommandOptions();
         var input = new RenderInputOptions(presetRequired: false);
         var kube = new KubeOptions();
-        var command = new Command("doctor", "Check a cluster before installing a preset, or diagnose an installed release: each finding with an id, a one-line fix and its runbook.");
+        var command = new Command("doctor", Description);
         input.AddTo(command);
         kube.AddTo(command);
         chart.AddTo(command);

@@ -12,6 +12,9 @@ namespace SparkK8s.Cli.Commands;
 /// <summary><c>spark-k8s load</c>: the NYC-taxi-shaped validation workload, generated on the cluster, with baselines.</summary>
 public static class LoadCommand
 {
+    /// <summary>What the command does: its help text, also listed by the root help without building it.</summary>
+    public const string Description = "Generate a NYC-taxi-shaped trips table (11M rows by default) as Parquet on the cluster, run a fixed query set and report wall time, rows/s, shuffle, spill and executors per query; compare with a baseline.";
+
     public static Command Create()
     {
         var target = new LiveTargetOptions();
@@ -25,7 +28,7 @@ public static class LoadCommand
         var timeout = new Option<string>("--timeout") { Description = "Time limit of each statement, e.g. 30m.", DefaultValueFactory = _ => "30m" };
         var keep = new Option<bool>("--keep-data") { Description = "Keep the generated database afterwards (default: dropped, even on failure)." };
         var output = OutputOptions.Create();
-        var command = new Command("load", "Generate a NYC-taxi-shaped trips table (11M rows by default) as Parquet on the cluster, run a fixed query set and report wall time, rows/s, shuffle, spill and executors per query; compare with a baseline.");
+        var command = new Command("load", Description);
         target.AddTo(command);
         foreach (var option in new Option[] { rows, seed, repeat, partitions, baseline, report, historyUrl, timeout, keep, output })
         {

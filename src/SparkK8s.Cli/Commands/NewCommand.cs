@@ -16,6 +16,9 @@ namespace SparkK8s.Cli.Commands;
 /// </summary>
 public static class NewCommand
 {
+    /// <summary>What the command does: its help text, also listed by the root help without building it.</summary>
+    public const string Description = "Compose a platform from components: resolve what they need, refuse what cannot work, validate, and write the values overlay.";
+
     private static readonly GeneratedFile OverlayFile = new("--out", "# Composed by: spark-k8s new", "'spark-k8s new'");
 
     public static Command Create()
@@ -37,7 +40,7 @@ public static class NewCommand
         var output = OutputOptions.Create(withShortAlias: false);
         var schema = new SchemaOptions();
 
-        var command = new Command("new", "Compose a platform from components: resolve what they need, refuse what cannot work, validate, and write the values overlay.");
+        var command = new Command("new", Description);
         foreach (var option in new Option[] { from, with, backend, environment, sparkVersion, description, outFile, force, chart.Chart, chart.Helm, output })
         {
             command.Options.Add(option);

@@ -14,13 +14,16 @@ namespace SparkK8s.Cli.Commands;
 /// </summary>
 public static class PlanCommand
 {
+    /// <summary>What the command does: its help text, also listed by the root help without building it.</summary>
+    public const string Description = "Show what a preset deploys: components, images, endpoints, CPU/memory totals, executor capacity and validation.";
+
     public static Command Create()
     {
         var chart = new ChartCommandOptions();
         var input = new RenderInputOptions();
         var schema = new SchemaOptions();
         var kube = new KubeOptions(contextDescription: "kubeconfig context of the target cluster: plan then asks its API whether it is OpenShift and renders with openshift.enabled=true if so (default: no cluster is contacted).");
-        var command = new Command("plan", "Show what a preset deploys: components, images, endpoints, CPU/memory totals, executor capacity and validation.");
+        var command = new Command("plan", Description);
         input.AddTo(command);
         schema.AddTo(command);
         kube.AddTo(command);

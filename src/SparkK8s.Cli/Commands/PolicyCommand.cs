@@ -11,13 +11,16 @@ namespace SparkK8s.Cli.Commands;
 /// </summary>
 public static class PolicyCommand
 {
+    /// <summary>What the command does: its help text, also listed by the root help without building it.</summary>
+    public const string Description = "Export the security rules of validate as admission policies.";
+
     public static readonly IReadOnlyList<string> Formats = ["kyverno"];
     public static readonly IReadOnlyList<string> Actions = ["Enforce", "Audit"];
     public static readonly IReadOnlyList<string> Environments = ["dev", "staging", "prod"];
 
     public static Command Create()
     {
-        var command = new Command("policy", "Export the security rules of validate as admission policies.");
+        var command = new Command("policy", Description);
         command.Subcommands.Add(Export());
         return command;
     }

@@ -8,12 +8,15 @@ namespace SparkK8s.Cli.Commands;
 /// <summary><c>spark-k8s render</c>: renders a preset through helm, to stdout or one file per object under --out.</summary>
 public static class RenderCommand
 {
+    /// <summary>What the command does: its help text, also listed by the root help without building it.</summary>
+    public const string Description = "Render a preset to Kubernetes manifests (YAML stream, or one file per object with --out).";
+
     public static Command Create()
     {
         var chart = new ChartCommandOptions();
         var input = new RenderInputOptions();
         var outDirectory = new Option<string?>("--out") { Description = "Write DIR/<component>/<kind>-<name>.yaml. DIR must be new, empty or an earlier render's (marked by .spark-k8s-render); it is replaced only when rendering succeeds." };
-        var command = new Command("render", "Render a preset to Kubernetes manifests (YAML stream, or one file per object with --out).");
+        var command = new Command("render", Description);
         input.AddTo(command);
         chart.AddTo(command);
         command.Options.Add(outDirectory);

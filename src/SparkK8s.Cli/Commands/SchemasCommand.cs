@@ -12,9 +12,12 @@ namespace SparkK8s.Cli.Commands;
 /// </summary>
 public static class SchemasCommand
 {
+    /// <summary>What the command does: its help text, also listed by the root help without building it.</summary>
+    public const string Description = "Manage the Kubernetes schemas validate and plan check against.";
+
     public static Command Create()
     {
-        var command = new Command("schemas", "Manage the Kubernetes schemas validate and plan check against.");
+        var command = new Command("schemas", Description);
         command.Subcommands.Add(CreateFetch());
         return command;
     }

@@ -10,6 +10,9 @@ namespace SparkK8s.Cli.Commands;
 /// <summary><c>spark-k8s size</c>: executor, partition and driver sizing for a job, with the reason for every number.</summary>
 public static class SizeCommand
 {
+    /// <summary>What the command does: its help text, also listed by the root help without building it.</summary>
+    public const string Description = "Recommend executor cores, memory, counts, partitions and driver size for a Spark job, and what it costs on-demand vs spot.";
+
     public static Command Create()
     {
         var datasetSize = new Option<string>("--dataset-size") { Description = "Input size, e.g. 500GB or 1.5TB (1024-based).", Required = true };
@@ -33,7 +36,7 @@ public static class SizeCommand
         var output = OutputOptions.Create(OutputFormat.Table, OutputFormat.Json);
         var input = new EventLogInput();
 
-        var command = new Command("size", "Recommend executor cores, memory, counts, partitions and driver size for a Spark job, and what it costs on-demand vs spot.");
+        var command = new Command("size", Description);
         foreach (var option in new Option[] { datasetSize, workload, targetDuration, nodeType, nodeCpu, nodeMemory, spot, sparkVersion, python, fromHistory, prices, writeValues, force, gpu, output })
         {
             command.Options.Add(option);

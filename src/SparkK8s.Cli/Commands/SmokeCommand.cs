@@ -12,6 +12,9 @@ namespace SparkK8s.Cli.Commands;
 /// <summary><c>spark-k8s smoke</c>: timed checks of a Spark Connect endpoint or of a release on a cluster.</summary>
 public static class SmokeCommand
 {
+    /// <summary>What the command does: its help text, also listed by the root help without building it.</summary>
+    public const string Description = "Check a running platform end to end: SELECT 1, a 10M-row range on executors, CREATE/INSERT/SELECT/TRUNCATE/DROP of a Parquet table in the metastore, the History Server listing the application, a copy of a submit or operator job run to completion, and the Airflow example DAGs triggered and completed. Exit 1 when a check fails.";
+
     public static Command Create()
     {
         var target = new LiveTargetOptions();
@@ -22,7 +25,7 @@ public static class SmokeCommand
         var airflowUrl = new Option<string?>("--airflow-url") { Description = "Airflow api-server base URL for SMOKE010, e.g. http://localhost:8080 (with --release it is port-forwarded unless given)." };
         var airflowTimeout = new Option<string>("--airflow-timeout") { Description = "How long the example DAG runs (SMOKE010) may take, e.g. 10m.", DefaultValueFactory = _ => "10m" };
         var output = OutputOptions.Create();
-        var command = new Command("smoke", "Check a running platform end to end: SELECT 1, a 10M-row range on executors, CREATE/INSERT/SELECT/TRUNCATE/DROP of a Parquet table in the metastore, the History Server listing the application, a copy of a submit or operator job run to completion, and the Airflow example DAGs triggered and completed. Exit 1 when a check fails.");
+        var command = new Command("smoke", Description);
         target.AddTo(command);
         command.Options.Add(historyUrl);
         command.Options.Add(timeout);

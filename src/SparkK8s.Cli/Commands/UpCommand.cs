@@ -18,6 +18,9 @@ namespace SparkK8s.Cli.Commands;
 /// </summary>
 public static class UpCommand
 {
+    /// <summary>What the command does: its help text, also listed by the root help without building it.</summary>
+    public const string Description = "Install or upgrade a preset on a cluster: doctor's preflight, helm upgrade --install --wait with progress per component, then smoke.";
+
     public static Command Create()
     {
         var chart = new ChartCommandOptions();
@@ -25,7 +28,7 @@ public static class UpCommand
         var kube = new KubeOptions();
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the helm command and the plan; contact no cluster and install nothing." };
         var timeout = new Option<string>("--timeout") { Description = "How long helm waits for the release to become ready (helm --timeout), e.g. 15m.", DefaultValueFactory = _ => "15m" };
-        var command = new Command("up", "Install or upgrade a preset on a cluster: doctor's preflight, helm upgrade --install --wait with progress per component, then smoke.");
+        var command = new Command("up", Description);
         input.AddTo(command);
         kube.AddTo(command);
         command.Options.Add(dryRun);

@@ -15,6 +15,9 @@ namespace SparkK8s.Cli.Commands;
 /// </summary>
 public static class UpgradeTestCommand
 {
+    /// <summary>What the command does: its help text, also listed by the root help without building it.</summary>
+    public const string Description = "Install the previous chart with a preset, smoke, upgrade to the current chart; check immutable fields, Secrets and smoke again.";
+
     public static Command Create()
     {
         var chart = new ChartCommandOptions();
@@ -22,7 +25,7 @@ public static class UpgradeTestCommand
         var kube = new KubeOptions();
         var from = new Option<string>(PreviousChart.Flag) { Description = "The chart to upgrade from: a git ref of this repository (tag, branch, commit) or a packaged chart .tgz.", Required = true };
         var timeout = new Option<string>("--timeout") { Description = "How long each helm install may wait for the release to become ready, e.g. 15m.", DefaultValueFactory = _ => "15m" };
-        var command = new Command("upgrade-test", "Install the previous chart with a preset, smoke, upgrade to the current chart; check immutable fields, Secrets and smoke again.");
+        var command = new Command("upgrade-test", Description);
         command.Options.Add(from);
         input.AddTo(command);
         kube.AddTo(command);

@@ -13,6 +13,9 @@ namespace SparkK8s.Cli.Commands;
 /// </summary>
 public static class ValidateCommand
 {
+    /// <summary>What the command does: its help text, also listed by the root help without building it.</summary>
+    public const string Description = "Lint, render, schema-check (strict) and Spark-check a preset, or all presets with --all.";
+
     /// <summary>More helm processes than this at once only thrash the machine.</summary>
     public const int MaxParallel = 32;
 
@@ -28,7 +31,7 @@ public static class ValidateCommand
             Description = "Previous release's manifest (helm get manifest RELEASE > FILE): name every change Kubernetes refuses on upgrade (volume claims, selectors, other immutable fields).",
             HelpName = "FILE",
         };
-        var command = new Command("validate", "Lint, render, schema-check (strict) and Spark-check a preset, or all presets with --all.");
+        var command = new Command("validate", Description);
         input.AddTo(command);
         command.Options.Add(all);
         command.Options.Add(parallel);

@@ -17,6 +17,9 @@ public sealed class Terminal
     public const int MinWidth = 40;
     public const int MaxWidth = 1000;
 
+    /// <summary>The height Spectre.Console assumes when it finds no terminal (its DefaultTerminalHeight).</summary>
+    public const int RedirectedHeight = 24;
+
     private static readonly AsyncLocal<int?> WidthOverride = new();
 
     private Terminal(TextWriter output, TextWriter error)
@@ -35,6 +38,14 @@ public sealed class Terminal
         if (width is { } fixedWidth)
         {
             Ansi.Profile.Width = fixedWidth;
+        }
+
+        if (!Interactive)
+        {
+            // Spectre asks System.Console for the window height whenever it renders (RenderOptions.Create), and on Linux
+            // that loads and parses the terminfo database (about 10 ms of every table) only to find no terminal. Output
+            // that is not a terminal has no height; Spectre's own fallback is 24 lines, and only live displays use it.
+            Ansi.Profile.Height = RedirectedHeight;
         }
 
         Width = Ansi.Profile.Width;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using SparkK8s.Core.Files;
-using System.IO.Hashing;
 using System.Text;
 
 namespace SparkK8s.Core.Presets;
@@ -8,17 +7,19 @@ namespace SparkK8s.Core.Presets;
 /// <summary>
 /// Remembers what <see cref="PresetCatalog.ListAsync(CancellationToken)"/> derived for a chart, so that
 /// <c>spark-k8s presets</c> does not parse the chart's values.yaml, compose.yaml and every preset as YAML on each run
-/// (most of its start-up time; docs/en/performance.md, Start-up). The entry is keyed by the CONTENT of those files
-/// (an XxHash128 of each file's name, length and bytes, and of the build of this assembly): any edit, an added or
-/// removed preset, or another CLI build makes a new key, so a stale list can never be shown. One small text file per
-/// chart directory under <c>$XDG_CACHE_HOME/spark-k8s/presets/</c> (or <c>~/.cache/...</c>). An unreadable,
-/// unwritable or malformed cache is ignored: the files are then parsed as before.
+/// (most of its start-up time; docs/en/performance.md, Start-up). The entry keeps a copy of its INPUTS (each file's
+/// name, length and bytes, and the build of this assembly) and is used only when they are the same, byte for byte:
+/// any edit, an added or removed preset, or another CLI build misses, so a stale list can never be shown (no hash, so
+/// no collision either; comparing about 100 KB costs less than hashing them). One small file per chart directory under
+/// <c>$XDG_CACHE_HOME/spark-k8s/presets/</c> (or <c>~/.cache/...</c>). An unreadable, unwritable or malformed cache is
+/// ignored: the files are then parsed as before.
 /// </summary>
 public sealed class PresetListCache(string directory)
 {
     public const string DisableVariable = "SPARK_K8S_NO_PRESET_CACHE";
 
-    private const string Header = "spark-k8s preset list v1";
+    private const string Header = "spark-k8s preset list v2";
+    private const string InputsMarker = "inputs ";
 
     public string Directory { get; } = directory;
 
@@ -27,35 +28,36 @@ public sealed class PresetListCache(string directory)
         UserCacheDirectory.Resolve("presets", DisableVariable) is { } directory ? new PresetListCache(directory) : null;
 
     /// <summary>
-    /// The content key of the inputs (values.yaml, compose.yaml when present, the presets in order), or null when one
-    /// cannot be read or is larger than a values file may be: the caller then parses them and reports the error.
+    /// What a cached list is valid for: this build's id, then values.yaml, compose.yaml (or that it is absent) and the
+    /// presets in order, each as its name, length and bytes. Null when one cannot be read or is larger than a values
+    /// file may be: the caller then parses them and reports the error.
     /// </summary>
-    public static string? Key(string chartDirectory, IReadOnlyList<string> presetNames)
+    public static byte[]? Inputs(string chartDirectory, IReadOnlyList<string> presetNames)
     {
-        var hash = new XxHash128();
-        hash.Append(Encoding.UTF8.GetBytes(Header + "\n" + typeof(PresetListCache).Assembly.ManifestModule.ModuleVersionId.ToString("N") + "\n"));
-        if (!AppendFile(hash, Path.Combine(chartDirectory, "values.yaml"), "values.yaml", required: true)
-            || !AppendFile(hash, Path.Combine(chartDirectory, Composer.ComposeCatalog.FileName), Composer.ComposeCatalog.FileName, required: false))
+        var inputs = new MemoryStream();
+        AppendText(inputs, Header + "\n" + typeof(PresetListCache).Assembly.ManifestModule.ModuleVersionId.ToString("N") + "\n");
+        if (!AppendFile(inputs, Path.Combine(chartDirectory, "values.yaml"), "values.yaml", required: true)
+            || !AppendFile(inputs, Path.Combine(chartDirectory, Composer.ComposeCatalog.FileName), Composer.ComposeCatalog.FileName, required: false))
         {
             return null;
         }
 
         foreach (var name in presetNames)
         {
-            if (!AppendFile(hash, Path.Combine(chartDirectory, "presets", name + ".yaml"), "presets/" + name + ".yaml", required: true))
+            if (!AppendFile(inputs, Path.Combine(chartDirectory, "presets", name + ".yaml"), "presets/" + name + ".yaml", required: true))
             {
                 return null;
             }
         }
 
-        return Convert.ToHexStringLower(hash.GetCurrentHash());
+        return inputs.ToArray();
     }
 
-    /// <summary>The cached list for <paramref name="chartDirectory"/> under <paramref name="key"/>, or null.</summary>
-    public IReadOnlyList<PresetInfo>? TryGet(string chartDirectory, string key)
+    /// <summary>The list cached for <paramref name="chartDirectory"/> from exactly these <paramref name="inputs"/>, or null.</summary>
+    public IReadOnlyList<PresetInfo>? TryGet(string chartDirectory, byte[] inputs)
     {
         var entry = EntryPath(chartDirectory);
-        string[] lines;
+        byte[] stored;
         try
         {
             if (!File.Exists(entry))
@@ -63,15 +65,33 @@ public sealed class PresetListCache(string directory)
                 return null;
             }
 
-            lines = File.ReadAllLines(entry);
+            stored = File.ReadAllBytes(entry);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return null;
         }
 
-        if (lines.Length < 4 || lines[0] != Header || lines[1] != Path.GetFullPath(chartDirectory) || lines[2] != key
-            || !int.TryParse(lines[3], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || lines.Length != 4 + count)
+        // The list's lines, then "inputs N", then the N bytes of the inputs it was derived from.
+        var marker = Encoding.UTF8.GetBytes("\n" + InputsMarker + inputs.Length.ToString(CultureInfo.InvariantCulture) + "\n");
+        var listLength = stored.Length - inputs.Length - marker.Length;
+        if (listLength < 0 || !stored.AsSpan(listLength, marker.Length).SequenceEqual(marker) || !stored.AsSpan(listLength + marker.Length).SequenceEqual(inputs))
+        {
+            return null;
+        }
+
+        string[] lines;
+        try
+        {
+            lines = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(stored, 0, listLength).Split('\n');
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+
+        if (lines.Length < 3 || lines[0] != Header || lines[1] != Path.GetFullPath(chartDirectory)
+            || !int.TryParse(lines[2], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || lines.Length != 3 + count)
         {
             return null;
         }
@@ -79,7 +99,7 @@ public sealed class PresetListCache(string directory)
         var presets = new List<PresetInfo>(count);
         for (var i = 0; i < count; i++)
         {
-            var fields = lines[4 + i].Split('\t');
+            var fields = lines[3 + i].Split('\t');
             if (fields.Length < 3 || fields[0].Length == 0 || (fields[2] != "-" && !fields[2].StartsWith('=')))
             {
                 return null;
@@ -92,12 +112,12 @@ public sealed class PresetListCache(string directory)
         return presets;
     }
 
-    /// <summary>Stores the list; a value that the line format cannot hold, or a failing write, stores nothing.</summary>
-    public void Store(string chartDirectory, string key, IReadOnlyList<PresetInfo> presets)
+    /// <summary>Stores the list with its inputs; a value that the line format cannot hold, or a failing write, stores nothing.</summary>
+    public void Store(string chartDirectory, byte[] inputs, IReadOnlyList<PresetInfo> presets)
     {
         var text = new StringBuilder();
-        text.Append(Header).Append('\n').Append(Path.GetFullPath(chartDirectory)).Append('\n').Append(key).Append('\n')
-            .Append(presets.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        text.Append(Header).Append('\n').Append(Path.GetFullPath(chartDirectory)).Append('\n')
+            .Append(presets.Count.ToString(CultureInfo.InvariantCulture));
         foreach (var preset in presets)
         {
             string[] fields = [preset.Name, preset.Description, preset.Backend is null ? "-" : "=" + preset.Backend, .. preset.Components];
@@ -106,15 +126,21 @@ public sealed class PresetListCache(string directory)
                 return;
             }
 
-            text.AppendJoin('\t', fields).Append('\n');
+            text.Append('\n').AppendJoin('\t', fields);
         }
 
+        text.Append('\n').Append(InputsMarker).Append(inputs.Length.ToString(CultureInfo.InvariantCulture)).Append('\n');
         var entry = EntryPath(chartDirectory);
         try
         {
             System.IO.Directory.CreateDirectory(Directory);
             var temporary = entry + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
-            File.WriteAllText(temporary, text.ToString());
+            using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+            {
+                file.Write(Encoding.UTF8.GetBytes(text.ToString()));
+                file.Write(inputs);
+            }
+
             File.Move(temporary, entry, overwrite: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -123,11 +149,21 @@ public sealed class PresetListCache(string directory)
         }
     }
 
-    /// <summary>One entry per chart directory, named by a hash of its full path.</summary>
-    private string EntryPath(string chartDirectory) =>
-        Path.Combine(Directory, Convert.ToHexStringLower(XxHash64.Hash(Encoding.UTF8.GetBytes(Path.GetFullPath(chartDirectory)))) + ".txt");
+    /// <summary>One entry per chart directory, named by a 64-bit FNV-1a hash of its full path (the entry repeats the path).</summary>
+    private string EntryPath(string chartDirectory)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in Encoding.UTF8.GetBytes(Path.GetFullPath(chartDirectory)))
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
 
-    private static bool AppendFile(XxHash128 hash, string path, string name, bool required)
+        return Path.Combine(Directory, hash.ToString("x16", CultureInfo.InvariantCulture) + ".list");
+    }
+
+    private static void AppendText(MemoryStream inputs, string text) => inputs.Write(Encoding.UTF8.GetBytes(text));
+
+    private static bool AppendFile(MemoryStream inputs, string path, string name, bool required)
     {
         byte[] bytes;
         try
@@ -140,7 +176,7 @@ public sealed class PresetListCache(string directory)
                     return false;
                 }
 
-                hash.Append(Encoding.UTF8.GetBytes(name + "\0absent\n"));
+                AppendText(inputs, name + "\0absent\n");
                 return true;
             }
 
@@ -156,8 +192,8 @@ public sealed class PresetListCache(string directory)
             return false;
         }
 
-        hash.Append(Encoding.UTF8.GetBytes(name + "\0" + bytes.Length.ToString(CultureInfo.InvariantCulture) + "\n"));
-        hash.Append(bytes);
+        AppendText(inputs, name + "\0" + bytes.Length.ToString(CultureInfo.InvariantCulture) + "\n");
+        inputs.Write(bytes);
         return true;
     }
 }

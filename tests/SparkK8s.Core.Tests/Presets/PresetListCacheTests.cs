@@ -38,7 +38,7 @@ public sealed class PresetListCacheTests : IDisposable
 
     private PresetCatalog Catalog => new(_chart);
 
-    private string? StoredKey => PresetListCache.Key(_chart, Catalog.PresetNames);
+    private byte[]? StoredKey => PresetListCache.Inputs(_chart, Catalog.PresetNames);
 
     [Fact]
     public async Task A_cached_list_is_the_parsed_list()
@@ -66,6 +66,34 @@ public sealed class PresetListCacheTests : IDisposable
         var listed = await Catalog.ListAsync(_cache, Token);
 
         listed.Single(p => p.Name == "jupyter-connect-k8s").Description.Should().Be("Edited after the first listing");
+    }
+
+    [Fact]
+    public async Task An_edit_that_keeps_every_length_is_seen()
+    {
+        await Catalog.ListAsync(_cache, Token);
+        var preset = Path.Combine(_chart, "presets", "jupyter-connect-k8s.yaml");
+        var text = File.ReadAllText(preset);
+        var description = text.Split('\n').First(l => l.StartsWith(PresetCatalog.DescriptionPrefix, StringComparison.Ordinal));
+        var swapped = description[..^1] + (description[^1] == 'X' ? 'Y' : 'X');
+        File.WriteAllText(preset, text.Replace(description, swapped, StringComparison.Ordinal));
+        new FileInfo(preset).Length.Should().Be(System.Text.Encoding.UTF8.GetByteCount(text));
+
+        var listed = await Catalog.ListAsync(_cache, Token);
+
+        listed.Single(p => p.Name == "jupyter-connect-k8s").Description.Should().EndWith(swapped[^1].ToString());
+        listed.Should().BeEquivalentTo(await Catalog.ListAsync(null, Token), o => o.WithStrictOrdering());
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_preset_is_not_listed()
+    {
+        File.WriteAllText(Path.Combine(_chart, "presets", "notes.yml"), "minio:\n  enabled: true\n");
+        File.WriteAllText(Path.Combine(_chart, "presets", "README.md"), "# presets\n");
+
+        var listed = await Catalog.ListAsync(_cache, Token);
+
+        listed.Select(p => p.Name).Should().NotContain(["notes", "README"]).And.BeInAscendingOrder(StringComparer.Ordinal);
     }
 
     [Fact]
