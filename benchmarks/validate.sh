@@ -16,23 +16,28 @@ helm=$(bench_helm)
 export SPARK_K8S_HELM=$helm
 bench_build_cli
 cli="$bench_root/spark-k8s"
-# The Spark lines validate --all covers (SparkVersions.Supported in src/SparkK8s.Core/Rendering/RenderOptions.cs).
-spark_versions=(3.5 4.1)
 
-# Writes the helm template argument lists for CHART (one render per line) to FILE; prints the render count.
+# Writes the helm template argument lists for CHART (one render per line) to FILE; prints the render count. The
+# renders are the ones validate --all makes: every preset x environment x Spark line that it does not skip (a preset
+# whose component does not support a line, such as GPU on 4.1, is reported as skipped and not rendered).
 matrix_file() {
-  local dir=$1 file=$2 preset env version count=0
-  : >"$file"
-  for preset in "$dir"/presets/*.yaml; do
-    for env in "$dir"/environments/*.yaml; do
-      for version in "${spark_versions[@]}"; do
-        printf 'template spark %s --namespace spark --values %s --values %s --set-string spark.version=%s\n' \
-          "$dir" "$preset" "$env" "$version" >>"$file"
-        count=$((count + 1))
-      done
-    done
-  done
-  echo "$count"
+  local dir=$1 file=$2 report="$bench_scratch/report.json" rc=0
+  "$cli" validate --all --chart "$dir" --output json >"$report" || rc=$?
+  if [ "$rc" -gt 1 ]; then
+    echo "validate --all --chart $dir failed (exit $rc)" >&2
+    exit 1
+  fi
+  python3 - "$dir" "$file" "$report" <<'PY'
+import json, sys
+chart, out, report = sys.argv[1], sys.argv[2], sys.argv[3]
+with open(report) as f:
+    runs = [r for r in json.load(f)["runs"] if not r.get("skipped")]
+with open(out, "w") as f:
+    for r in runs:
+        f.write(f"template spark {chart} --namespace spark --values {chart}/presets/{r['preset']}.yaml"
+                f" --values {chart}/environments/{r['environment']}.yaml --set-string spark.version={r['sparkVersion']}\n")
+print(len(runs))
+PY
 }
 
 floor_script() {

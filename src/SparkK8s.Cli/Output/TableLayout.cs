@@ -31,6 +31,15 @@ public static class TableLayout
         rows = [.. rows.Select(row => (IReadOnlyList<string>)[.. row.Select(TerminalText.Clean)])];
         if (Fits(terminal.Width, columns, rows))
         {
+            // Spectre's own rendering, without its start-up cost, for plain text; a title is coloured on an ANSI terminal.
+            var capabilities = terminal.Ansi.Profile.Capabilities;
+            if (capabilities.Unicode && (title is null || !capabilities.Ansi)
+                && PlainTable.TryRender(title, columns, rows, terminal.Ansi.Profile.Width) is { } text)
+            {
+                terminal.Out.Write(text);
+                return;
+            }
+
             var table = new Table();
             if (title is not null)
             {
