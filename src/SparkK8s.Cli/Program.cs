@@ -6,7 +6,9 @@ using SparkK8s.Cli;
 // Only for UTF-8 output (the usual Linux console); any other encoding keeps Console.Out as it is.
 if (Console.OutputEncoding.CodePage == Encoding.UTF8.CodePage)
 {
-    Console.SetOut(TextWriter.Synchronized(new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 64 * 1024) { AutoFlush = true }));
+    var stdout = Console.OpenStandardOutput();
+    Console.SetOut(TextWriter.Synchronized(new StreamWriter(stdout, new UTF8Encoding(false), 64 * 1024) { AutoFlush = true }));
+    SparkK8s.Cli.Output.StandardOutput.Use(Console.Out, stdout);
 }
 
 return await CliApplication.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using SparkK8s.Cli.Output;
 using SparkK8s.Core.Cost;
+using SparkK8s.Core.Diagnostics;
 using SparkK8s.Core.Errors;
 using SparkK8s.Core.Sizing;
 using Spectre.Console;
@@ -47,11 +48,18 @@ public static class CostCommand
             var options = pricing.Build(parseResult);
             var terminal = Terminal.For(parseResult);
 
-            var (apps, skipped) = await input.ReadAsync(
-                parseResult, terminal, format, parseResult.GetValue(path)!, "PATH",
-                app => sinceMs is null || app.StartMs >= sinceMs ? CostCalculator.Price(app, options) : null,
-                cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<AppCost> apps;
+            IReadOnlyList<SkippedLog> skipped;
+            using (PhaseTimer.Measure("cost: read and price the event logs"))
+            {
+                (apps, skipped) = await input.ReadAsync(
+                    parseResult, terminal, format, parseResult.GetValue(path)!, "PATH",
+                    app => sinceMs is null || app.StartMs >= sinceMs ? CostCalculator.Price(app, options) : null,
+                    cancellationToken).ConfigureAwait(false);
+            }
+
             var report = CostCalculator.Report(apps, skipped, options);
+            using var writing = PhaseTimer.Measure("cost: write the report");
             EventLogInput.ReportWarnings(terminal, skipped, apps.Select(a => (a.AppId, a.Warnings)));
 
             switch (format)
