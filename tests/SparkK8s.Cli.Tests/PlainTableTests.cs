@@ -1,7 +1,6 @@
 using FluentAssertions;
 using SparkK8s.Cli.Output;
 using Spectre.Console;
-using Spectre.Console.Rendering;
 using Xunit;
 
 namespace SparkK8s.Cli.Tests;
@@ -163,24 +162,7 @@ public class PlainTableTests
         });
         console.Profile.Width = width;
         console.Profile.Height = 24;
-        var table = new Table();
-        if (title is not null)
-        {
-            table.Title(new TableTitle(Markup.Escape(title)));
-        }
-
-        foreach (var column in columns)
-        {
-            var spec = new TableColumn(new Text(column.Header));
-            table.AddColumn(column.Wrap == CellWrap.Never ? spec.NoWrap() : spec);
-        }
-
-        foreach (var row in rows)
-        {
-            table.AddRow([.. row.Select(cell => (IRenderable)new Text(cell))]);
-        }
-
-        console.Write(table);
+        console.Write(TableLayout.SpectreTable(title, columns, rows));
         return output.ToString();
     }
 }

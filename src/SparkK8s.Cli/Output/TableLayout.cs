@@ -40,24 +40,7 @@ public static class TableLayout
                 return;
             }
 
-            var table = new Table();
-            if (title is not null)
-            {
-                table.Title(new TableTitle(Markup.Escape(title)));
-            }
-
-            foreach (var column in columns)
-            {
-                var spec = new TableColumn(new Text(column.Header));
-                table.AddColumn(column.Wrap == CellWrap.Never ? spec.NoWrap() : spec);
-            }
-
-            foreach (var row in rows)
-            {
-                table.AddRow(row.Select(cell => (IRenderable)new Text(cell)).ToArray());
-            }
-
-            terminal.Ansi.Write(table);
+            terminal.Ansi.Write(SpectreTable(title, columns, rows));
             return;
         }
 
@@ -72,6 +55,29 @@ public static class TableLayout
             var pairs = columns.Skip(1).Zip(row.Skip(1)).Where(p => p.Second.Length > 0).Select(p => $"{p.First.Header}: {p.Second.Replace('\n', ' ')}").ToList();
             WritePairs(terminal, pairs);
         }
+    }
+
+    /// <summary>The Spectre.Console table of these columns and rows (cells as plain text, never markup); PlainTable writes the same text.</summary>
+    public static Table SpectreTable(string? title, IReadOnlyList<TableColumnSpec> columns, IReadOnlyList<IReadOnlyList<string>> rows)
+    {
+        var table = new Table();
+        if (title is not null)
+        {
+            table.Title(new TableTitle(Markup.Escape(title)));
+        }
+
+        foreach (var column in columns)
+        {
+            var spec = new TableColumn(new Text(column.Header));
+            table.AddColumn(column.Wrap == CellWrap.Never ? spec.NoWrap() : spec);
+        }
+
+        foreach (var row in rows)
+        {
+            table.AddRow(row.Select(cell => (IRenderable)new Text(cell)).ToArray());
+        }
+
+        return table;
     }
 
     /// <summary>"header: value" pairs, several to a line, a line breaking only between pairs (or inside one longer than a line).</summary>

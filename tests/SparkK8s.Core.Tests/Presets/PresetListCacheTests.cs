@@ -40,6 +40,17 @@ public sealed class PresetListCacheTests : IDisposable
 
     private byte[]? StoredKey => PresetListCache.Inputs(_chart, Catalog.PresetNames);
 
+    /// <summary>Rewrites the description line of jupyter-connect-k8s; returns the new line.</summary>
+    private string EditDescription(Func<string, string> edit)
+    {
+        var preset = Path.Combine(_chart, "presets", "jupyter-connect-k8s.yaml");
+        var text = File.ReadAllText(preset);
+        var description = text.Split('\n').First(l => l.StartsWith(PresetCatalog.DescriptionPrefix, StringComparison.Ordinal));
+        var edited = edit(description);
+        File.WriteAllText(preset, text.Replace(description, edited, StringComparison.Ordinal));
+        return edited;
+    }
+
     [Fact]
     public async Task A_cached_list_is_the_parsed_list()
     {
@@ -58,10 +69,7 @@ public sealed class PresetListCacheTests : IDisposable
     public async Task An_edited_preset_is_listed_as_edited()
     {
         await Catalog.ListAsync(_cache, Token);
-        var preset = Path.Combine(_chart, "presets", "jupyter-connect-k8s.yaml");
-        var text = File.ReadAllText(preset);
-        var description = text.Split('\n').First(l => l.StartsWith(PresetCatalog.DescriptionPrefix, StringComparison.Ordinal));
-        File.WriteAllText(preset, text.Replace(description, PresetCatalog.DescriptionPrefix + " Edited after the first listing", StringComparison.Ordinal));
+        EditDescription(_ => PresetCatalog.DescriptionPrefix + " Edited after the first listing");
 
         var listed = await Catalog.ListAsync(_cache, Token);
 
@@ -73,11 +81,9 @@ public sealed class PresetListCacheTests : IDisposable
     {
         await Catalog.ListAsync(_cache, Token);
         var preset = Path.Combine(_chart, "presets", "jupyter-connect-k8s.yaml");
-        var text = File.ReadAllText(preset);
-        var description = text.Split('\n').First(l => l.StartsWith(PresetCatalog.DescriptionPrefix, StringComparison.Ordinal));
-        var swapped = description[..^1] + (description[^1] == 'X' ? 'Y' : 'X');
-        File.WriteAllText(preset, text.Replace(description, swapped, StringComparison.Ordinal));
-        new FileInfo(preset).Length.Should().Be(System.Text.Encoding.UTF8.GetByteCount(text));
+        var length = new FileInfo(preset).Length;
+        var swapped = EditDescription(description => description[..^1] + (description[^1] == 'X' ? 'Y' : 'X'));
+        new FileInfo(preset).Length.Should().Be(length);
 
         var listed = await Catalog.ListAsync(_cache, Token);
 
