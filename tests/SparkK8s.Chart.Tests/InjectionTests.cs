@@ -40,7 +40,7 @@ public class InjectionTests
     [MemberData(nameof(Injections))]
     public async Task Injected_objects_lines_and_commands_are_refused_with_the_key_named(string values, string path)
     {
-        var error = await RenderErrorAsync(values);
+        var error = await ChartRender.RenderErrorAsync(values);
 
         error.Should().Match(e => NamesKey(e, path), $"helm names {path}: {error}");
     }
@@ -122,10 +122,4 @@ public class InjectionTests
             || error.Contains(pointer, StringComparison.Ordinal);
     }
 
-    public static async Task<string> RenderErrorAsync(string values)
-    {
-        var act = () => ChartRender.RenderUncachedAsync(new RenderInput(ValuesYaml: values));
-        var thrown = await act.Should().ThrowAsync<HelmException>();
-        return thrown.Which.HelmOutput;
-    }
 }

@@ -48,7 +48,7 @@ public class SchemaValidationTests
     [MemberData(nameof(BadValues))]
     public async Task Unknown_keys_are_rejected_with_their_name(string values, string parent, string key)
     {
-        var error = await RenderErrorAsync(values);
+        var error = await ChartRender.RenderErrorAsync(values);
 
         error.Should().Contain(key);
         var helm3 = parent.Length == 0 ? "(root)" : parent + ":";
@@ -60,7 +60,7 @@ public class SchemaValidationTests
     [MemberData(nameof(WrongValues))]
     public async Task Wrong_types_and_values_are_rejected_with_the_key_path(string values, string path)
     {
-        var error = await RenderErrorAsync(values);
+        var error = await ChartRender.RenderErrorAsync(values);
 
         var helm3 = path.Replace('/', '.') + ":";
         var helm4 = "'/" + path + "'";
@@ -80,15 +80,9 @@ public class SchemaValidationTests
     [InlineData("connect: {enabled: false}", "jupyter.enabled", "connect.enabled")]
     public async Task Unsupported_combinations_fail_with_the_key_named(string values, string key, string hint)
     {
-        var error = await RenderErrorAsync(values);
+        var error = await ChartRender.RenderErrorAsync(values);
 
         error.Should().Contain(key).And.Contain(hint);
     }
 
-    private static async Task<string> RenderErrorAsync(string values)
-    {
-        var act = () => ChartRender.RenderUncachedAsync(new RenderInput(ValuesYaml: values));
-        var thrown = await act.Should().ThrowAsync<HelmException>();
-        return thrown.Which.HelmOutput;
-    }
 }

@@ -169,20 +169,25 @@ public static class SizeCommand
             new[] { "cost", Invariant($"{g.HourUsd:0.####} USD per hour on-demand ({g.NodeHourUsd:0.####} per node)") },
         };
         TableLayout.Write(terminal, "GPU executors (RAPIDS)", [new("setting", CellWrap.Words), new("value", CellWrap.Words)], rows);
-        terminal.Out.WriteLine("Chart values:");
-        foreach (var (key, value) in g.Values)
+        WriteSettings(terminal, "Chart values:", g.Values);
+        WriteSettings(terminal, "Spark settings (the chart sets them from the values):", g.SparkConf);
+        WriteReasons(terminal, g.Reasons);
+    }
+
+    /// <summary>A heading, then one key=value line per setting.</summary>
+    private static void WriteSettings(Terminal terminal, string heading, IEnumerable<KeyValuePair<string, string>> settings)
+    {
+        terminal.Out.WriteLine(heading);
+        foreach (var (key, value) in settings)
         {
             terminal.Out.WriteLine($"  {key}={value}");
         }
+    }
 
-        terminal.Out.WriteLine("Spark settings (the chart sets them from the values):");
-        foreach (var (key, value) in g.SparkConf)
-        {
-            terminal.Out.WriteLine($"  {key}={value}");
-        }
-
+    private static void WriteReasons(Terminal terminal, IEnumerable<string> reasons)
+    {
         terminal.Out.WriteLine("Why:");
-        foreach (var reason in g.Reasons)
+        foreach (var reason in reasons)
         {
             terminal.WriteWrapped(reason, "- ", "  ");
         }
@@ -245,17 +250,8 @@ public static class SizeCommand
         Row("estimated cost", Invariant($"{r.CostOnDemandUsd:0.####} USD on-demand, {r.CostSpotUsd:0.####} USD with spot executors"));
         TableLayout.Write(terminal, "Recommendation", [new("setting", CellWrap.Words), new("value", CellWrap.Words)], rows);
 
-        terminal.Out.WriteLine("Spark settings:");
-        foreach (var (key, value) in r.SparkConf)
-        {
-            terminal.Out.WriteLine($"  {key}={value}");
-        }
-
-        terminal.Out.WriteLine("Why:");
-        foreach (var reason in r.Reasons)
-        {
-            terminal.WriteWrapped(reason, "- ", "  ");
-        }
+        WriteSettings(terminal, "Spark settings:", r.SparkConf);
+        WriteReasons(terminal, r.Reasons);
     }
 
     private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);

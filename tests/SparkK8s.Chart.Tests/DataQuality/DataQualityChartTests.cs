@@ -28,12 +28,6 @@ public class DataQualityChartTests
             Files: ["presets/airflow-connect-k8s.yaml", $"environments/{environment}.yaml"],
             Sets: [$"spark.version={version}", "dataQuality.enabled=true", .. sets]));
 
-    private static async Task<string> RenderErrorAsync(string values)
-    {
-        var act = () => ChartRender.RenderUncachedAsync(new RenderInput(ValuesYaml: values));
-        var thrown = await act.Should().ThrowAsync<HelmException>();
-        return thrown.Which.HelmOutput;
-    }
 
     private static JsonObject DagData(Rendered rendered) =>
         (JsonObject)rendered.OfKind("ConfigMap").Single(c => c.Name.EndsWith("-airflow-dags", StringComparison.Ordinal)).Body["data"]!;
@@ -123,7 +117,7 @@ public class DataQualityChartTests
     [InlineData("dataQuality: {enabled: true, examples: false}", "dataQuality.suites", "no suite to run")]
     public async Task Settings_that_cannot_run_fail_with_the_key_named(string values, string key, string hint)
     {
-        var error = await RenderErrorAsync(values);
+        var error = await ChartRender.RenderErrorAsync(values);
 
         error.Should().Contain(key).And.Contain(hint);
     }
@@ -137,7 +131,7 @@ public class DataQualityChartTests
     [InlineData("environment: Production", "environment")]
     public async Task The_schema_is_closed_and_typed(string values, string key)
     {
-        var error = await RenderErrorAsync(values);
+        var error = await ChartRender.RenderErrorAsync(values);
 
         error.Should().Contain(key);
     }

@@ -42,6 +42,25 @@ public static class ChartRender
         RenderAsync(RenderInput.Version(sparkVersion, sets));
 
     /// <summary>Renders without caching; for inputs that are expected to fail.</summary>
+    /// <summary>The output of a render that must fail (helm's error text); a render that succeeds fails the test.</summary>
+    public static async Task<string> RenderErrorAsync(RenderInput input)
+    {
+        try
+        {
+            await RenderUncachedAsync(input);
+        }
+        catch (SparkK8s.Core.Helm.HelmException ex)
+        {
+            return ex.HelmOutput;
+        }
+
+        Assert.Fail("the render succeeded, but it should have been refused");
+        return string.Empty;
+    }
+
+    /// <summary>The error text of a render of these values alone.</summary>
+    public static Task<string> RenderErrorAsync(string values) => RenderErrorAsync(new RenderInput(ValuesYaml: values));
+
     public static async Task<Rendered> RenderUncachedAsync(RenderInput input)
     {
         var objects = await TestHelm.RenderAsync(

@@ -28,18 +28,7 @@ public sealed class JobObservabilityTests
         """;
 
     /// <summary>Submit on both lines, the kubeflow operator on both lines, the Apache operator on 4.1 (it runs no 3.5).</summary>
-    public static TheoryData<string, string> Backends()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var version in ChartRender.SparkVersions)
-        {
-            data.Add(version, "submit");
-            data.Add(version, "kubeflow");
-        }
-
-        data.Add("4.1", "apache");
-        return data;
-    }
+    public static TheoryData<string, string> Backends() => JobsChartTests.Backends();
 
     private static Task<Rendered> RenderAsync(string version, string backend, params string[] sets)
     {
