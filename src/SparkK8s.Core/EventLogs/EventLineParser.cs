@@ -1,13 +1,14 @@
-using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace SparkK8s.Core.EventLogs;
 
 /// <summary>
-/// Parses one JSON line of an event log with <see cref="Utf8JsonReader"/>, straight from the UTF-8 bytes.
+/// Parses one JSON line of an event log straight from the UTF-8 bytes, with <see cref="JsonLineCursor"/>.
 /// The event name is found without a JSON parse (Spark writes <c>{"Event":"..."</c> first), and only the
 /// events the summaries need are parsed; all others (TaskStart, BlockManager, SQL, metrics ...) are skipped.
+/// In a parsed event, the values no summary reads (a task's accumulables and executor metrics, an environment's
+/// system properties and classpath) are passed over by structure only; see <see cref="JsonStructure"/>.
 /// </summary>
 internal static class EventLineParser
 {
@@ -26,8 +27,9 @@ internal static class EventLineParser
         app.SawEvent = true;
         if (name.SequenceEqual("SparkListenerTaskEnd"u8))
         {
-            var reader = Reader(line);
-            ParseTaskEnd(ref reader, app);
+            var cursor = JsonLineCursor.InObject(line);
+            ParseTaskEnd(ref cursor, app);
+            cursor.EndOfLine();
         }
         else if (name.SequenceEqual("SparkListenerTaskStart"u8) || name.SequenceEqual("SparkListenerBlockManagerAdded"u8))
         {
@@ -35,28 +37,33 @@ internal static class EventLineParser
         }
         else if (name.SequenceEqual("SparkListenerExecutorAdded"u8) || name.SequenceEqual("SparkListenerExecutorRemoved"u8))
         {
-            var reader = Reader(line);
-            ParseExecutorEvent(ref reader, app, added: name.Length == "SparkListenerExecutorAdded".Length);
+            var cursor = JsonLineCursor.InObject(line);
+            ParseExecutorEvent(ref cursor, app, added: name.Length == "SparkListenerExecutorAdded".Length);
+            cursor.EndOfLine();
         }
         else if (name.SequenceEqual("SparkListenerStageCompleted"u8))
         {
-            var reader = Reader(line);
-            ParseStageCompleted(ref reader, app);
+            var cursor = JsonLineCursor.InObject(line);
+            ParseStageCompleted(ref cursor, app);
+            cursor.EndOfLine();
         }
         else if (name.SequenceEqual("SparkListenerJobStart"u8) || name.SequenceEqual("SparkListenerJobEnd"u8))
         {
-            var reader = Reader(line);
-            ParseJob(ref reader, app, start: name.Length == "SparkListenerJobStart".Length);
+            var cursor = JsonLineCursor.InObject(line);
+            ParseJob(ref cursor, app, start: name.Length == "SparkListenerJobStart".Length);
+            cursor.EndOfLine();
         }
         else if (name.SequenceEqual("SparkListenerEnvironmentUpdate"u8))
         {
-            var reader = Reader(line);
-            ParseEnvironmentUpdate(ref reader, app);
+            var cursor = JsonLineCursor.InObject(line);
+            ParseEnvironmentUpdate(ref cursor, app);
+            cursor.EndOfLine();
         }
         else if (name.SequenceEqual("SparkListenerApplicationStart"u8) || name.SequenceEqual("SparkListenerApplicationEnd"u8) || name.SequenceEqual("SparkListenerLogStart"u8))
         {
-            var reader = Reader(line);
-            ParseApplicationEvent(ref reader, app);
+            var cursor = JsonLineCursor.InObject(line);
+            ParseApplicationEvent(ref cursor, app);
+            cursor.EndOfLine();
         }
 
         return true;
@@ -106,7 +113,7 @@ internal static class EventLineParser
                 return default;
             }
 
-            while (NextProperty(ref reader))
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isEvent = reader.ValueTextEquals("Event"u8);
                 reader.Read();
@@ -126,205 +133,195 @@ internal static class EventLineParser
         return default;
     }
 
-    private static Utf8JsonReader Reader(ReadOnlySpan<byte> line)
-    {
-        var reader = new Utf8JsonReader(line, isFinalBlock: true, state: default);
-        reader.Read();
-        return reader;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ParseTaskEnd(ref Utf8JsonReader reader, ApplicationAccumulator app)
+    private static void ParseTaskEnd(ref JsonLineCursor cursor, ApplicationAccumulator app)
     {
         var task = new TaskEndRecord { Success = true, TaskId = -1 };
-        while (NextProperty(ref reader))
+        while (cursor.NextProperty())
         {
-            if (Number(ref reader, "Stage ID"u8, ref task.StageId) || Number(ref reader, "Stage Attempt ID"u8, ref task.StageAttempt))
+            if (cursor.NameIs("Stage ID"u8))
             {
-                continue;
+                task.StageId = cursor.ReadLong();
             }
-
-            if (reader.ValueTextEquals("Task End Reason"u8))
+            else if (cursor.NameIs("Stage Attempt ID"u8))
             {
-                reader.Read();
-                ParseEndReason(ref reader, ref task);
+                task.StageAttempt = cursor.ReadLong();
             }
-            else if (reader.ValueTextEquals("Task Info"u8))
+            else if (cursor.NameIs("Task End Reason"u8))
             {
-                reader.Read();
-                ParseTaskInfo(ref reader, ref task);
+                ParseEndReason(ref cursor, ref task);
             }
-            else if (reader.ValueTextEquals("Task Metrics"u8))
+            else if (cursor.NameIs("Task Info"u8))
             {
-                reader.Read();
-                ParseTaskMetrics(ref reader, ref task);
+                ParseTaskInfo(ref cursor, ref task);
+            }
+            else if (cursor.NameIs("Task Metrics"u8))
+            {
+                ParseTaskMetrics(ref cursor, ref task);
             }
             else
             {
-                SkipValue(ref reader);
+                cursor.SkipValue();
             }
         }
 
         app.TaskEnded(task);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ParseEndReason(ref Utf8JsonReader reader, ref TaskEndRecord task)
+    private static void ParseEndReason(ref JsonLineCursor cursor, ref TaskEndRecord task)
     {
-        if (!IsObject(ref reader))
+        if (!cursor.EnterObject())
         {
             return;
         }
 
-        while (NextProperty(ref reader))
+        while (cursor.NextProperty())
         {
-            var isReason = reader.ValueTextEquals("Reason"u8);
-            reader.Read();
-            if (isReason && reader.TokenType == JsonTokenType.String)
+            if (cursor.NameIs("Reason"u8) && cursor.AtString)
             {
-                task.Success = reader.ValueTextEquals("Success"u8);
-                task.Killed = reader.ValueTextEquals("TaskKilled"u8);
+                task.Success = cursor.ReadStringEquals("Success"u8, "TaskKilled"u8, out task.Killed);
             }
             else
             {
-                reader.Skip();
+                cursor.SkipValue();
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ParseTaskInfo(ref Utf8JsonReader reader, ref TaskEndRecord task)
+    private static void ParseTaskInfo(ref JsonLineCursor cursor, ref TaskEndRecord task)
     {
-        if (!IsObject(ref reader))
+        if (!cursor.EnterObject())
         {
             return;
         }
 
-        while (NextProperty(ref reader))
+        while (cursor.NextProperty())
         {
-            if (reader.ValueTextEquals("Executor ID"u8))
+            if (cursor.NameIs("Executor ID"u8))
             {
-                reader.Read();
-                task.OnDriver = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("driver"u8);
+                task.OnDriver = cursor.ReadStringEquals("driver"u8);
             }
-            else if (!Number(ref reader, "Launch Time"u8, ref task.LaunchMs) && !Number(ref reader, "Finish Time"u8, ref task.FinishMs) && !Number(ref reader, "Task ID"u8, ref task.TaskId))
+            else if (cursor.NameIs("Launch Time"u8))
             {
-                SkipValue(ref reader);
+                task.LaunchMs = cursor.ReadLong();
+            }
+            else if (cursor.NameIs("Finish Time"u8))
+            {
+                task.FinishMs = cursor.ReadLong();
+            }
+            else if (cursor.NameIs("Task ID"u8))
+            {
+                task.TaskId = cursor.ReadLong();
+            }
+            else
+            {
+                cursor.SkipValue();
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ParseTaskMetrics(ref Utf8JsonReader reader, ref TaskEndRecord task)
+    private static void ParseTaskMetrics(ref JsonLineCursor cursor, ref TaskEndRecord task)
     {
-        if (!IsObject(ref reader))
+        if (!cursor.EnterObject())
         {
             return;
         }
 
-        while (NextProperty(ref reader))
+        while (cursor.NextProperty())
         {
-            var known = Number(ref reader, "Executor Run Time"u8, ref task.RunMs)
-                || Number(ref reader, "JVM GC Time"u8, ref task.GcMs)
-                || Number(ref reader, "Memory Bytes Spilled"u8, ref task.MemorySpillBytes)
-                || Number(ref reader, "Disk Bytes Spilled"u8, ref task.DiskSpillBytes)
-                || Sum(ref reader, "Shuffle Read Metrics"u8, "Remote Bytes Read"u8, "Local Bytes Read"u8, ref task.ShuffleReadBytes)
-                || Sum(ref reader, "Shuffle Write Metrics"u8, "Shuffle Bytes Written"u8, default, ref task.ShuffleWriteBytes)
-                || Sum(ref reader, "Input Metrics"u8, "Bytes Read"u8, default, ref task.InputBytes)
-                || Sum(ref reader, "Output Metrics"u8, "Bytes Written"u8, default, ref task.OutputBytes);
-            if (!known)
+            if (cursor.NameIs("Executor Run Time"u8))
             {
-                SkipValue(ref reader);
+                task.RunMs = cursor.ReadLong();
+            }
+            else if (cursor.NameIs("JVM GC Time"u8))
+            {
+                task.GcMs = cursor.ReadLong();
+            }
+            else if (cursor.NameIs("Memory Bytes Spilled"u8))
+            {
+                task.MemorySpillBytes = cursor.ReadLong();
+            }
+            else if (cursor.NameIs("Disk Bytes Spilled"u8))
+            {
+                task.DiskSpillBytes = cursor.ReadLong();
+            }
+            else if (cursor.NameIs("Shuffle Read Metrics"u8))
+            {
+                task.ShuffleReadBytes = SumFields(ref cursor, "Remote Bytes Read"u8, "Local Bytes Read"u8);
+            }
+            else if (cursor.NameIs("Shuffle Write Metrics"u8))
+            {
+                task.ShuffleWriteBytes = SumFields(ref cursor, "Shuffle Bytes Written"u8, default);
+            }
+            else if (cursor.NameIs("Input Metrics"u8))
+            {
+                task.InputBytes = SumFields(ref cursor, "Bytes Read"u8, default);
+            }
+            else if (cursor.NameIs("Output Metrics"u8))
+            {
+                task.OutputBytes = SumFields(ref cursor, "Bytes Written"u8, default);
+            }
+            else
+            {
+                cursor.SkipValue();
             }
         }
     }
 
-    /// <summary>At property <paramref name="name"/>: reads its number into <paramref name="target"/> and returns true.</summary>
+    /// <summary>Sums the numeric fields named <paramref name="first"/> and <paramref name="second"/> of the object at the cursor (0 for any other value).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool Number(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ref long target)
+    private static long SumFields(ref JsonLineCursor cursor, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {
-        if (!reader.ValueTextEquals(name))
-        {
-            return false;
-        }
-
-        reader.Read();
-        target = Long(ref reader);
-        return true;
-    }
-
-    /// <summary>At property <paramref name="name"/> (an object): sums its fields <paramref name="first"/> and <paramref name="second"/> into <paramref name="target"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool Sum(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ref long target)
-    {
-        if (!reader.ValueTextEquals(name))
-        {
-            return false;
-        }
-
-        reader.Read();
-        target = SumFields(ref reader, first, second);
-        return true;
-    }
-
-    /// <summary>Sums the numeric fields named <paramref name="first"/> and <paramref name="second"/> of the object at the reader.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static long SumFields(ref Utf8JsonReader reader, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
-    {
-        if (!IsObject(ref reader))
+        if (!cursor.EnterObject())
         {
             return 0;
         }
 
         long sum = 0;
-        while (NextProperty(ref reader))
+        while (cursor.NextProperty())
         {
-            var wanted = reader.ValueTextEquals(first) || (!second.IsEmpty && reader.ValueTextEquals(second));
-            reader.Read();
-            if (wanted)
+            if (cursor.NameIs(first) || (!second.IsEmpty && cursor.NameIs(second)))
             {
-                sum = checked(sum + Long(ref reader));
+                sum = checked(sum + cursor.ReadLong());
             }
             else
             {
-                reader.Skip();
+                cursor.SkipValue();
             }
         }
 
         return sum;
     }
 
-    private static void ParseExecutorEvent(ref Utf8JsonReader reader, ApplicationAccumulator app, bool added)
+    private static void ParseExecutorEvent(ref JsonLineCursor cursor, ApplicationAccumulator app, bool added)
     {
         string? id = null;
         string? reason = null;
         long timestamp = 0;
         long cores = 1;
-        while (NextProperty(ref reader))
+        while (cursor.NextProperty())
         {
-            if (reader.ValueTextEquals("Executor ID"u8))
+            if (cursor.NameIs("Executor ID"u8))
             {
-                reader.Read();
-                id = reader.GetString();
+                id = cursor.ReadString();
             }
-            else if (reader.ValueTextEquals("Timestamp"u8))
+            else if (cursor.NameIs("Timestamp"u8))
             {
-                reader.Read();
-                timestamp = Long(ref reader);
+                timestamp = cursor.ReadLong();
             }
-            else if (reader.ValueTextEquals("Removed Reason"u8))
+            else if (cursor.NameIs("Removed Reason"u8))
             {
-                reader.Read();
-                reason = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                reason = cursor.ReadStringOrSkip();
             }
-            else if (reader.ValueTextEquals("Executor Info"u8))
+            else if (cursor.NameIs("Executor Info"u8))
             {
-                reader.Read();
-                cores = SumFields(ref reader, "Total Cores"u8, default);
+                cores = SumFields(ref cursor, "Total Cores"u8, default);
             }
             else
             {
-                SkipValue(ref reader);
+                cursor.SkipValue();
             }
         }
 
@@ -343,128 +340,120 @@ internal static class EventLineParser
         }
     }
 
-    private static void ParseStageCompleted(ref Utf8JsonReader reader, ApplicationAccumulator app)
+    private static void ParseStageCompleted(ref JsonLineCursor cursor, ApplicationAccumulator app)
     {
-        while (NextProperty(ref reader))
+        while (cursor.NextProperty())
         {
-            var isInfo = reader.ValueTextEquals("Stage Info"u8);
-            reader.Read();
-            if (!isInfo || reader.TokenType != JsonTokenType.StartObject)
+            if (!cursor.NameIs("Stage Info"u8))
             {
-                reader.Skip();
+                cursor.SkipValue();
+                continue;
+            }
+
+            if (!cursor.EnterObject())
+            {
                 continue;
             }
 
             app.StageCount++;
-            while (NextProperty(ref reader))
+            while (cursor.NextProperty())
             {
-                if (reader.ValueTextEquals("Number of Tasks"u8))
+                if (cursor.NameIs("Number of Tasks"u8))
                 {
-                    reader.Read();
-                    app.MaxStageTasks = (int)Math.Clamp(Math.Max(app.MaxStageTasks, Long(ref reader)), 0, int.MaxValue);
+                    app.MaxStageTasks = (int)Math.Clamp(Math.Max(app.MaxStageTasks, cursor.ReadLong()), 0, int.MaxValue);
                 }
-                else if (reader.ValueTextEquals("Completion Time"u8) || reader.ValueTextEquals("Submission Time"u8))
+                else if (cursor.NameIs("Completion Time"u8) || cursor.NameIs("Submission Time"u8))
                 {
-                    reader.Read();
-                    app.Seen(Long(ref reader));
+                    app.Seen(cursor.ReadLong());
                 }
-                else if (reader.ValueTextEquals("Failure Reason"u8))
+                else if (cursor.NameIs("Failure Reason"u8) && cursor.AtString)
                 {
-                    reader.Read();
-                    if (reader.TokenType == JsonTokenType.String)
-                    {
-                        app.FailedStages++;
-                    }
+                    cursor.SkipValue();
+                    app.FailedStages++;
                 }
                 else
                 {
-                    SkipValue(ref reader);
+                    cursor.SkipValue();
                 }
             }
         }
     }
 
-    private static void ParseJob(ref Utf8JsonReader reader, ApplicationAccumulator app, bool start)
+    private static void ParseJob(ref JsonLineCursor cursor, ApplicationAccumulator app, bool start)
     {
         if (start)
         {
             app.JobCount++;
         }
 
-        while (NextProperty(ref reader))
+        while (cursor.NextProperty())
         {
-            if (reader.ValueTextEquals("Submission Time"u8) || reader.ValueTextEquals("Completion Time"u8))
+            if (cursor.NameIs("Submission Time"u8) || cursor.NameIs("Completion Time"u8))
             {
-                reader.Read();
-                app.Seen(Long(ref reader));
+                app.Seen(cursor.ReadLong());
             }
-            else if (reader.ValueTextEquals("Job Result"u8))
+            else if (cursor.NameIs("Job Result"u8))
             {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject)
+                if (!cursor.EnterObject())
                 {
-                    reader.Skip();
                     continue;
                 }
 
-                while (NextProperty(ref reader))
+                while (cursor.NextProperty())
                 {
-                    var isResult = reader.ValueTextEquals("Result"u8);
-                    reader.Read();
-                    if (isResult && reader.TokenType == JsonTokenType.String && !reader.ValueTextEquals("JobSucceeded"u8))
+                    if (cursor.NameIs("Result"u8) && cursor.AtString)
                     {
-                        app.FailedJobs++;
+                        if (!cursor.ReadStringEquals("JobSucceeded"u8))
+                        {
+                            app.FailedJobs++;
+                        }
                     }
-
-                    reader.Skip();
+                    else
+                    {
+                        cursor.SkipValue();
+                    }
                 }
             }
             else
             {
-                SkipValue(ref reader);
+                cursor.SkipValue();
             }
         }
     }
 
-    private static void ParseApplicationEvent(ref Utf8JsonReader reader, ApplicationAccumulator app)
+    private static void ParseApplicationEvent(ref JsonLineCursor cursor, ApplicationAccumulator app)
     {
         var name = "";
         long? timestamp = null;
-        while (NextProperty(ref reader))
+        while (cursor.NextProperty())
         {
-            if (reader.ValueTextEquals("Event"u8))
+            if (cursor.NameIs("Event"u8))
             {
-                reader.Read();
-                name = reader.GetString() ?? "";
+                name = cursor.ReadString() ?? "";
             }
-            else if (reader.ValueTextEquals("Timestamp"u8))
+            else if (cursor.NameIs("Timestamp"u8))
             {
-                reader.Read();
-                timestamp = Long(ref reader);
+                timestamp = cursor.ReadLong();
             }
-            else if (reader.ValueTextEquals("App Name"u8))
+            else if (cursor.NameIs("App Name"u8))
             {
-                reader.Read();
-                app.AppName = reader.GetString();
+                app.AppName = cursor.ReadString();
             }
-            else if (reader.ValueTextEquals("App ID"u8))
+            else if (cursor.NameIs("App ID"u8))
             {
-                reader.Read();
-                app.AppId = reader.TokenType == JsonTokenType.String ? reader.GetString() : app.AppId;
+                app.AppId = cursor.ReadStringOrSkip() ?? app.AppId;
             }
-            else if (reader.ValueTextEquals("User"u8))
+            else if (cursor.NameIs("User"u8))
             {
-                reader.Read();
-                app.User = reader.GetString();
+                app.User = cursor.ReadString();
             }
-            else if (reader.ValueTextEquals("Spark Version"u8))
+            else if (cursor.NameIs("Spark Version"u8))
             {
-                reader.Read();
-                app.SparkVersion = reader.GetString();
+                app.SparkVersion = cursor.ReadString();
             }
             else
             {
-                SkipValue(ref reader);
+                cursor.SkipValue();
             }
         }
 
@@ -486,111 +475,66 @@ internal static class EventLineParser
     }
 
     /// <summary>Reads "Spark Properties", which is a JSON object in most Spark versions and a list of [key, value] pairs in others.</summary>
-    private static void ParseEnvironmentUpdate(ref Utf8JsonReader reader, ApplicationAccumulator app)
+    private static void ParseEnvironmentUpdate(ref JsonLineCursor cursor, ApplicationAccumulator app)
     {
-        while (NextProperty(ref reader))
+        while (cursor.NextProperty())
         {
-            var isProperties = reader.ValueTextEquals("Spark Properties"u8);
-            reader.Read();
-            if (!isProperties)
+            if (!cursor.NameIs("Spark Properties"u8))
             {
-                reader.Skip();
+                cursor.SkipValue();
             }
-            else if (reader.TokenType == JsonTokenType.StartObject)
+            else if (cursor.AtArray)
             {
-                while (NextProperty(ref reader))
-                {
-                    var key = reader.GetString()!;
-                    reader.Read();
-                    if (reader.TokenType == JsonTokenType.String)
-                    {
-                        app.SetProperty(key, reader.GetString()!);
-                    }
-                    else
-                    {
-                        reader.Skip();
-                    }
-                }
+                cursor.EnterArray();
+                ParsePropertyPairs(ref cursor, app);
             }
-            else if (reader.TokenType == JsonTokenType.StartArray)
+            else if (cursor.EnterObject())
             {
-                while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+                while (cursor.NextProperty())
                 {
-                    string? key = null;
-                    string? value = null;
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    {
-                        if (reader.TokenType == JsonTokenType.String)
-                        {
-                            if (key is null)
-                            {
-                                key = reader.GetString();
-                            }
-                            else
-                            {
-                                value ??= reader.GetString();
-                            }
-                        }
-                        else
-                        {
-                            reader.Skip();
-                        }
-                    }
-
-                    if (key is not null && value is not null)
+                    var key = cursor.Name();
+                    if (cursor.ReadStringOrSkip() is { } value)
                     {
                         app.SetProperty(key, value);
                     }
                 }
             }
-            else
+        }
+    }
+
+    /// <summary>The [key, value] form of "Spark Properties": the first two strings of each pair; other elements are ignored.</summary>
+    private static void ParsePropertyPairs(ref JsonLineCursor cursor, ApplicationAccumulator app)
+    {
+        while (cursor.NextElement())
+        {
+            if (!cursor.EnterArray())
             {
-                reader.Skip();
+                continue;
             }
-        }
-    }
 
-    /// <summary>True at the start of an object; otherwise skips the value (an unexpected shape is ignored, not fatal).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool IsObject(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType == JsonTokenType.StartObject)
-        {
-            return true;
-        }
+            string? key = null;
+            string? value = null;
+            while (cursor.NextElement())
+            {
+                if (!cursor.AtString)
+                {
+                    cursor.SkipValue();
+                }
+                else if (key is null)
+                {
+                    key = cursor.ReadString();
+                }
+                else
+                {
+                    var text = cursor.ReadString();
+                    value ??= text;
+                }
+            }
 
-        reader.Skip();
-        return false;
-    }
-
-    /// <summary>Moves to the next property name of the current object; false at its end.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool NextProperty(ref Utf8JsonReader reader) => reader.Read() && reader.TokenType == JsonTokenType.PropertyName;
-
-    /// <summary>At a property name: skips its value, however deep.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SkipValue(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        reader.Skip();
-    }
-
-    /// <summary>A non-integral or huge JSON number as a long, saturating instead of wrapping (NaN is 0).</summary>
-    private static long Saturate(double value) =>
-        double.IsNaN(value) ? 0 : value >= long.MaxValue ? long.MaxValue : value <= long.MinValue ? long.MinValue : (long)value;
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static long Long(ref Utf8JsonReader reader)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.Number:
-                return reader.TryGetInt64(out var value) ? value : Saturate(reader.GetDouble());
-            case JsonTokenType.String:
-                return Utf8Parser.TryParse(reader.ValueSpan, out long parsed, out _) ? parsed : 0;
-            default:
-                reader.Skip();
-                return 0;
+            if (key is not null && value is not null)
+            {
+                app.SetProperty(key, value);
+            }
         }
     }
 }
