@@ -48,7 +48,16 @@ internal sealed class ApplicationAccumulator(string source)
     internal const long MaxContainerMiB = 64L * 1024 * 1024;
 
     private readonly Dictionary<string, ExecutorState> _executors = new(StringComparer.Ordinal);
+    private const string KubernetesPrefix = "spark.kubernetes.";
+    private const string DriverLabelPrefix = "spark.kubernetes.driver.label.";
+    private const string ExecutorLabelPrefix = "spark.kubernetes.executor.label.";
+    private static readonly string[] DriverMemoryKeys = ["spark.driver.memory", "spark.driver.memoryOverhead", "spark.driver.minMemoryOverhead", "spark.executor.pyspark.memory", "spark.memory.offHeap.size"];
+    private static readonly string[] ExecutorMemoryKeys = ["spark.executor.memory", "spark.executor.memoryOverhead", "spark.executor.minMemoryOverhead", "spark.executor.pyspark.memory", "spark.memory.offHeap.size"];
+
     private readonly Dictionary<string, string> _properties = new(StringComparer.Ordinal);
+
+    // The spark.kubernetes.{driver,executor}.label.* keys, in the order first set.
+    private List<string>? _labelKeys;
     private readonly TaskAttemptSet _taskAttempts = new();
     private readonly List<string> _warnings = [];
     private readonly SortedDictionary<string, RejectedValues> _rejected = new(StringComparer.Ordinal);
@@ -107,7 +116,24 @@ internal sealed class ApplicationAccumulator(string source)
         }
     }
 
-    public void SetProperty(string key, string value) => _properties[key] = value;
+    public void SetProperty(string key, string value)
+    {
+        if (_properties.Count == 0)
+        {
+            // Spark writes tens to a few hundred properties: room for most without growing step by step.
+            _properties.EnsureCapacity(128);
+        }
+
+        // Label keys are noted as they come, so Build does not search every property for them.
+        if (key.StartsWith(KubernetesPrefix, StringComparison.Ordinal)
+            && (key.StartsWith(DriverLabelPrefix, StringComparison.Ordinal) || key.StartsWith(ExecutorLabelPrefix, StringComparison.Ordinal))
+            && !_properties.ContainsKey(key))
+        {
+            (_labelKeys ??= []).Add(key);
+        }
+
+        _properties[key] = value;
+    }
 
     public void ExecutorAdded(string id, long timestampMs, long cores)
     {
@@ -248,9 +274,18 @@ internal sealed class ApplicationAccumulator(string source)
         }
 
         var labels = Labels();
-        var executors = _executors.OrderBy(e => e.Value.AddedMs).ThenBy(e => e.Key, StringComparer.Ordinal)
-            .Select(e => Span(e.Key, e.Value, start, end))
-            .ToList();
+        var executors = new List<ExecutorSpan>(_executors.Count);
+        foreach (var (id, state) in _executors)
+        {
+            executors.Add(Span(id, state, start, end));
+        }
+
+        // In order of the raw added time, then id (clamping to the run keeps that order).
+        executors.Sort((a, b) =>
+        {
+            var byAdded = _executors[a.Id].AddedMs.CompareTo(_executors[b.Id].AddedMs);
+            return byAdded != 0 ? byAdded : string.CompareOrdinal(a.Id, b.Id);
+        });
         return new ApplicationSummary
         {
             Source = source,
@@ -307,12 +342,17 @@ internal sealed class ApplicationAccumulator(string source)
     private ContainerMemory Memory(Sizing.SparkVersion version, SparkRole role)
     {
         var prefix = role == SparkRole.Driver ? "spark.driver." : "spark.executor.";
-        var memoryKeys = new[] { prefix + "memory", prefix + "memoryOverhead", prefix + "minMemoryOverhead", "spark.executor.pyspark.memory", "spark.memory.offHeap.size" };
+        var memoryKeys = role == SparkRole.Driver ? DriverMemoryKeys : ExecutorMemoryKeys;
         ContainerMemory? memory;
         try
         {
             // A setting that is present but no size Spark could read (e.g. beyond 8 EiB) is implausible, not silently the default.
-            var unreadable = memoryKeys.Any(key => _properties.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) && ByteSize.TryParseSpark(value, ByteSize.MiB) is null);
+            var unreadable = false;
+            foreach (var key in memoryKeys)
+            {
+                unreadable |= _properties.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) && ByteSize.TryParseSpark(value, ByteSize.MiB) is null;
+            }
+
             memory = unreadable ? null : SparkMemoryRules.Resolve(version, _properties, role);
             if (memory is not null)
             {
@@ -412,13 +452,18 @@ internal sealed class ApplicationAccumulator(string source)
     private SortedDictionary<string, string> Labels()
     {
         var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var prefix in new[] { "spark.kubernetes.driver.label.", "spark.kubernetes.executor.label." })
+        if (_labelKeys is null)
         {
-            foreach (var (key, value) in _properties)
+            return labels;
+        }
+
+        foreach (var prefix in (ReadOnlySpan<string>)[DriverLabelPrefix, ExecutorLabelPrefix])
+        {
+            foreach (var key in _labelKeys)
             {
                 if (key.StartsWith(prefix, StringComparison.Ordinal) && key.Length > prefix.Length)
                 {
-                    labels.TryAdd(key[prefix.Length..], value);
+                    labels.TryAdd(key[prefix.Length..], _properties[key]);
                 }
             }
         }

@@ -64,8 +64,8 @@ public sealed record ApplicationSummary
 
     public double DurationSeconds => Math.Max(0, EndMs - StartMs) / 1000.0;
     // Summed in whole milliseconds, then divided once, so 1696744 ms prints as 1696.744.
-    public double ExecutorSeconds => Executors.Sum(e => e.Milliseconds) / 1000.0;
-    public double ExecutorCoreSeconds => Executors.Sum(e => checked(e.Milliseconds * (long)e.Cores)) / 1000.0;
+    public double ExecutorSeconds => ExecutorMilliseconds(perCore: false) / 1000.0;
+    public double ExecutorCoreSeconds => ExecutorMilliseconds(perCore: true) / 1000.0;
     public double DriverCoreSeconds => DurationSeconds * DriverCores;
 
     /// <summary>Local mode: no executors, and the tasks ran on the driver.</summary>
@@ -80,4 +80,17 @@ public sealed record ApplicationSummary
     public bool DynamicAllocation => string.Equals(Property("spark.dynamicAllocation.enabled"), "true", StringComparison.OrdinalIgnoreCase);
 
     public string? Property(string key) => Properties.TryGetValue(key, out var value) ? value : null;
+
+    /// <summary>The executors' lifetimes added up (times their cores with <paramref name="perCore"/>); an overflow throws. A loop, not LINQ: pricing reads these several times per application.</summary>
+    private long ExecutorMilliseconds(bool perCore)
+    {
+        long sum = 0;
+        for (var i = 0; i < Executors.Count; i++)
+        {
+            var executor = Executors[i];
+            sum = checked(sum + (perCore ? checked(executor.Milliseconds * (long)executor.Cores) : executor.Milliseconds));
+        }
+
+        return sum;
+    }
 }

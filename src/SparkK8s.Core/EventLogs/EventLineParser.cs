@@ -492,8 +492,8 @@ internal static class EventLineParser
             {
                 while (cursor.NextProperty())
                 {
-                    var key = cursor.Name();
-                    if (cursor.ReadStringOrSkip() is { } value)
+                    var key = cursor.Name(Utf8StringCache.PropertyNames);
+                    if (cursor.ReadStringOrSkip(Utf8StringCache.PropertyValues) is { } value)
                     {
                         app.SetProperty(key, value);
                     }

@@ -71,7 +71,7 @@ public static class EventLogReader
         try
         {
             // A small file gets a small buffer: a directory of thousands of small logs then costs no more than one large log.
-            var initialBuffer = codec is null && raw.CanSeek && raw.Length < SmallBufferSize ? SmallBufferSize : InitialBufferSize;
+            var initialBuffer = codec is null && KnownLength(raw) < SmallBufferSize ? SmallBufferSize : InitialBufferSize;
             if (codec is not null)
             {
                 stream = EventLogCodec.Decompress(raw, codec);
@@ -203,6 +203,14 @@ public static class EventLogReader
         }
     }
 
+    /// <summary>The stream's length when it is known without reading it (a local file, a seekable stream).</summary>
+    private static long? KnownLength(Stream stream) => stream switch
+    {
+        LocalFileStream file => file.Length,
+        { CanSeek: true } => stream.Length,
+        _ => null,
+    };
+
     /// <summary>
     /// Reads the next chunk. A local file is read synchronously: on Linux, ReadAsync on a FileStream opened without
     /// FileOptions.Asynchronous hands each read to the thread pool (dotnet/runtime, RandomAccess.Unix.cs), and for a
@@ -210,13 +218,17 @@ public static class EventLogReader
     /// </summary>
     private static ValueTask<int> ReadChunkAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        if (stream is FileStream file)
+        switch (stream)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            return ValueTask.FromResult(file.Read(buffer.Span));
+            case LocalFileStream local:
+                cancellationToken.ThrowIfCancellationRequested();
+                return ValueTask.FromResult(local.Read(buffer.Span));
+            case FileStream file:
+                cancellationToken.ThrowIfCancellationRequested();
+                return ValueTask.FromResult(file.Read(buffer.Span));
+            default:
+                return stream.ReadAsync(buffer, cancellationToken);
         }
-
-        return stream.ReadAsync(buffer, cancellationToken);
     }
 
     /// <summary>Processes every complete line in <paramref name="data"/>; returns the bytes consumed.</summary>

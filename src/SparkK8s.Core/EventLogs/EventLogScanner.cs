@@ -132,7 +132,7 @@ public sealed class EventLogScanner : IDisposable
     {
         try
         {
-            return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan));
+            return Task.FromResult<Stream>(LocalFileStream.Open(path));
         }
         catch (UnauthorizedAccessException ex)
         {

@@ -140,6 +140,13 @@ internal ref struct JsonLineCursor
     public readonly bool NameIs(ReadOnlySpan<byte> name) =>
         _nameEscaped ? DecodedNameIs(name) : _json.Slice(_nameStart, _nameLength).SequenceEqual(name);
 
+    /// <summary>The current property's name, from <paramref name="cache"/> when it is plain ASCII, decoded otherwise.</summary>
+    public readonly string Name(Utf8StringCache cache)
+    {
+        var raw = _json.Slice(_nameStart, _nameLength);
+        return !_nameEscaped && IsPlainAscii(raw) ? cache.Get(raw) : Name();
+    }
+
     /// <summary>The current property's name, decoded.</summary>
     public readonly string Name() => Decode(_json.Slice(_nameStart - 1, _nameLength + 2), _nameEscaped);
 
@@ -263,6 +270,20 @@ internal ref struct JsonLineCursor
         throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"expected a string at byte {_position + 1}, found {Describe(c)}"));
     }
 
+    /// <summary>Like <see cref="ReadStringOrSkip()"/>, with plain ASCII strings from <paramref name="cache"/>.</summary>
+    public string? ReadStringOrSkip(Utf8StringCache cache)
+    {
+        if (!AtString)
+        {
+            SkipValue();
+            return null;
+        }
+
+        var token = StringToken(out var escaped);
+        var content = token[1..^1];
+        return !escaped && IsPlainAscii(content) ? cache.Get(content) : Decode(token, escaped);
+    }
+
     /// <summary>The string value if the value is a string (else the value is skipped and null returned).</summary>
     public string? ReadStringOrSkip()
     {
@@ -314,7 +335,7 @@ internal ref struct JsonLineCursor
     private static string Decode(ReadOnlySpan<byte> token, bool escaped)
     {
         var content = token[1..^1];
-        if (!escaped && content.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) < 0)
+        if (!escaped && IsPlainAscii(content))
         {
             return Encoding.Latin1.GetString(content);
         }
@@ -323,6 +344,9 @@ internal ref struct JsonLineCursor
         reader.Read();
         return reader.GetString()!;
     }
+
+    /// <summary>Printable ASCII only: a JSON string with no control characters, no escapes needed and one byte per character.</summary>
+    private static bool IsPlainAscii(ReadOnlySpan<byte> text) => text.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) < 0;
 
     /// <summary>Passes over a string; returns the token, quotes included.</summary>
     private ReadOnlySpan<byte> StringToken(out bool escaped)
