@@ -11,9 +11,6 @@ public sealed record WalkItem(string Name, EventLogHandle? Log, string? SkipReas
 /// </summary>
 internal static class LocalEventLogWalker
 {
-    /// <summary>A file's identity. A type of this assembly, so its hash set is compiled ahead of time (ReadyToRun) rather than at run time for each walk.</summary>
-    private readonly record struct FileId(ulong Device, ulong Inode);
-
     public static IEnumerable<WalkItem> Walk(string root, Func<string, Func<CancellationToken, Task<Stream>>> open)
     {
         var rootName = Path.GetFileName(root);
@@ -34,15 +31,15 @@ internal static class LocalEventLogWalker
             yield break;
         }
 
-        var visitedDirectories = new HashSet<FileId>();
-        var seenFiles = new HashSet<FileId>();
+        var visitedDirectories = new HashSet<(ulong, ulong)>();
+        var seenFiles = new HashSet<(ulong, ulong)>();
         var pending = new Stack<string>();
         pending.Push(root);
         while (pending.Count > 0)
         {
             var directory = pending.Pop();
             var identity = FileSystemProbe.Probe(directory, followLinks: true);
-            if (!visitedDirectories.Add(new FileId(identity.Device, identity.Inode)))
+            if (!visitedDirectories.Add((identity.Device, identity.Inode)))
             {
                 continue;
             }
@@ -88,7 +85,7 @@ internal static class LocalEventLogWalker
                     case FileKind.Directory:
                         subdirectories.Add(path);
                         break;
-                    case FileKind.Regular when IsSingleLog(path, name) && seenFiles.Add(new FileId(probe.Device, probe.Inode)):
+                    case FileKind.Regular when IsSingleLog(path, name) && seenFiles.Add((probe.Device, probe.Inode)):
                         var inProgress = name.EndsWith(EventLogLayout.InProgressSuffix, StringComparison.Ordinal);
                         yield return new WalkItem(path, new EventLogHandle(path, [new EventLogPart(path, open(path))], inProgress), null);
                         break;
@@ -113,9 +110,9 @@ internal static class LocalEventLogWalker
         }
     }
 
-    private static IEnumerable<WalkItem> RollingItems(string path, string name, Func<string, Func<CancellationToken, Task<Stream>>> open, HashSet<FileId> visited, FileProbe probe)
+    private static IEnumerable<WalkItem> RollingItems(string path, string name, Func<string, Func<CancellationToken, Task<Stream>>> open, HashSet<(ulong, ulong)> visited, FileProbe probe)
     {
-        if (!visited.Add(new FileId(probe.Device, probe.Inode)))
+        if (!visited.Add((probe.Device, probe.Inode)))
         {
             yield break;
         }
