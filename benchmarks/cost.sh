@@ -4,7 +4,9 @@
 #                      floors: a warm Utf8JsonReader pass over the same bytes (benchmarks/SparkK8s.Benchmarks
 #                      json-floor) and the I/O floor `cat FILE > /dev/null`
 #   small files        the same bytes as many small logs vs one file                target <= 1.2x
-#   memory (input)     peak RSS for the whole log vs a quarter of it                target <= 1.1x (flat)
+#   memory (input)     peak RSS for twice the log vs the log                        target <= 1.1x (flat)
+#                      (a quarter of the log is printed too: below about 0.5 GB the heap has not yet grown to the
+#                      size it keeps, so that ratio shows the collector settling, not growth with the input)
 #   memory (apps)      peak RSS growth per application, half vs all small logs      reported (at most linear)
 # Inputs are built in a temp directory by concatenating and copying tests/fixtures/spark-event-logs up to SIZE_MB
 # (default 1024) and read once first, so every run reads from the page cache. RUNS (default 5) paired hyperfine runs;
@@ -70,10 +72,11 @@ def many(directory, target):
 target = size_mb * 1024 * 1024
 one(os.path.join(work, "one"), target)
 one(os.path.join(work, "quarter"), target // 4)
+one(os.path.join(work, "double"), target * 2)
 many(os.path.join(work, "many"), target)
 many(os.path.join(work, "half"), target // 2)
 PY
-cat "$work/one" "$work/quarter" "$work/many"/* "$work/half"/* >/dev/null
+cat "$work/one" "$work/quarter" "$work/double" "$work/many"/* "$work/half"/* >/dev/null
 one_bytes=$(stat -c %s "$work/one")
 many_count=$(find "$work/many" -type f | wc -l)
 half_count=$(find "$work/half" -type f | wc -l)
@@ -97,6 +100,7 @@ floor_cpu_mbps=$(awk '{print $4}' <<<"$floor_line")
 peak_kib() { /usr/bin/time -f '%M' -o "$work/rss" "${pin[@]}" "$cli" cost "$1" -o json >/dev/null 2>&1; tail -n 1 "$work/rss"; }
 rss_one=$(peak_kib "$work/one")
 rss_quarter=$(peak_kib "$work/quarter")
+rss_double=$(peak_kib "$work/double")
 rss_many=$(peak_kib "$work/many")
 rss_half=$(peak_kib "$work/half")
 
@@ -120,12 +124,13 @@ print(f"cost throughput (1 core, cold one-shot, uncompressed): {median:.2f} GB/s
 PY
 python3 "$root/benchmarks/lib/target-line.py" "cost small files (1 core)" "$work/cost.json" 2 1 1.2 \
   "$one_mb MB as $many_count files vs 1 file" --floor-name "the same bytes in one file"
-python3 - "$rss_one" "$rss_quarter" "$rss_many" "$rss_half" "$many_count" "$half_count" "$one_mb" <<'PY'
+python3 - "$rss_one" "$rss_quarter" "$rss_double" "$rss_many" "$rss_half" "$many_count" "$half_count" "$one_mb" <<'PY'
 import sys
-one, quarter, many, half, n_many, n_half, mb = (int(v) for v in sys.argv[1:])
-ratio = one / quarter
-print(f"cost memory vs input size: {ratio:.2f}x peak RSS (target <= 1.1x, flat) {'ok' if ratio <= 1.1 else 'MISSED'}; "
-      f"floor: a quarter of the log {quarter / 1024:.0f} MiB, whole log {one / 1024:.0f} MiB; input: {mb} MB vs {mb // 4} MB in 1 file")
+one, quarter, double, many, half, n_many, n_half, mb = (int(v) for v in sys.argv[1:])
+ratio = double / one
+print(f"cost memory vs input size: {ratio:.2f}x peak RSS for twice the input (target <= 1.1x, flat) {'ok' if ratio <= 1.1 else 'MISSED'}; "
+      f"floor: the log {one / 1024:.0f} MiB; twice the log {double / 1024:.0f} MiB; a quarter of it {quarter / 1024:.0f} MiB ({one / quarter:.2f}x up to the log); "
+      f"input: {mb // 4}, {mb} and {2 * mb} MB in 1 file")
 per_app = (many - half) / max(n_many - n_half, 1)
 print(f"cost memory vs applications: {per_app:.1f} KiB peak RSS per extra app (at most linear); "
       f"{half / 1024:.0f} MiB for {n_half} apps, {many / 1024:.0f} MiB for {n_many} apps; input: {n_half} vs {n_many} small logs")
