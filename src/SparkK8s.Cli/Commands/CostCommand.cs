@@ -65,7 +65,7 @@ public static class CostCommand
             switch (format)
             {
                 case OutputFormat.Json:
-                    OutputOptions.WriteJson(terminal.Out, report);
+                    OutputOptions.WriteJson(terminal.Out, report, GeneratedJson.Output.CostReport);
                     break;
                 case OutputFormat.Csv:
                     await terminal.Out.WriteAsync(CostCsv.Render(report, parseResult.GetValue(byApp))).ConfigureAwait(false);

@@ -58,7 +58,17 @@ public static class OutputOptions
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static void WriteJson<T>(TextWriter writer, T value)
+    public static void WriteJson<T>(TextWriter writer, T value) =>
+        WriteJson(writer, stream => JsonSerializer.Serialize(stream, value, Json), () => JsonSerializer.Serialize(value, Json));
+
+    /// <summary>
+    /// Writes <paramref name="value"/> with source-generated metadata (<see cref="GeneratedJson"/>): the same bytes as
+    /// <see cref="WriteJson{T}(TextWriter, T)"/>, without building the serializer's metadata by reflection first.
+    /// </summary>
+    public static void WriteJson<T>(TextWriter writer, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+        WriteJson(writer, stream => JsonSerializer.Serialize(stream, value, type), () => JsonSerializer.Serialize(value, type));
+
+    private static void WriteJson(TextWriter writer, Action<Stream> serializeTo, Func<string> serialize)
     {
         // On the process's stdout the document goes out as UTF-8 in 64 KiB writes while it is serialized: the same bytes
         // as the string, without a string the size of the report (a cost report of 7,632 applications is 10 MB).
@@ -66,13 +76,13 @@ public static class OutputOptions
         {
             // Not disposed: that would close stdout itself.
             var buffered = new BufferedStream(stream, 64 * 1024);
-            JsonSerializer.Serialize(buffered, value, Json);
+            serializeTo(buffered);
             buffered.Write(NewLine);
             buffered.Flush();
             return;
         }
 
-        writer.WriteLine(JsonSerializer.Serialize(value, Json));
+        writer.WriteLine(serialize());
     }
 
     private static readonly byte[] NewLine = System.Text.Encoding.UTF8.GetBytes(Environment.NewLine);

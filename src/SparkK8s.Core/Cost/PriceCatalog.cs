@@ -43,6 +43,9 @@ public sealed class PriceCatalog
 {
     public const string ResourceName = "SparkK8s.Core.Cost.default-prices.yaml";
 
+    /// <summary>default-prices.yaml as JSON, what the CLI reads (see <see cref="BuiltInDocument"/>).</summary>
+    public const string JsonResourceName = "SparkK8s.Core.Cost.default-prices.json";
+
     private PriceCatalog(string catalogDate, double spotDiscount, string defaultNodeType, IReadOnlyDictionary<string, NodeType> nodeTypes)
     {
         CatalogDate = catalogDate;
@@ -59,10 +62,7 @@ public sealed class PriceCatalog
     /// <summary>The built-in catalog, overlaid with <paramref name="userFile"/> when given.</summary>
     public static PriceCatalog Load(string? userFile, string flag = "--prices")
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException("the built-in price catalog is missing");
-        using var reader = new StreamReader(stream);
-        var document = Parse(reader.ReadToEnd(), "built-in price catalog");
+        var document = Parse(BuiltInDocument(), "built-in price catalog");
         if (userFile is not null)
         {
             PathSafety.RequireFile(userFile, flag, "a YAML price catalog (see docs/en/cost-and-sizing.md)");
@@ -105,6 +105,27 @@ public sealed class PriceCatalog
     public const int MaxGpus = 64;
 
     /// <summary>Reads the catalog field by field, so every error names the key at fault and the value it expected.</summary>
+    /// <summary>
+    /// The built-in catalog as the JSON that default-prices.yaml parses to (default-prices.json, embedded beside it):
+    /// reading JSON needs none of the YAML parser's start-up, about a twentieth of a second of every cost run
+    /// (docs/en/performance.md). PriceCatalogTests fail when the two differ, and say how to regenerate the JSON.
+    /// </summary>
+    internal static JsonNode? BuiltInDocument()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(JsonResourceName)
+            ?? throw new InvalidOperationException("the built-in price catalog is missing");
+        return JsonNode.Parse(stream);
+    }
+
+    /// <summary>The built-in catalog's YAML, the source the embedded JSON is generated from.</summary>
+    internal static string BuiltInYaml()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException("the built-in price catalog is missing");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
     private static CatalogDocument Parse(string yaml, string origin)
     {
         JsonNode? root;
@@ -117,6 +138,11 @@ public sealed class PriceCatalog
             throw new UserInputException($"{origin}: not a valid price catalog, {ex.Message[(origin.Length + 2)..]}", ex);
         }
 
+        return Parse(root, origin);
+    }
+
+    private static CatalogDocument Parse(JsonNode? root, string origin)
+    {
         if (root is null)
         {
             return new CatalogDocument();
