@@ -135,6 +135,28 @@ internal sealed class ApplicationAccumulator(string source)
         _properties[key] = value;
     }
 
+    /// <summary>A SparkListenerApplicationStart, ApplicationEnd or LogStart event: its timestamp (if any) starts, ends or is seen in the run.</summary>
+    public void ApplicationEvent(string name, long? timestampMs)
+    {
+        if (timestampMs is not { } time)
+        {
+            return;
+        }
+
+        if (name == "SparkListenerApplicationStart")
+        {
+            ApplicationStarted(time);
+        }
+        else if (name == "SparkListenerApplicationEnd")
+        {
+            ApplicationEnded(time);
+        }
+        else
+        {
+            Seen(time);
+        }
+    }
+
     public void ExecutorAdded(string id, long timestampMs, long cores)
     {
         if (!ValidTimestamp(timestampMs, "executor-added timestamp"))

@@ -457,21 +457,7 @@ internal static class EventLineParser
             }
         }
 
-        if (timestamp is { } time)
-        {
-            if (name == "SparkListenerApplicationStart")
-            {
-                app.ApplicationStarted(time);
-            }
-            else if (name == "SparkListenerApplicationEnd")
-            {
-                app.ApplicationEnded(time);
-            }
-            else
-            {
-                app.Seen(time);
-            }
-        }
+        app.ApplicationEvent(name, timestamp);
     }
 
     /// <summary>Reads "Spark Properties", which is a JSON object in most Spark versions and a list of [key, value] pairs in others.</summary>

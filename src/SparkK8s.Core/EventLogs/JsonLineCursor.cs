@@ -62,24 +62,9 @@ internal ref struct JsonLineCursor
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool NextProperty()
     {
-        SkipWhitespace();
-        var c = Peek();
-        if (c == '}')
+        if (!NextMember((byte)'}', "expected ',' or '}'"))
         {
-            _position++;
-            _first = false;
             return false;
-        }
-
-        if (!_first)
-        {
-            if (c != ',')
-            {
-                throw Malformed("expected ',' or '}'");
-            }
-
-            _position++;
-            SkipWhitespace();
         }
 
         if (Peek() != '"')
@@ -111,24 +96,9 @@ internal ref struct JsonLineCursor
     /// <summary>Moves to the next element of the current array; false (past the ']') at the array's end.</summary>
     public bool NextElement()
     {
-        SkipWhitespace();
-        var c = Peek();
-        if (c == ']')
+        if (!NextMember((byte)']', "expected ',' or ']'"))
         {
-            _position++;
-            _first = false;
             return false;
-        }
-
-        if (!_first)
-        {
-            if (c != ',')
-            {
-                throw Malformed("expected ',' or ']'");
-            }
-
-            _position++;
-            SkipWhitespace();
         }
 
         _first = false;
@@ -347,6 +317,36 @@ internal ref struct JsonLineCursor
 
     /// <summary>Printable ASCII only: a JSON string with no control characters, no escapes needed and one byte per character.</summary>
     private static bool IsPlainAscii(ReadOnlySpan<byte> text) => text.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) < 0;
+
+    /// <summary>
+    /// Before the next member of an object or array: false (past it) at <paramref name="close"/>; otherwise past the
+    /// comma that must separate it from the previous member, at the member itself.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool NextMember(byte close, string expected)
+    {
+        SkipWhitespace();
+        var c = Peek();
+        if (c == close)
+        {
+            _position++;
+            _first = false;
+            return false;
+        }
+
+        if (!_first)
+        {
+            if (c != ',')
+            {
+                throw Malformed(expected);
+            }
+
+            _position++;
+            SkipWhitespace();
+        }
+
+        return true;
+    }
 
     /// <summary>Passes over a string; returns the token, quotes included.</summary>
     private ReadOnlySpan<byte> StringToken(out bool escaped)

@@ -16,13 +16,12 @@ namespace SparkK8s.Core.Tests.EventLogs;
 /// </summary>
 internal static class ReferenceEventLineParser
 {
-    private static ReadOnlySpan<byte> EventPrefix => "{\"Event\":\""u8;
-
     /// <summary>Dispatches one line to <paramref name="app"/>. Returns false when the line has no "Event" field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Process(ReadOnlySpan<byte> line, ApplicationAccumulator app)
     {
-        var name = EventName(line);
+        // The event name is found as the product finds it (EventLineParser.EventName), which the change did not touch.
+        var name = EventLineParser.EventName(line);
         if (name.IsEmpty)
         {
             return false;
@@ -65,70 +64,6 @@ internal static class ReferenceEventLineParser
         }
 
         return true;
-    }
-
-    /// <summary>True when the line is one complete JSON value (used for the last line of a log, which may be cut).</summary>
-    public static bool IsCompleteJson(ReadOnlySpan<byte> line)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(line, isFinalBlock: true, state: default);
-            if (!reader.Read())
-            {
-                return false;
-            }
-
-            reader.Skip();
-            return !reader.Read();
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>The value of the top-level "Event" field; empty when there is none.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static ReadOnlySpan<byte> EventName(ReadOnlySpan<byte> line)
-    {
-        if (line.StartsWith(EventPrefix))
-        {
-            var rest = line[EventPrefix.Length..];
-            var end = rest.IndexOf((byte)'"');
-            return end > 0 ? rest[..end] : default;
-        }
-
-        return EventNameSlow(line);
-    }
-
-    private static ReadOnlySpan<byte> EventNameSlow(ReadOnlySpan<byte> line)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(line, isFinalBlock: true, state: default);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return default;
-            }
-
-            while (NextProperty(ref reader))
-            {
-                var isEvent = reader.ValueTextEquals("Event"u8);
-                reader.Read();
-                if (isEvent && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
-                {
-                    return line.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
-                }
-
-                reader.Skip();
-            }
-        }
-        catch (JsonException)
-        {
-            // Not JSON: not an event.
-        }
-
-        return default;
     }
 
     private static Utf8JsonReader Reader(ReadOnlySpan<byte> line)
@@ -473,21 +408,7 @@ internal static class ReferenceEventLineParser
             }
         }
 
-        if (timestamp is { } time)
-        {
-            if (name == "SparkListenerApplicationStart")
-            {
-                app.ApplicationStarted(time);
-            }
-            else if (name == "SparkListenerApplicationEnd")
-            {
-                app.ApplicationEnded(time);
-            }
-            else
-            {
-                app.Seen(time);
-            }
-        }
+        app.ApplicationEvent(name, timestamp);
     }
 
     /// <summary>Reads "Spark Properties", which is a JSON object in most Spark versions and a list of [key, value] pairs in others.</summary>
