@@ -41,8 +41,6 @@ public sealed record UnitPrices(double VcpuHourUsd, double GibHourUsd)
 /// </summary>
 public sealed class PriceCatalog
 {
-    public const string ResourceName = "SparkK8s.Core.Cost.default-prices.yaml";
-
     /// <summary>default-prices.yaml as JSON, what the CLI reads (see <see cref="BuiltInDocument"/>).</summary>
     public const string JsonResourceName = "SparkK8s.Core.Cost.default-prices.json";
 
@@ -115,15 +113,6 @@ public sealed class PriceCatalog
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(JsonResourceName)
             ?? throw new InvalidOperationException("the built-in price catalog is missing");
         return JsonNode.Parse(stream);
-    }
-
-    /// <summary>The built-in catalog's YAML, the source the embedded JSON is generated from.</summary>
-    internal static string BuiltInYaml()
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException("the built-in price catalog is missing");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 
     private static CatalogDocument Parse(string yaml, string origin)

@@ -296,18 +296,14 @@ internal sealed class ApplicationAccumulator(string source)
         }
 
         var labels = Labels();
-        var executors = new List<ExecutorSpan>(_executors.Count);
-        foreach (var (id, state) in _executors)
+        // In order of the raw added time (before clamping to the run), then id.
+        var ordered = new List<KeyValuePair<string, ExecutorState>>(_executors);
+        ordered.Sort((a, b) => a.Value.AddedMs != b.Value.AddedMs ? a.Value.AddedMs.CompareTo(b.Value.AddedMs) : string.CompareOrdinal(a.Key, b.Key));
+        var executors = new List<ExecutorSpan>(ordered.Count);
+        foreach (var (id, state) in ordered)
         {
             executors.Add(Span(id, state, start, end));
         }
-
-        // In order of the raw added time, then id (clamping to the run keeps that order).
-        executors.Sort((a, b) =>
-        {
-            var byAdded = _executors[a.Id].AddedMs.CompareTo(_executors[b.Id].AddedMs);
-            return byAdded != 0 ? byAdded : string.CompareOrdinal(a.Id, b.Id);
-        });
         return new ApplicationSummary
         {
             Source = source,

@@ -25,45 +25,53 @@ internal static class EventLineParser
         }
 
         app.SawEvent = true;
-        if (name.SequenceEqual("SparkListenerTaskEnd"u8))
+
+        // The most frequent events the summaries do not need are not looked into at all.
+        if (name.SequenceEqual("SparkListenerTaskStart"u8) || name.SequenceEqual("SparkListenerBlockManagerAdded"u8))
         {
-            var cursor = JsonLineCursor.InObject(line);
-            ParseTaskEnd(ref cursor, app);
+            return true;
+        }
+
+        var cursor = JsonLineCursor.InObject(line);
+        if (Parse(name, ref cursor, app))
+        {
             cursor.EndOfLine();
         }
-        else if (name.SequenceEqual("SparkListenerTaskStart"u8) || name.SequenceEqual("SparkListenerBlockManagerAdded"u8))
+
+        return true;
+    }
+
+    /// <summary>Reads the event named <paramref name="name"/> into <paramref name="app"/>; false for the events no summary reads (not looked into).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool Parse(ReadOnlySpan<byte> name, ref JsonLineCursor cursor, ApplicationAccumulator app)
+    {
+        if (name.SequenceEqual("SparkListenerTaskEnd"u8))
         {
-            // The most frequent events the summaries do not need.
+            ParseTaskEnd(ref cursor, app);
         }
         else if (name.SequenceEqual("SparkListenerExecutorAdded"u8) || name.SequenceEqual("SparkListenerExecutorRemoved"u8))
         {
-            var cursor = JsonLineCursor.InObject(line);
             ParseExecutorEvent(ref cursor, app, added: name.Length == "SparkListenerExecutorAdded".Length);
-            cursor.EndOfLine();
         }
         else if (name.SequenceEqual("SparkListenerStageCompleted"u8))
         {
-            var cursor = JsonLineCursor.InObject(line);
             ParseStageCompleted(ref cursor, app);
-            cursor.EndOfLine();
         }
         else if (name.SequenceEqual("SparkListenerJobStart"u8) || name.SequenceEqual("SparkListenerJobEnd"u8))
         {
-            var cursor = JsonLineCursor.InObject(line);
             ParseJob(ref cursor, app, start: name.Length == "SparkListenerJobStart".Length);
-            cursor.EndOfLine();
         }
         else if (name.SequenceEqual("SparkListenerEnvironmentUpdate"u8))
         {
-            var cursor = JsonLineCursor.InObject(line);
             ParseEnvironmentUpdate(ref cursor, app);
-            cursor.EndOfLine();
         }
         else if (name.SequenceEqual("SparkListenerApplicationStart"u8) || name.SequenceEqual("SparkListenerApplicationEnd"u8) || name.SequenceEqual("SparkListenerLogStart"u8))
         {
-            var cursor = JsonLineCursor.InObject(line);
             ParseApplicationEvent(ref cursor, app);
-            cursor.EndOfLine();
+        }
+        else
+        {
+            return false;
         }
 
         return true;

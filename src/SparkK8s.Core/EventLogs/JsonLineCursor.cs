@@ -121,32 +121,10 @@ internal ref struct JsonLineCursor
     public readonly string Name() => Decode(_json.Slice(_nameStart - 1, _nameLength + 2), _nameEscaped);
 
     /// <summary>At a value: true when it is an object, which is then entered; any other value is skipped.</summary>
-    public bool EnterObject()
-    {
-        if (Peek() == '{')
-        {
-            _position++;
-            _first = true;
-            return true;
-        }
-
-        SkipValue();
-        return false;
-    }
+    public bool EnterObject() => Enter((byte)'{');
 
     /// <summary>At a value: true when it is an array, which is then entered; any other value is skipped.</summary>
-    public bool EnterArray()
-    {
-        if (Peek() == '[')
-        {
-            _position++;
-            _first = true;
-            return true;
-        }
-
-        SkipValue();
-        return false;
-    }
+    public bool EnterArray() => Enter((byte)'[');
 
     /// <summary>At a value: true when it is an array.</summary>
     public readonly bool AtArray => Peek() == '[';
@@ -346,6 +324,19 @@ internal ref struct JsonLineCursor
         }
 
         return true;
+    }
+
+    private bool Enter(byte open)
+    {
+        if (Peek() == open)
+        {
+            _position++;
+            _first = true;
+            return true;
+        }
+
+        SkipValue();
+        return false;
     }
 
     /// <summary>Passes over a string; returns the token, quotes included.</summary>

@@ -63,29 +63,6 @@ public static class SparkMemoryRules
     /// <summary>The factor-based overhead for a heap size, and a one-line description of the rule applied.</summary>
     public static (long OverheadMiB, string Rule) Overhead(SparkVersion version, long heapMiB, OverheadSettings settings)
     {
-        // Thousands of applications share a handful of memory settings: each distinct one is worked out (and its rule
-        // text formatted) once. The table stops growing at a bound, so odd inputs cannot make it large.
-        var key = (version, heapMiB, settings);
-        if (OverheadCache.TryGetValue(key, out var known))
-        {
-            return known;
-        }
-
-        var computed = ComputeOverhead(version, heapMiB, settings);
-        if (OverheadCache.Count < OverheadCacheLimit)
-        {
-            OverheadCache.TryAdd(key, computed);
-        }
-
-        return computed;
-    }
-
-    private const int OverheadCacheLimit = 1024;
-
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(SparkVersion, long, OverheadSettings), (long, string)> OverheadCache = new();
-
-    private static (long OverheadMiB, string Rule) ComputeOverhead(SparkVersion version, long heapMiB, OverheadSettings settings)
-    {
         var (factor, factorSource) = Factor(version, settings);
         var minimum = version.AtLeast(4, 0) ? settings.MinOverheadMiB ?? MinimumOverheadMiB : MinimumOverheadMiB;
         var minimumSource = version.AtLeast(4, 0) ? "minMemoryOverhead" : "fixed minimum before Spark 4.0";
