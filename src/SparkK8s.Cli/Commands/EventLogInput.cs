@@ -83,7 +83,8 @@ internal sealed class EventLogInput
         }
 
         // The same warning for many apps (e.g. hundreds of in-progress logs) is one line with a count, not hundreds.
-        var byText = apps.SelectMany(a => a.Warnings.Select(w => (a.AppId, Warning: w)))
+        // Only the apps with warnings are grouped (for thousands of apps without any, the grouping is all cost).
+        var byText = apps.Where(a => a.Warnings.Count > 0).SelectMany(a => a.Warnings.Select(w => (a.AppId, Warning: w)))
             .GroupBy(w => w.Warning, StringComparer.Ordinal);
         foreach (var group in byText)
         {

@@ -10,7 +10,8 @@ namespace SparkK8s.Cli.Output;
 /// reflection (emitting and compiling a getter for each of the report's ~60 properties: about 20 ms of every run,
 /// docs/en/performance.md). The options are <see cref="OutputOptions.Json"/>'s (the report has no enums, so its
 /// enum converter is not needed), so the bytes are the same; GeneratedJsonTests compare the two. Written through
-/// the metadata, not the generated fast path, which System.Text.Json allows only without a custom encoder.
+/// the metadata, not the generated fast path, which System.Text.Json allows only without a custom encoder; the
+/// entry of each application, the bulk of a report, by <see cref="AppCostJsonConverter"/>.
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never, GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(CostReport))]
@@ -22,5 +23,6 @@ public sealed partial class GeneratedJson : JsonSerializerContext
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new AppCostJsonConverter() },
     });
 }

@@ -72,31 +72,46 @@ public static class CostCalculator
 
     public static CostReport Report(IEnumerable<AppCost> apps, IEnumerable<SkippedLog> skipped, CostOptions options)
     {
-        var list = apps.OrderBy(a => a.StartMs).ThenBy(a => a.AppId, StringComparer.Ordinal).ToList();
-        var groups = list.GroupBy(a => a.Group, StringComparer.Ordinal)
-            .Select(g => new GroupCost(
-                g.Key,
-                g.Count(),
-                g.Sum(a => a.CoreHours),
-                g.Sum(a => a.GibHours),
-                g.Sum(a => a.TaskRunSeconds) / 3600,
-                WeightedUtilization(g),
-                g.Sum(a => a.CostUsd),
-                g.Sum(a => a.WasteUsd)))
-            .OrderByDescending(g => g.CostUsd)
-            .ThenBy(g => g.Group, StringComparer.Ordinal)
-            .ToList();
-        var cost = list.Sum(a => a.CostUsd);
-        var waste = list.Sum(a => a.WasteUsd);
-        var totals = new CostTotals(
-            list.Count,
-            list.Sum(a => a.CoreHours),
-            list.Sum(a => a.GibHours),
-            list.Sum(a => a.DriverCostUsd),
-            list.Sum(a => a.ExecutorCostUsd),
-            cost,
-            waste,
-            cost > 0 ? waste / cost * 100 : 0);
+        // Loops, not LINQ: a directory of thousands of logs gives thousands of applications, and LINQ's sort and grouping
+        // over them are code ReadyToRun cannot precompile. The same order (start, then id, then input order) and the
+        // same sums (each added in that order) as OrderBy/ThenBy, GroupBy and Sum.
+        var list = apps.ToList();
+        var position = new Dictionary<AppCost, int>(list.Count, ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < list.Count; i++)
+        {
+            position.TryAdd(list[i], i);
+        }
+
+        list.Sort((a, b) => a.StartMs != b.StartMs ? a.StartMs.CompareTo(b.StartMs)
+            : string.CompareOrdinal(a.AppId, b.AppId) is var byId and not 0 ? byId
+            : position[a].CompareTo(position[b]));
+
+        var byGroup = new Dictionary<string, GroupTotals>(StringComparer.Ordinal);
+        double coreHours = 0, gibHours = 0, driverCost = 0, executorCost = 0, cost = 0, waste = 0;
+        foreach (var app in list)
+        {
+            if (!byGroup.TryGetValue(app.Group, out var group))
+            {
+                byGroup[app.Group] = group = new GroupTotals();
+            }
+
+            group.Add(app);
+            coreHours += app.CoreHours;
+            gibHours += app.GibHours;
+            driverCost += app.DriverCostUsd;
+            executorCost += app.ExecutorCostUsd;
+            cost += app.CostUsd;
+            waste += app.WasteUsd;
+        }
+
+        var groups = new List<GroupCost>(byGroup.Count);
+        foreach (var (name, group) in byGroup)
+        {
+            groups.Add(group.Cost(name));
+        }
+
+        groups.Sort((a, b) => b.CostUsd.CompareTo(a.CostUsd) is var byCost and not 0 ? byCost : string.CompareOrdinal(a.Group, b.Group));
+        var totals = new CostTotals(list.Count, coreHours, gibHours, driverCost, executorCost, cost, waste, cost > 0 ? waste / cost * 100 : 0);
         var basis = new PricingBasis(options.Node.Name, options.Node.VcpuHourUsd, options.Node.GibHourUsd, options.Spot, options.SpotDiscount, options.CatalogDate, options.GroupBy.Key);
         return new CostReport(list, groups, totals, basis, [.. skipped]);
     }
@@ -105,17 +120,32 @@ public static class CostCalculator
     public static IReadOnlyList<AppCost> OverWasteLimit(CostReport report, double percent) =>
         [.. report.Apps.Where(a => a.CostUsd > 0 && a.WasteUsd / a.CostUsd * 100 >= percent)];
 
-    /// <summary>Task run time over task-slot core time, across the group (slot time recovered from each app's utilization).</summary>
-    private static double WeightedUtilization(IEnumerable<AppCost> apps)
+    /// <summary>One group's sums, each added in the order of the report's applications.</summary>
+    private sealed class GroupTotals
     {
-        double run = 0, slots = 0;
-        foreach (var app in apps.Where(a => a.Utilization > 0))
+        private int _apps;
+        private double _coreHours, _gibHours, _taskRunSeconds, _cost, _waste;
+
+        // Task run time over task-slot core time, across the group (slot time recovered from each app's utilization).
+        private double _run, _slots;
+
+        public void Add(AppCost app)
         {
-            run += app.TaskRunSeconds;
-            slots += app.TaskRunSeconds / app.Utilization;
+            _apps++;
+            _coreHours += app.CoreHours;
+            _gibHours += app.GibHours;
+            _taskRunSeconds += app.TaskRunSeconds;
+            _cost += app.CostUsd;
+            _waste += app.WasteUsd;
+            if (app.Utilization > 0)
+            {
+                _run += app.TaskRunSeconds;
+                _slots += app.TaskRunSeconds / app.Utilization;
+            }
         }
 
-        return slots > 0 ? run / slots : 0;
+        public GroupCost Cost(string group) =>
+            new(group, _apps, _coreHours, _gibHours, _taskRunSeconds / 3600, _slots > 0 ? _run / _slots : 0, _cost, _waste);
     }
 
     private static double Charge(double coreHours, double gibHours, UnitPrices prices) =>

@@ -25,7 +25,7 @@ public static class PhaseTimer
             var total = Stopwatch.GetElapsedTime(start);
             using var self = Process.GetCurrentProcess();
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"profile: {total.TotalMilliseconds,8:F1} ms since the first span; this process (children not included): user {self.UserProcessorTime.TotalMilliseconds:F0} ms, system {self.PrivilegedProcessorTime.TotalMilliseconds:F0} ms"));
+                $"profile: {total.TotalMilliseconds,8:F1} ms since the first span; this process (children not included): user {self.UserProcessorTime.TotalMilliseconds:F0} ms, system {self.PrivilegedProcessorTime.TotalMilliseconds:F0} ms; garbage collections (gen 0/1/2) {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, {GC.GetTotalAllocatedBytes() / (1024 * 1024)} MiB allocated, {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms paused"));
             foreach (var (phase, (ticks, count)) in Totals.Spans.OrderByDescending(t => t.Value.Ticks))
             {
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -60,7 +60,9 @@ internal sealed class ApplicationAccumulator(string source)
     private List<string>? _labelKeys;
     private readonly TaskAttemptSet _taskAttempts = new();
     private readonly List<string> _warnings = [];
-    private readonly SortedDictionary<string, RejectedValues> _rejected = new(StringComparer.Ordinal);
+    // Created at the first rejected value: most logs have none, and a sorted dictionary costs code that ReadyToRun cannot
+    // precompile (it is a set of key-value pairs, docs/en/performance.md) in every application otherwise.
+    private SortedDictionary<string, RejectedValues>? _rejected;
     private TaskEndRecord _totals;
     private long _taskCount;
     private long _failedTasks;
@@ -177,7 +179,7 @@ internal sealed class ApplicationAccumulator(string source)
             return;
         }
 
-        _executors.TryAdd(id, new ExecutorState(timestampMs, (int)cores));
+        _executors.TryAdd(id, new ExecutorState(id, timestampMs, (int)cores));
     }
 
     public void ExecutorRemoved(string id, long timestampMs, string? reason)
@@ -289,20 +291,25 @@ internal sealed class ApplicationAccumulator(string source)
             _warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{_duplicateTaskEnds} duplicate SparkListenerTaskEnd event(s) (same stage, stage attempt and task id) were counted once."));
         }
 
-        foreach (var (what, rejected) in _rejected)
+        if (_rejected is not null)
         {
-            _warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{rejected.Count} implausible {what}(s) rejected (for example {rejected.Example}): {rejected.Action}."));
+            foreach (var (what, rejected) in _rejected)
+            {
+                _warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{rejected.Count} implausible {what}(s) rejected (for example {rejected.Example}): {rejected.Action}."));
+            }
         }
 
         var labels = Labels();
-        // In order of the raw added time (before clamping to the run), then id.
-        var ordered = new List<KeyValuePair<string, ExecutorState>>(_executors);
-        ordered.Sort((a, b) => a.Value.AddedMs != b.Value.AddedMs ? a.Value.AddedMs.CompareTo(b.Value.AddedMs) : string.CompareOrdinal(a.Key, b.Key));
-        var executors = new List<ExecutorSpan>(ordered.Count);
-        foreach (var (id, state) in ordered)
+        // In order of the raw added time (before clamping to the run), then id. The states are sorted, not the
+        // dictionary's key-value pairs: a sort of objects is precompiled, one of pairs is compiled at run time.
+        var ordered = new ExecutorState[_executors.Count];
+        _executors.Values.CopyTo(ordered, 0);
+        Array.Sort(ordered, static (a, b) => a.AddedMs != b.AddedMs ? a.AddedMs.CompareTo(b.AddedMs) : string.CompareOrdinal(a.Id, b.Id));
+        var executors = new List<ExecutorSpan>(ordered.Length);
+        foreach (var state in ordered)
         {
-            executors.Add(Span(id, state, start, end));
+            executors.Add(Span(state, start, end));
         }
         return new ApplicationSummary
         {
@@ -349,11 +356,11 @@ internal sealed class ApplicationAccumulator(string source)
     }
 
     /// <summary>An executor's life clamped to the application's [start, end]: it cannot be paid for outside the run.</summary>
-    private static ExecutorSpan Span(string id, ExecutorState state, long start, long end)
+    private static ExecutorSpan Span(ExecutorState state, long start, long end)
     {
         var added = Math.Clamp(state.AddedMs, start, end);
         var removed = Math.Clamp(state.RemovedMs ?? end, added, end);
-        return new ExecutorSpan(id, added, removed, state.Cores, state.RemovedMs is not null, state.Reason);
+        return new ExecutorSpan(state.Id, added, removed, state.Cores, state.RemovedMs is not null, state.Reason);
     }
 
     /// <summary>The container memory Spark requests; settings that overflow or are absurd fall back to Spark's defaults with a warning.</summary>
@@ -456,6 +463,7 @@ internal sealed class ApplicationAccumulator(string source)
 
     private void Reject(string what, string example, string action)
     {
+        _rejected ??= new SortedDictionary<string, RejectedValues>(StringComparer.Ordinal);
         if (_rejected.TryGetValue(what, out var rejected))
         {
             rejected.Count++;
@@ -467,14 +475,14 @@ internal sealed class ApplicationAccumulator(string source)
     }
 
     /// <summary>spark.kubernetes.driver.label.* first, then executor labels for keys the driver does not set.</summary>
-    private SortedDictionary<string, string> Labels()
+    private IReadOnlyDictionary<string, string> Labels()
     {
-        var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
         if (_labelKeys is null)
         {
-            return labels;
+            return NoLabels;
         }
 
+        var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var prefix in (ReadOnlySpan<string>)[DriverLabelPrefix, ExecutorLabelPrefix])
         {
             foreach (var key in _labelKeys)
@@ -489,10 +497,14 @@ internal sealed class ApplicationAccumulator(string source)
         return labels;
     }
 
+    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>(StringComparer.Ordinal).AsReadOnly();
+
     private string? Property(string key) => _properties.TryGetValue(key, out var value) ? value : null;
 
-    private sealed class ExecutorState(long addedMs, int cores)
+    private sealed class ExecutorState(string id, long addedMs, int cores)
     {
+        public string Id { get; } = id;
+
         public long AddedMs { get; } = addedMs;
         public int Cores { get; } = cores;
         public long? RemovedMs { get; set; }

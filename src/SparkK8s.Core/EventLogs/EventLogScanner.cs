@@ -15,12 +15,14 @@ public sealed class EventLogScanner : IDisposable
 {
     private readonly IAmazonS3? _client;
     private readonly Func<IEnumerable<WalkItem>> _items;
+    private readonly Func<IEnumerable<WalkItem>> _itemsToRead;
     private readonly string _argumentName;
 
-    private EventLogScanner(string input, Func<IEnumerable<WalkItem>> items, bool singleLog, IAmazonS3? client, string argumentName, EventLogReaderOptions options)
+    private EventLogScanner(string input, Func<IEnumerable<WalkItem>> items, bool singleLog, IAmazonS3? client, string argumentName, EventLogReaderOptions options, Func<IEnumerable<WalkItem>>? itemsToRead = null)
     {
         Input = input;
         _items = items;
+        _itemsToRead = itemsToRead ?? items;
         SingleLog = singleLog;
         _client = client;
         _argumentName = argumentName;
@@ -76,14 +78,15 @@ public sealed class EventLogScanner : IDisposable
         switch (probe.Kind)
         {
             case FileKind.Regular:
-                return new EventLogScanner(input, () => [.. EventLogLayout.Group([new EventLogEntry(Path.GetFileName(full), full, OpenFile(full))]).Select(l => new WalkItem(l.Name, l, null))], true, null, argumentName, options);
+                return new EventLogScanner(input, () => [.. EventLogLayout.Group([new EventLogEntry(Path.GetFileName(full), full, _ => Task.FromResult<Stream>(OpenFile(full)))]).Select(l => new WalkItem(l.Name, l, null))], true, null, argumentName, options);
             case FileKind.Directory:
                 var root = full.TrimEnd(Path.DirectorySeparatorChar);
                 var rollingItself = EventLogLayout.IsRollingDirectoryName(Path.GetFileName(root));
 
                 // The walk stops at the first log: a usage error for an empty tree comes before any output.
                 return allowEmpty || LocalEventLogWalker.Walk(root, OpenFile).Any(i => i.Log is not null)
-                    ? new EventLogScanner(input, () => LocalEventLogWalker.Walk(root, OpenFile), rollingItself, null, argumentName, options)
+                    ? new EventLogScanner(input, () => LocalEventLogWalker.Walk(root, OpenFile), rollingItself, null, argumentName, options,
+                        () => LocalEventLogWalker.Walk(root, OpenFile, identityAtOpen: true))
                     : throw new UserInputException($"{argumentName}: no Spark event logs in directory '{input}'; point at a directory holding event log files (spark.eventLog.dir).");
             case FileKind.Other:
                 throw new UserInputException($"{argumentName}: '{input}' is not a regular file or a directory (a FIFO, socket or device); give an event log file, a directory of event logs, or an s3:// prefix.");
@@ -99,7 +102,9 @@ public sealed class EventLogScanner : IDisposable
     public async IAsyncEnumerable<ScanResult> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var logs = 0;
-        foreach (var item in Items)
+
+        // Every log is opened here before the walk goes on, so the walk may leave a plain file's identity to its opening.
+        foreach (var item in _itemsToRead())
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (item.Log is not { } log)
@@ -108,17 +113,22 @@ public sealed class EventLogScanner : IDisposable
                 continue;
             }
 
-            logs++;
             ScanResult result;
             try
             {
                 result = new ScanResult(log.Name, await EventLogReader.ReadAsync(log, Options, cancellationToken).ConfigureAwait(false), null);
+            }
+            catch (DuplicateLogException)
+            {
+                // Read already through another name: counted once, as the walk counts it.
+                continue;
             }
             catch (Exception ex) when (!SingleLog && ex is UserInputException or OperationFailedException or IOException or AmazonS3Exception)
             {
                 result = new ScanResult(log.Name, null, ex.Message);
             }
 
+            logs++;
             yield return result;
         }
 
@@ -128,17 +138,17 @@ public sealed class EventLogScanner : IDisposable
         }
     }
 
-    private static Func<CancellationToken, Task<Stream>> OpenFile(string path) => _ =>
+    private static Stream OpenFile(string path)
     {
         try
         {
-            return Task.FromResult<Stream>(LocalFileStream.Open(path));
+            return LocalFileStream.Open(path);
         }
         catch (UnauthorizedAccessException ex)
         {
             throw new UserInputException($"{path}: cannot be read ({ex.Message}).", ex);
         }
-    };
+    }
 
     public void Dispose() => _client?.Dispose();
 }

@@ -8,10 +8,20 @@ public sealed record WalkItem(string Name, EventLogHandle? Log, string? SkipReas
 /// links are not followed and every directory is entered once per (device, inode), so a link loop cannot hang the walk
 /// or count a log many times. Symbolic links to files are read once per target. FIFOs, sockets and devices are skipped
 /// (opening a FIFO would block forever), and a directory that cannot be listed is reported, not skipped in silence.
+/// Each entry's kind comes from the directory listing where the file system gives it (<see cref="DirectoryListing"/>),
+/// so a plain log costs no stat in the walk.
 /// </summary>
 internal static class LocalEventLogWalker
 {
-    public static IEnumerable<WalkItem> Walk(string root, Func<string, Func<CancellationToken, Task<Stream>>> open)
+    /// <param name="open">Opens a local log.</param>
+    /// <param name="identityAtOpen">
+    /// For a caller that opens every log it is given before it asks for the next (<see cref="EventLogScanner.ReadAllAsync"/>):
+    /// a plain file's (device, inode) is taken from the fstat of its opening instead of an lstat in the walk, and a file
+    /// seen before then throws <see cref="DuplicateLogException"/> at its opening. The files counted are the same
+    /// (each identity is still checked in walk order); the walk itself no longer stats each plain file. Off, identities
+    /// are known when an item is yielded, for callers that read only some logs (the cost exporter re-reads changed ones).
+    /// </param>
+    public static IEnumerable<WalkItem> Walk(string root, Func<string, Stream> open, bool identityAtOpen = false)
     {
         var rootName = Path.GetFileName(root);
         if (EventLogLayout.IsRollingDirectoryName(rootName))
@@ -46,15 +56,20 @@ internal static class LocalEventLogWalker
 
             var subdirectories = new List<string>();
             string? listFailure = null;
-            foreach (var path in Enumerate(directory, failure => listFailure = failure))
+            foreach (var entry in Enumerate(directory, failure => listFailure = failure))
             {
+                var path = entry.Path;
                 var name = Path.GetFileName(path);
                 if (name.StartsWith('.'))
                 {
                     continue;
                 }
 
-                var probe = FileSystemProbe.Probe(path, followLinks: false);
+                // A plain file's identity is needed only to count it once: at its opening with identityAtOpen, here otherwise.
+                var identityLater = identityAtOpen && entry.Kind == FileKind.Regular;
+                var probe = identityLater || entry.Kind == FileKind.Other
+                    ? new FileProbe(entry.Kind!.Value, 0, 0)
+                    : FileSystemProbe.Probe(path, followLinks: false);
                 if (probe.Kind == FileKind.SymbolicLink)
                 {
                     var target = FileSystemProbe.Probe(path, followLinks: true);
@@ -85,9 +100,10 @@ internal static class LocalEventLogWalker
                     case FileKind.Directory:
                         subdirectories.Add(path);
                         break;
-                    case FileKind.Regular when IsSingleLog(path, name) && seenFiles.Add((probe.Device, probe.Inode)):
+                    case FileKind.Regular when IsSingleLog(path, name) && (identityLater || seenFiles.Add((probe.Device, probe.Inode))):
                         var inProgress = name.EndsWith(EventLogLayout.InProgressSuffix, StringComparison.Ordinal);
-                        yield return new WalkItem(path, new EventLogHandle(path, [new EventLogPart(path, open(path))], inProgress), null);
+                        var opener = identityLater ? OpenOnce(path, open, seenFiles) : Opener(path, open);
+                        yield return new WalkItem(path, new EventLogHandle(path, [new EventLogPart(path, opener)], inProgress), null);
                         break;
                     case FileKind.Other:
                         yield return new WalkItem(path, null, "not a regular file (a FIFO, socket or device)");
@@ -110,7 +126,7 @@ internal static class LocalEventLogWalker
         }
     }
 
-    private static IEnumerable<WalkItem> RollingItems(string path, string name, Func<string, Func<CancellationToken, Task<Stream>>> open, HashSet<(ulong, ulong)> visited, FileProbe probe)
+    private static IEnumerable<WalkItem> RollingItems(string path, string name, Func<string, Stream> open, HashSet<(ulong, ulong)> visited, FileProbe probe)
     {
         if (!visited.Add((probe.Device, probe.Inode)))
         {
@@ -129,7 +145,7 @@ internal static class LocalEventLogWalker
         }
     }
 
-    private static IReadOnlyList<EventLogHandle> ListRolling(string directory, string name, Func<string, Func<CancellationToken, Task<Stream>>> open, out WalkItem? problem)
+    private static IReadOnlyList<EventLogHandle> ListRolling(string directory, string name, Func<string, Stream> open, out WalkItem? problem)
     {
         if (!TryList(directory, out var names, out problem))
         {
@@ -142,7 +158,7 @@ internal static class LocalEventLogWalker
             var probe = FileSystemProbe.Probe(path, followLinks: true);
             if (probe.Kind == FileKind.Regular)
             {
-                entries.Add(new EventLogEntry($"{name}/{Path.GetFileName(path)}", path, open(path)));
+                entries.Add(new EventLogEntry($"{name}/{Path.GetFileName(path)}", path, Opener(path, open)));
             }
             else if (probe.Kind == FileKind.Other)
             {
@@ -159,13 +175,50 @@ internal static class LocalEventLogWalker
         && !(name.EndsWith(EventLogLayout.InProgressSuffix, StringComparison.Ordinal)
              && FileSystemProbe.Probe(path[..^EventLogLayout.InProgressSuffix.Length], followLinks: true).Kind == FileKind.Regular);
 
-    /// <summary>The entries of one directory as the OS returns them, streamed; a listing error ends it and is reported through <paramref name="failed"/>.</summary>
-    private static IEnumerable<string> Enumerate(string directory, Action<string> failed)
+    private static Func<CancellationToken, Task<Stream>> Opener(string path, Func<string, Stream> open) => cancellationToken =>
     {
-        IEnumerator<string> entries;
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(open(path));
+    };
+
+    /// <summary>Opens a plain file and counts its identity then: a file already read (a hard link, a link's target) is a <see cref="DuplicateLogException"/>.</summary>
+    private static Func<CancellationToken, Task<Stream>> OpenOnce(string path, Func<string, Stream> open, HashSet<(ulong, ulong)> seen) => cancellationToken =>
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Stream stream;
         try
         {
-            entries = Directory.EnumerateFileSystemEntries(directory).GetEnumerator();
+            stream = open(path);
+        }
+        catch
+        {
+            // Not readable: still counted, as the walk would have (its lstat needs no read permission).
+            var probe = FileSystemProbe.Probe(path, followLinks: false);
+            if (probe.Kind == FileKind.Regular)
+            {
+                seen.Add((probe.Device, probe.Inode));
+            }
+
+            throw;
+        }
+
+        var identity = stream is LocalFileStream { Identity: { } known } ? known : FileSystemProbe.Probe(path, followLinks: true);
+        if (!seen.Add((identity.Device, identity.Inode)))
+        {
+            stream.Dispose();
+            throw new DuplicateLogException(path);
+        }
+
+        return Task.FromResult(stream);
+    };
+
+    /// <summary>The entries of one directory as the OS returns them, streamed; a listing error ends it and is reported through <paramref name="failed"/>.</summary>
+    private static IEnumerable<ListedEntry> Enumerate(string directory, Action<string> failed)
+    {
+        IEnumerator<ListedEntry> entries;
+        try
+        {
+            entries = DirectoryListing.Entries(directory).GetEnumerator();
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
@@ -214,3 +267,6 @@ internal static class LocalEventLogWalker
         }
     }
 }
+
+/// <summary>A plain file reached a second time in one walk (a hard link, or a link to a file already read): it is not read again.</summary>
+internal sealed class DuplicateLogException(string path) : Exception($"{path} was read already (a link to a log read before)");

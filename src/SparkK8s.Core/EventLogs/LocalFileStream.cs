@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Mono.Unix;
 using Mono.Unix.Native;
 
 namespace SparkK8s.Core.EventLogs;
@@ -21,29 +22,51 @@ internal sealed class LocalFileStream : ReadOnlyStream
     private long _position;
     private bool _atEnd;
 
-    private LocalFileStream(SafeFileHandle handle, long length)
+    private LocalFileStream(SafeFileHandle handle, long length, FileProbe? identity)
     {
         _handle = handle;
         Length = length;
+        Identity = identity;
     }
 
     /// <summary>The size when the file was opened.</summary>
     public override long Length { get; }
 
+    /// <summary>The opened file's (device, inode) on Unix, from the same fstat as its size; null elsewhere.</summary>
+    public FileProbe? Identity { get; }
+
     /// <summary>Opens <paramref name="path"/> for reading.</summary>
     public static LocalFileStream Open(string path)
     {
-        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var handle = (LinuxFile.Available ? LinuxFile.OpenForReading(path) : null)
+            ?? File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         try
         {
-            var length = RandomAccess.GetLength(handle);
-            if (length >= SequentialHintBytes && !OperatingSystem.IsWindows())
+            if (OperatingSystem.IsWindows())
             {
-                // What FileOptions.SequentialScan would do, for the files large enough to gain from it.
-                _ = Syscall.posix_fadvise((int)handle.DangerousGetHandle(), 0, 0, PosixFadviseAdvice.POSIX_FADV_SEQUENTIAL);
+                return new LocalFileStream(handle, RandomAccess.GetLength(handle), null);
             }
 
-            return new LocalFileStream(handle, length);
+            // One fstat for the size and the identity (what RandomAccess.GetLength would stat for the size alone).
+            var fd = (int)handle.DangerousGetHandle();
+            if (Syscall.fstat(fd, out var status) != 0)
+            {
+                throw new IOException($"{path}: cannot be read ({UnixMarshal.GetErrorDescription(Stdlib.GetLastError())}).");
+            }
+
+            if (status.st_size >= SequentialHintBytes)
+            {
+                // What FileOptions.SequentialScan would do, for the files large enough to gain from it.
+                _ = Syscall.posix_fadvise(fd, 0, 0, PosixFadviseAdvice.POSIX_FADV_SEQUENTIAL);
+            }
+
+            var kind = (status.st_mode & FilePermissions.S_IFMT) switch
+            {
+                FilePermissions.S_IFREG => FileKind.Regular,
+                FilePermissions.S_IFDIR => throw new UnauthorizedAccessException($"Access to the path '{path}' is denied: it is a directory."),
+                _ => throw new IOException($"{path}: not a regular file (a FIFO, socket or device)."),
+            };
+            return new LocalFileStream(handle, status.st_size, new FileProbe(kind, status.st_dev, status.st_ino));
         }
         catch
         {
@@ -59,7 +82,7 @@ internal sealed class LocalFileStream : ReadOnlyStream
             return 0;
         }
 
-        var read = RandomAccess.Read(_handle, buffer, _position);
+        var read = LinuxFile.Available ? LinuxFile.ReadAt(_handle, buffer, _position) : RandomAccess.Read(_handle, buffer, _position);
         _position += read;
         _atEnd = read < buffer.Length;
         return read;

@@ -24,19 +24,26 @@ public static class ByteSize
             return null;
         }
 
-        var trimmed = text.Trim().ToLowerInvariant();
-        var digits = 0;
-        while (digits < trimmed.Length && char.IsAsciiDigit(trimmed[digits]))
-        {
-            digits++;
-        }
-
-        if (digits == 0 || !long.TryParse(trimmed.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        // Read in place (this runs for every memory setting of every application in a directory of thousands of logs):
+        // what trimming and lower-casing a copy of the text would give.
+        var trimmed = text.AsSpan().Trim();
+        var digits = trimmed.IndexOfAnyExceptInRange('0', '9');
+        digits = digits < 0 ? trimmed.Length : digits;
+        if (digits == 0 || !long.TryParse(trimmed[..digits], NumberStyles.None, CultureInfo.InvariantCulture, out var value))
         {
             return null;
         }
 
-        long? unit = trimmed[digits..] switch
+        // Every unit is at most two letters, and lower-casing keeps the length.
+        var suffix = trimmed[digits..];
+        if (suffix.Length > 2)
+        {
+            return null;
+        }
+
+        Span<char> lower = stackalloc char[2];
+        var letters = lower[..suffix.ToLowerInvariant(lower)];
+        long? unit = letters switch
         {
             "" => defaultUnit,
             "b" => 1,

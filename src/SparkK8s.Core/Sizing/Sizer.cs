@@ -241,7 +241,7 @@ public static class Sizer
         var forJvm = podMemoryMiB - pyspark;
         var factor = ProbeFactor(request.SparkVersion, settings);
         var heap = RoundDown((long)(forJvm / (1 + factor)), 128);
-        while (heap > MinimumHeapMiB && heap + SparkMemoryRules.Overhead(request.SparkVersion, heap, settings).OverheadMiB > forJvm)
+        while (heap > MinimumHeapMiB && heap + SparkMemoryRules.OverheadMiB(request.SparkVersion, heap, settings) > forJvm)
         {
             heap -= 128;
         }
@@ -259,7 +259,7 @@ public static class Sizer
     {
         // The factor is what the rule yields for a heap big enough that the minimum does not bind.
         const long large = 1_000_000;
-        return SparkMemoryRules.Overhead(version, large, settings).OverheadMiB / (double)large;
+        return SparkMemoryRules.OverheadMiB(version, large, settings) / (double)large;
     }
 
     private static (int Cores, ContainerMemory Memory) Driver(SizingRequest request, int maxExecutors, WorkloadProfile workload, List<string> reasons)

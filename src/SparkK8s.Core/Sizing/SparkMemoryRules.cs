@@ -9,9 +9,29 @@ public enum SparkRole
 }
 
 /// <summary>The memory a Spark driver or executor container asks for, and the rule that produced it.</summary>
-public sealed record ContainerMemory(long HeapMiB, long OverheadMiB, long PysparkMiB, long OffHeapMiB, string Rule)
+public sealed record ContainerMemory(long HeapMiB, long OverheadMiB, long PysparkMiB, long OffHeapMiB)
 {
+    private readonly Func<string>? _describe;
+    private string? _rule;
+
+    public ContainerMemory(long heapMiB, long overheadMiB, long pysparkMiB, long offHeapMiB, string rule)
+        : this(heapMiB, overheadMiB, pysparkMiB, offHeapMiB) => _rule = rule;
+
+    /// <summary>The rule written only when it is read: pricing thousands of applications never reads it.</summary>
+    internal ContainerMemory(long heapMiB, long overheadMiB, long pysparkMiB, long offHeapMiB, Func<string> describe)
+        : this(heapMiB, overheadMiB, pysparkMiB, offHeapMiB) => _describe = describe;
+
+    /// <summary>How the overhead was found, in one line.</summary>
+    public string Rule => _rule ??= _describe?.Invoke() ?? "";
+
     public long TotalMiB => HeapMiB + OverheadMiB + PysparkMiB + OffHeapMiB;
+
+    // By value, the rule included, however it was given.
+    public bool Equals(ContainerMemory? other) =>
+        other is not null && HeapMiB == other.HeapMiB && OverheadMiB == other.OverheadMiB && PysparkMiB == other.PysparkMiB
+        && OffHeapMiB == other.OffHeapMiB && Rule == other.Rule;
+
+    public override int GetHashCode() => HashCode.Combine(HeapMiB, OverheadMiB, PysparkMiB, OffHeapMiB, Rule);
 }
 
 /// <summary>
@@ -35,16 +55,16 @@ public static class SparkMemoryRules
     /// <summary>The container memory for <paramref name="role"/> from an application's Spark properties.</summary>
     public static ContainerMemory Resolve(SparkVersion version, IReadOnlyDictionary<string, string> properties, SparkRole role)
     {
-        var prefix = role == SparkRole.Driver ? "spark.driver." : "spark.executor.";
-        var heap = ByteSize.TryParseSparkMiB(Get(properties, prefix + "memory")) ?? DefaultHeapMiB;
-        var explicitOverhead = ByteSize.TryParseSparkMiB(Get(properties, prefix + "memoryOverhead"))
-            ?? ByteSize.TryParseSparkMiB(Get(properties, role == SparkRole.Driver ? "spark.yarn.driver.memoryOverhead" : "spark.yarn.executor.memoryOverhead"));
+        var keys = role == SparkRole.Driver ? RoleKeys.Driver : RoleKeys.Executor;
+        var heap = ByteSize.TryParseSparkMiB(Get(properties, keys.Memory)) ?? DefaultHeapMiB;
+        var explicitOverhead = ByteSize.TryParseSparkMiB(Get(properties, keys.MemoryOverhead))
+            ?? ByteSize.TryParseSparkMiB(Get(properties, keys.YarnMemoryOverhead));
         var settings = new OverheadSettings(
             IsKubernetes(properties),
             IsNonJvm(properties),
-            Double(Get(properties, prefix + "memoryOverheadFactor")),
+            Double(Get(properties, keys.MemoryOverheadFactor)),
             Double(Get(properties, "spark.kubernetes.memoryOverheadFactor")),
-            ByteSize.TryParseSparkMiB(Get(properties, prefix + "minMemoryOverhead")));
+            ByteSize.TryParseSparkMiB(Get(properties, keys.MinMemoryOverhead)));
         var pyspark = role == SparkRole.Executor && settings.NonJvm && version.AtLeast(2, 4)
             ? ByteSize.TryParseSparkMiB(Get(properties, "spark.executor.pyspark.memory")) ?? 0
             : 0;
@@ -53,24 +73,30 @@ public static class SparkMemoryRules
             : 0;
         if (explicitOverhead is { } fixedOverhead)
         {
-            return new ContainerMemory(heap, fixedOverhead, pyspark, offHeap, $"{prefix}memoryOverhead is set explicitly ({fixedOverhead} MiB)");
+            return new ContainerMemory(heap, fixedOverhead, pyspark, offHeap, $"{keys.MemoryOverhead} is set explicitly ({fixedOverhead} MiB)");
         }
 
-        var (overhead, rule) = Overhead(version, heap, settings);
-        return new ContainerMemory(heap, overhead, pyspark, offHeap, rule);
+        return new ContainerMemory(heap, OverheadMiB(version, heap, settings), pyspark, offHeap, () => Overhead(version, heap, settings).Rule);
     }
 
     /// <summary>The factor-based overhead for a heap size, and a one-line description of the rule applied.</summary>
     public static (long OverheadMiB, string Rule) Overhead(SparkVersion version, long heapMiB, OverheadSettings settings)
     {
         var (factor, factorSource) = Factor(version, settings);
-        var minimum = version.AtLeast(4, 0) ? settings.MinOverheadMiB ?? MinimumOverheadMiB : MinimumOverheadMiB;
+        var minimum = Minimum(version, settings);
         var minimumSource = version.AtLeast(4, 0) ? "minMemoryOverhead" : "fixed minimum before Spark 4.0";
-        var overhead = Math.Max((long)(factor * heapMiB), minimum);
+        var overhead = OverheadMiB(version, heapMiB, settings);
         var rule = string.Create(CultureInfo.InvariantCulture,
             $"Spark {version.Major}.{version.Minor} overhead = max({factor:0.##} × {heapMiB} MiB, {minimum} MiB) = {overhead} MiB (factor from {factorSource}; minimum: {minimumSource})");
         return (overhead, rule);
     }
+
+    /// <summary>The factor-based overhead for a heap size, without its description.</summary>
+    public static long OverheadMiB(SparkVersion version, long heapMiB, OverheadSettings settings) =>
+        Math.Max((long)(Factor(version, settings).Factor * heapMiB), Minimum(version, settings));
+
+    private static long Minimum(SparkVersion version, OverheadSettings settings) =>
+        version.AtLeast(4, 0) ? settings.MinOverheadMiB ?? MinimumOverheadMiB : MinimumOverheadMiB;
 
     private static (double Factor, string Source) Factor(SparkVersion version, OverheadSettings settings)
     {
@@ -104,6 +130,16 @@ public static class SparkMemoryRules
 
     private static string? Get(IReadOnlyDictionary<string, string> properties, string key) =>
         properties.TryGetValue(key, out var value) ? value : null;
+
+    /// <summary>The keys of one role's memory settings, built once (not concatenated again for every application priced).</summary>
+    private sealed record RoleKeys(string Memory, string MemoryOverhead, string YarnMemoryOverhead, string MemoryOverheadFactor, string MinMemoryOverhead)
+    {
+        public static readonly RoleKeys Driver = Of("driver");
+        public static readonly RoleKeys Executor = Of("executor");
+
+        private static RoleKeys Of(string role) =>
+            new($"spark.{role}.memory", $"spark.{role}.memoryOverhead", $"spark.yarn.{role}.memoryOverhead", $"spark.{role}.memoryOverheadFactor", $"spark.{role}.minMemoryOverhead");
+    }
 
     private static double? Double(string? text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;

@@ -15,15 +15,32 @@ public readonly record struct SparkVersion(int Major, int Minor, int Patch) : IC
             return null;
         }
 
-        var parts = text.Trim().TrimStart('v').Split('.', '-', '+');
-        if (parts.Length < 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major)
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var minor))
+        // The first three of the parts between '.', '-' and '+' (read in place, not split into strings: this runs once
+        // per application in a directory of thousands of logs).
+        var rest = text.AsSpan().Trim().TrimStart('v');
+        var majorText = NextPart(ref rest, out var more);
+        if (!more || !int.TryParse(majorText, NumberStyles.None, CultureInfo.InvariantCulture, out var major))
         {
             return null;
         }
 
-        var patch = parts.Length > 2 && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 0;
+        if (!int.TryParse(NextPart(ref rest, out more), NumberStyles.None, CultureInfo.InvariantCulture, out var minor))
+        {
+            return null;
+        }
+
+        var patch = more && int.TryParse(NextPart(ref rest, out _), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 0;
         return new SparkVersion(major, minor, patch);
+    }
+
+    /// <summary>The text up to the next separator (or the end), and whether a separator followed it.</summary>
+    private static ReadOnlySpan<char> NextPart(ref ReadOnlySpan<char> rest, out bool more)
+    {
+        var separator = rest.IndexOfAny('.', '-', '+');
+        more = separator >= 0;
+        var part = more ? rest[..separator] : rest;
+        rest = more ? rest[(separator + 1)..] : [];
+        return part;
     }
 
     public bool AtLeast(int major, int minor) => CompareTo(new SparkVersion(major, minor, 0)) >= 0;
