@@ -8,8 +8,8 @@ namespace SparkK8s.Core.EventLogs;
 internal readonly record struct ListedEntry(string Path, FileKind? Kind);
 
 /// <summary>
-/// Lists a directory one entry at a time. On Unix it reads the directory with readdir(3) through Mono.Unix and takes
-/// each entry's kind from its d_type, which Linux file systems fill in (ext4, xfs, btrfs, tmpfs, overlayfs, NFS): a
+/// Lists a directory one entry at a time. On Unix it reads the directory with readdir(3) (on 64-bit Linux directly,
+/// <see cref="LinuxFile"/>; elsewhere through Mono.Unix) and takes each entry's kind from its d_type, which Linux file systems fill in (ext4, xfs, btrfs, tmpfs, overlayfs, NFS): a
 /// directory of thousands of logs then costs no stat per log before it is opened (dotnet/runtime's enumeration keeps
 /// d_type to itself and does not tell a FIFO from a file). Elsewhere, or when the directory cannot be opened that way,
 /// .NET's enumeration, with no kinds (the caller probes each entry), so its errors and messages are .NET's own.
@@ -33,6 +33,16 @@ internal static class DirectoryListing
     /// </summary>
     public static IEnumerable<ListedEntry> Entries(string directory)
     {
+        if (LinuxFile.Available && LinuxFile.Entries(directory) is { } linux)
+        {
+            foreach (var (path, type) in linux)
+            {
+                yield return new ListedEntry(path, KindOf(type));
+            }
+
+            yield break;
+        }
+
         var handle = OperatingSystem.IsWindows() ? IntPtr.Zero : Syscall.opendir(directory);
         if (handle == IntPtr.Zero)
         {
