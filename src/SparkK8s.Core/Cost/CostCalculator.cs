@@ -75,16 +75,15 @@ public static class CostCalculator
         // Loops, not LINQ: a directory of thousands of logs gives thousands of applications, and LINQ's sort and grouping
         // over them are code ReadyToRun cannot precompile. The same order (start, then id, then input order) and the
         // same sums (each added in that order) as OrderBy/ThenBy, GroupBy and Sum.
-        var list = apps.ToList();
-        var position = new Dictionary<AppCost, int>(list.Count, ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < list.Count; i++)
+        var entries = apps.Select((app, index) => new Ordered(app, index)).ToArray();
+        Array.Sort(entries, static (a, b) => a.App.StartMs != b.App.StartMs ? a.App.StartMs.CompareTo(b.App.StartMs)
+            : string.CompareOrdinal(a.App.AppId, b.App.AppId) is var byId and not 0 ? byId
+            : a.Index.CompareTo(b.Index));
+        var list = new List<AppCost>(entries.Length);
+        foreach (var entry in entries)
         {
-            position.TryAdd(list[i], i);
+            list.Add(entry.App);
         }
-
-        list.Sort((a, b) => a.StartMs != b.StartMs ? a.StartMs.CompareTo(b.StartMs)
-            : string.CompareOrdinal(a.AppId, b.AppId) is var byId and not 0 ? byId
-            : position[a].CompareTo(position[b]));
 
         var byGroup = new Dictionary<string, GroupTotals>(StringComparer.Ordinal);
         double coreHours = 0, gibHours = 0, driverCost = 0, executorCost = 0, cost = 0, waste = 0;
@@ -119,6 +118,9 @@ public static class CostCalculator
     /// <summary>Apps whose waste is at least <paramref name="percent"/>% of their cost.</summary>
     public static IReadOnlyList<AppCost> OverWasteLimit(CostReport report, double percent) =>
         [.. report.Apps.Where(a => a.CostUsd > 0 && a.WasteUsd / a.CostUsd * 100 >= percent)];
+
+    /// <summary>An application and its place in the input, the last key of the (stable) order.</summary>
+    private sealed record Ordered(AppCost App, int Index);
 
     /// <summary>One group's sums, each added in the order of the report's applications.</summary>
     private sealed class GroupTotals
