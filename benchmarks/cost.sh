@@ -9,8 +9,10 @@
 #                      size it keeps, so that ratio shows the collector settling, not growth with the input)
 #   memory (apps)      peak RSS growth per application, half vs all small logs      reported (at most linear)
 # Inputs are built in a temp directory by concatenating and copying tests/fixtures/spark-event-logs up to SIZE_MB
-# (default 1024) and read once first, so every run reads from the page cache. RUNS (default 5) paired hyperfine runs;
-# medians with the pairwise spread, so a disturbed run on a noisy 2-core machine shows as spread. The CLI is the one
+# (default 1024) and read once first, so every run reads from the page cache. RUNS (default 5) rounds, each one run of
+# every command in turn (hyperfine --runs 1), so the runs compared are taken side by side and a machine whose speed
+# drifts during the benchmark moves both sides of a ratio alike; medians with the pairwise spread, so a disturbed round
+# on a noisy 2-core machine shows as spread. The CLI is the one
 # ./spark-k8s builds. Prints one line per target. Not a test: ./test.sh does not run it.
 #   benchmarks/cost.sh
 #   SIZE_MB=256 RUNS=3 benchmarks/cost.sh
@@ -86,10 +88,25 @@ cli="$root/spark-k8s"
 pin=(taskset -c 0)
 echo "cost vs cat, and many small files vs one file ($runs paired runs, one core) ..." >&2
 # -N: no intermediate shell; hyperfine sends each command's output to /dev/null.
-hyperfine -N --style basic --runs "$runs" --warmup 1 --export-json "$work/cost.json" \
-  -n "cat FILE > /dev/null" "${pin[*]} cat $work/one" \
-  -n "spark-k8s cost FILE" "${pin[*]} $cli cost $work/one -o json" \
-  -n "spark-k8s cost DIR ($many_count files)" "${pin[*]} $cli cost $work/many -o json" >&2
+for round in $(seq "$runs"); do
+  # One warm-up run of each command before the first round.
+  hyperfine -N --style basic --runs 1 --warmup "$([ "$round" = 1 ] && echo 1 || echo 0)" --export-json "$work/cost-$round.json" \
+    -n "cat FILE > /dev/null" "${pin[*]} cat $work/one" \
+    -n "spark-k8s cost FILE" "${pin[*]} $cli cost $work/one -o json" \
+    -n "spark-k8s cost DIR ($many_count files)" "${pin[*]} $cli cost $work/many -o json" >&2
+done
+# The rounds as one hyperfine export: each command's runs in round order, with their median and mean CPU times.
+python3 - "$work/cost.json" "$work"/cost-*.json <<'PY'
+import json, statistics, sys
+rounds = [json.load(open(path))["results"] for path in sorted(sys.argv[2:], key=lambda p: int(p.rsplit("-", 1)[1].split(".")[0]))]
+merged = []
+for i, first in enumerate(rounds[0]):
+    runs = [r[i] for r in rounds]
+    times = [t for run in runs for t in run["times"]]
+    merged.append({"command": first["command"], "times": times, "median": statistics.median(times), "mean": statistics.fmean(times),
+                   "user": statistics.fmean(run["user"] for run in runs), "system": statistics.fmean(run["system"] for run in runs)})
+json.dump({"results": merged}, open(sys.argv[1], "w"))
+PY
 
 echo "JSON-reading floor (warm Utf8JsonReader pass) ..." >&2
 floor_line=$("${pin[@]}" dotnet "$floor_dll" json-floor "$work/one" "$runs")
