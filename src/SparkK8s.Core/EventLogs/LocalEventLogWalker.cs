@@ -21,8 +21,10 @@ internal static class LocalEventLogWalker
     /// (each identity is still checked in walk order); the walk itself no longer stats each plain file. Off, identities
     /// are known when an item is yielded, for callers that read only some logs (the cost exporter re-reads changed ones).
     /// </param>
-    public static IEnumerable<WalkItem> Walk(string root, Func<string, Stream> open, bool identityAtOpen = false)
+    /// <param name="list">Lists one directory (tests give one that reports no kinds, as a file system without d_type does).</param>
+    public static IEnumerable<WalkItem> Walk(string root, Func<string, Stream> open, bool identityAtOpen = false, Func<string, IEnumerable<ListedEntry>>? list = null)
     {
+        list ??= DirectoryListing.Entries;
         var rootName = Path.GetFileName(root);
         if (EventLogLayout.IsRollingDirectoryName(rootName))
         {
@@ -56,7 +58,7 @@ internal static class LocalEventLogWalker
 
             var subdirectories = new List<string>();
             string? listFailure = null;
-            foreach (var entry in Enumerate(directory, failure => listFailure = failure))
+            foreach (var entry in Enumerate(directory, list, failure => listFailure = failure))
             {
                 var path = entry.Path;
                 var name = Path.GetFileName(path);
@@ -213,12 +215,12 @@ internal static class LocalEventLogWalker
     };
 
     /// <summary>The entries of one directory as the OS returns them, streamed; a listing error ends it and is reported through <paramref name="failed"/>.</summary>
-    private static IEnumerable<ListedEntry> Enumerate(string directory, Action<string> failed)
+    private static IEnumerable<ListedEntry> Enumerate(string directory, Func<string, IEnumerable<ListedEntry>> list, Action<string> failed)
     {
         IEnumerator<ListedEntry> entries;
         try
         {
-            entries = DirectoryListing.Entries(directory).GetEnumerator();
+            entries = list(directory).GetEnumerator();
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {

@@ -85,6 +85,55 @@ public class DirectoryWalkTests
     }
 
     [Fact]
+    public void A_listing_without_kinds_walks_to_the_same_logs_and_skips()
+    {
+        using var temp = new TempDirectory();
+        var first = temp.WriteFile("a/app-1", SparkEventLogBuilder.SimpleApp("app-1").Build());
+        temp.WriteFile("a/app-2.inprogress", SparkEventLogBuilder.SimpleApp("app-2").Build());
+        temp.WriteFile("a/app-2", SparkEventLogBuilder.SimpleApp("app-2").Build());
+        temp.WriteFile("a/app-1.crc", "x");
+        temp.WriteFile("eventlog_v2_app-3/events_1_app-3", SparkEventLogBuilder.SimpleApp("app-3").Build());
+        Syscall.link(first, temp.Combine("hard-link")).Should().Be(0);
+        File.CreateSymbolicLink(temp.Combine("file-link"), temp.Combine("a", "app-2"));
+        File.CreateSymbolicLink(temp.Combine("dir-link"), temp.Combine("a"));
+        File.CreateSymbolicLink(temp.Combine("broken-link"), temp.Combine("missing"));
+        Syscall.mkfifo(temp.Combine("pipe"), FilePermissions.S_IRUSR | FilePermissions.S_IWUSR).Should().Be(0);
+
+        // A file system that fills in no d_type: every entry is probed, as the walk did before it read kinds.
+        static IEnumerable<ListedEntry> NoKinds(string directory) => DirectoryListing.Entries(directory).Select(e => e with { Kind = null });
+
+        // Each log opened before the walk goes on, as EventLogScanner.ReadAllAsync does: with identities taken at the
+        // opening, a log reached again is dropped there.
+        static string Describe(IEnumerable<WalkItem> items)
+        {
+            var seen = new List<string>();
+            foreach (var item in items)
+            {
+                try
+                {
+                    foreach (var part in item.Log?.Parts ?? [])
+                    {
+                        using var stream = part.Open(TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+                    }
+
+                    seen.Add($"{item.Name} {item.Log?.Name} {item.SkipReason}");
+                }
+                catch (DuplicateLogException)
+                {
+                }
+            }
+
+            return string.Join("\n", seen);
+        }
+
+        foreach (var identityAtOpen in new[] { false, true })
+        {
+            Describe(LocalEventLogWalker.Walk(temp.Path, LocalFileStream.Open, identityAtOpen, NoKinds))
+                .Should().Be(Describe(LocalEventLogWalker.Walk(temp.Path, LocalFileStream.Open, identityAtOpen)));
+        }
+    }
+
+    [Fact]
     public void An_opened_log_knows_its_identity_from_the_same_stat_as_its_size()
     {
         using var temp = new TempDirectory();
