@@ -19,9 +19,11 @@ internal static partial class LinuxFile
     private const int CloseOnExec = 0x80000;
     private const int Interrupted = 4; // EINTR
 
-    /// <summary>True where these calls are used.</summary>
-    public static bool Available { get; } = OperatingSystem.IsLinux()
+    private static bool _available = OperatingSystem.IsLinux()
         && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
+
+    /// <summary>True where these calls are used (off for good if the C library cannot be bound, .NET's calls then).</summary>
+    public static bool Available => Volatile.Read(ref _available);
 
     /// <summary>
     /// Opens <paramref name="path"/> read-only; null when it cannot (the caller then opens it the .NET way, which fails
@@ -31,11 +33,19 @@ internal static partial class LinuxFile
     public static SafeFileHandle? OpenForReading(string path)
     {
         int fd;
-        do
+        try
         {
-            fd = Open(path, ReadOnly | NonBlocking | CloseOnExec);
+            do
+            {
+                fd = Open(path, ReadOnly | NonBlocking | CloseOnExec);
+            }
+            while (fd < 0 && Marshal.GetLastPInvokeError() == Interrupted);
         }
-        while (fd < 0 && Marshal.GetLastPInvokeError() == Interrupted);
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            Volatile.Write(ref _available, false);
+            return null;
+        }
 
         return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
     }
@@ -65,7 +75,17 @@ internal static partial class LinuxFile
     /// </summary>
     public static IEnumerable<(string Path, byte Type)>? Entries(string directory)
     {
-        var handle = OpenDirectory(directory);
+        IntPtr handle;
+        try
+        {
+            handle = OpenDirectory(directory);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            Volatile.Write(ref _available, false);
+            return null;
+        }
+
         return handle == IntPtr.Zero ? null : Read(directory, handle);
     }
 
