@@ -14,7 +14,6 @@ internal readonly record struct ListedEntry(string Path, FileKind? Kind);
 internal static class DirectoryListing
 {
     // d_type values, <dirent.h> as Linux defines them.
-    private const byte Unknown = 0;
     private const byte Fifo = 1;
     private const byte CharacterDevice = 2;
     private const byte Directory = 4;
@@ -53,7 +52,6 @@ internal static class DirectoryListing
         Directory => FileKind.Directory,
         SymbolicLink => FileKind.SymbolicLink,
         Fifo or CharacterDevice or BlockDevice or Socket => FileKind.Other,
-        Unknown => null,
-        _ => null,
+        _ => null, // DT_UNKNOWN (0) and values not defined
     };
 }

@@ -78,7 +78,7 @@ public sealed class EventLogScanner : IDisposable
         switch (probe.Kind)
         {
             case FileKind.Regular:
-                return new EventLogScanner(input, () => [.. EventLogLayout.Group([new EventLogEntry(Path.GetFileName(full), full, _ => Task.FromResult<Stream>(OpenFile(full)))]).Select(l => new WalkItem(l.Name, l, null))], true, null, argumentName, options);
+                return new EventLogScanner(input, () => [.. EventLogLayout.Group([new EventLogEntry(Path.GetFileName(full), full, LocalEventLogWalker.Opener(full, OpenFile))]).Select(l => new WalkItem(l.Name, l, null))], true, null, argumentName, options);
             case FileKind.Directory:
                 var root = full.TrimEnd(Path.DirectorySeparatorChar);
                 var rollingItself = EventLogLayout.IsRollingDirectoryName(Path.GetFileName(root));

@@ -177,7 +177,8 @@ internal static class LocalEventLogWalker
         && !(name.EndsWith(EventLogLayout.InProgressSuffix, StringComparison.Ordinal)
              && FileSystemProbe.Probe(path[..^EventLogLayout.InProgressSuffix.Length], followLinks: true).Kind == FileKind.Regular);
 
-    private static Func<CancellationToken, Task<Stream>> Opener(string path, Func<string, Stream> open) => cancellationToken =>
+    /// <summary>Opens a local log when asked (after a check for cancellation), with no identity check.</summary>
+    public static Func<CancellationToken, Task<Stream>> Opener(string path, Func<string, Stream> open) => cancellationToken =>
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(open(path));
